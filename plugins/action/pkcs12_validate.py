@@ -1,4 +1,3 @@
-# -*- coding: utf-8 -*-
 # Copyright (c) 2026, esus.pec contributors
 # GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
@@ -44,21 +43,29 @@ class ActionModule(ActionBase):
     def run(self, tmp=None, task_vars=None):
         result = super().run(tmp, task_vars)
         del tmp  # not used
-        validation, args = self.validate_argument_spec(
+        _validation, args = self.validate_argument_spec(
             argument_spec=ARGUMENT_SPEC,
             mutually_exclusive=[("path", "src")],
             required_one_of=[("path", "src")],
         )
         if args["path"] is not None:
-            result.update(self._execute_module(module_name="esus.pec.pkcs12_validate",
-                                               module_args=self._task.args, task_vars=task_vars))
+            result.update(
+                self._execute_module(
+                    module_name="esus.pec.pkcs12_validate", module_args=self._task.args, task_vars=task_vars
+                )
+            )
             return result
         problem = check_inputs(args)
         if problem:
             return dict(result, failed=True, msg=problem)
         if not HAS_CRYPTOGRAPHY:
-            return dict(result, failed=True, msg=missing_required_lib(
-                "cryptography", reason="on the controller, to check the certificate given as src"))
+            return dict(
+                result,
+                failed=True,
+                msg=missing_required_lib(
+                    "cryptography", reason="on the controller, to check the certificate given as src"
+                ),
+            )
         host = (task_vars or {}).get("inventory_hostname", "?")
         report = self._validate_src(args, host)
         outcome, failed = finish(report, args["fail_on_invalid"])
@@ -83,8 +90,10 @@ class ActionModule(ActionBase):
         except AnsibleFileNotFound:
             return dict(missing_report(label), src=real, src_vaulted=False)
         except AnsibleError as exc:
-            msg = ("%s: the file cannot be decrypted with the vault secrets given to this run (%s). Pass the right "
-                   "--vault-id / --vault-password-file for this municipality's file." % (label, exc.message))
+            msg = (
+                "%s: the file cannot be decrypted with the vault secrets given to this run (%s). Pass the right "
+                "--vault-id / --vault-password-file for this municipality's file." % (label, exc.message)
+            )
             return dict(make_report(WRONG_PASSWORD, msg), src=real, src_vaulted=True)
         data = bytes(data)  # drop the loader's origin tag
         return dict(run_validation(data, len(data), args, label), src=real, src_vaulted=not show_content)

@@ -1,4 +1,3 @@
-# -*- coding: utf-8 -*-
 # Copyright (c) 2026, esus.pec contributors
 # GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
@@ -53,8 +52,19 @@ CORRUPT = "corrupt"
 MISSING = "missing"
 
 VERDICTS = (
-    OK, EXPIRING, EXPIRED, NOT_YET_VALID, WRONG_PASSWORD, UNSUPPORTED_ENCRYPTION, CERTIFICATE_ONLY,
-    NO_PRIVATE_KEY, KEY_MISMATCH, IDENTITY_MISMATCH, NOT_PKCS12, CORRUPT, MISSING,
+    OK,
+    EXPIRING,
+    EXPIRED,
+    NOT_YET_VALID,
+    WRONG_PASSWORD,
+    UNSUPPORTED_ENCRYPTION,
+    CERTIFICATE_ONLY,
+    NO_PRIVATE_KEY,
+    KEY_MISMATCH,
+    IDENTITY_MISMATCH,
+    NOT_PKCS12,
+    CORRUPT,
+    MISSING,
 )
 USABLE_VERDICTS = (OK, EXPIRING)
 
@@ -130,6 +140,7 @@ class NotDer(DerError):
 
 # --- a minimal DER walker: just enough to see the PKCS#12 envelope -------------------------------
 
+
 def _tlv(data: bytes, pos: int, end: int | None = None) -> tuple[int, int, int]:
     """Return (tag, start of value, end of value) of the element at ``pos``."""
     end = len(data) if end is None else end
@@ -148,7 +159,7 @@ def _tlv(data: bytes, pos: int, end: int | None = None) -> tuple[int, int, int]:
         count = first & 0x7F
         if count > 4 or pos + count > end:
             raise DerError("bad length")
-        length = int.from_bytes(data[pos:pos + count], "big")
+        length = int.from_bytes(data[pos : pos + count], "big")
         if length < 0x80 or data[pos] == 0:
             raise NotDer("length not in its shortest form (BER)")
         pos += count
@@ -174,7 +185,7 @@ def _expect(element: tuple[int, int, int], tag: int, what: str) -> tuple[int, in
 
 
 def _oid(data: bytes, element: tuple[int, int, int]) -> str:
-    tag, start, end = _expect(element, 0x06, "object identifier")
+    _tag, start, end = _expect(element, 0x06, "object identifier")
     raw = data[start:end]
     if not raw:
         raise DerError("empty object identifier")
@@ -186,11 +197,11 @@ def _oid(data: bytes, element: tuple[int, int, int]) -> str:
             arcs.append(value)
             value = 0
     first = min(arcs[0] // 40, 2)
-    return ".".join(str(a) for a in [first, arcs[0] - 40 * first] + arcs[1:])
+    return ".".join(str(a) for a in [first, arcs[0] - 40 * first, *arcs[1:]])
 
 
 def _int(data: bytes, element: tuple[int, int, int]) -> int:
-    tag, start, end = _expect(element, 0x02, "integer")
+    _tag, start, end = _expect(element, 0x02, "integer")
     return int.from_bytes(data[start:end], "big", signed=True)
 
 
@@ -218,6 +229,7 @@ def decode_der_string(value: bytes) -> str:
 
 
 # --- the PKCS#12 envelope ------------------------------------------------------------------------
+
 
 def _algorithm(data: bytes, element: tuple[int, int, int]) -> tuple[str, tuple[int, int, int] | None]:
     parts = _children(data, element[1], element[2])
@@ -280,7 +292,7 @@ class _Envelope:
             return
         wrapper = _expect(info[1], 0xA0, "authSafe content")
         octets = _expect(_tlv(data, wrapper[1], wrapper[2]), 0x04, "authSafe octets")
-        self.auth_safe = data[octets[1]:octets[2]]
+        self.auth_safe = data[octets[1] : octets[2]]
         if len(parts) > 2:
             self._parse_mac(_expect(parts[2], 0x30, "MacData"))
         safe = _expect(_tlv(self.auth_safe, 0), 0x30, "AuthenticatedSafe")
@@ -293,9 +305,9 @@ class _Envelope:
         digest_info = _children(data, mac_parts[0][1], mac_parts[0][2])
         self.mac_digest_oid = _algorithm(data, digest_info[0])[0]
         digest = _expect(digest_info[1], 0x04, "MAC digest")
-        self.mac_digest = data[digest[1]:digest[2]]
+        self.mac_digest = data[digest[1] : digest[2]]
         salt = _expect(mac_parts[1], 0x04, "MAC salt")
-        self.mac_salt = data[salt[1]:salt[2]]
+        self.mac_salt = data[salt[1] : salt[2]]
         if len(mac_parts) > 2:
             self.mac_iterations = _int(data, mac_parts[2])
 
@@ -305,13 +317,13 @@ class _Envelope:
         if content_type == _OID_DATA:
             wrapper = _expect(info[1], 0xA0, "data content")
             octets = _expect(_tlv(buf, wrapper[1], wrapper[2]), 0x04, "data octets")
-            self._parse_safe_contents(buf[octets[1]:octets[2]])
+            self._parse_safe_contents(buf[octets[1] : octets[2]])
         elif content_type == _OID_ENCRYPTED_DATA:
             wrapper = _expect(info[1], 0xA0, "encryptedData content")
             encrypted_data = _children(buf, *_tlv(buf, wrapper[1], wrapper[2])[1:])
             encrypted_content_info = _children(buf, encrypted_data[1][1], encrypted_data[1][2])
             self.certificate_encryption.append(_describe_encryption(buf, encrypted_content_info[1]))
-            self.encrypted_infos.append(buf[element[1] - _header_length(buf, element):element[2]])
+            self.encrypted_infos.append(buf[element[1] - _header_length(buf, element) : element[2]])
         else:
             self.opaque = True
 
@@ -322,7 +334,7 @@ class _Envelope:
             bag_type = _oid(buf, parts[0])
             value = _expect(parts[1], 0xA0, "bag value")
             inner = _tlv(buf, value[1], value[2])
-            inner_der = buf[value[1]:value[2]]
+            inner_der = buf[value[1] : value[2]]
             if bag_type == _OID_SHROUDED_KEY_BAG:
                 algorithm = _children(buf, inner[1], inner[2])[0]
                 self.key_encryption.append(_describe_encryption(buf, algorithm))
@@ -335,7 +347,7 @@ class _Envelope:
                 if _oid(buf, cert_parts[0]) == _OID_X509_CERT:
                     wrapped = _expect(cert_parts[1], 0xA0, "certificate value")
                     octets = _expect(_tlv(buf, wrapped[1], wrapped[2]), 0x04, "certificate octets")
-                    self.plain_certificates.append(buf[octets[1]:octets[2]])
+                    self.plain_certificates.append(buf[octets[1] : octets[2]])
             else:
                 # CRLs, secrets, nested SafeContents: rare in certificates for RNDS
                 self.opaque = True
@@ -355,6 +367,7 @@ def _header_length(buf: bytes, element: tuple[int, int, int]) -> int:
 
 # --- the PKCS#12 MAC (RFC 7292, appendix B) ------------------------------------------------------
 
+
 def pkcs12_kdf(hash_name: str, password: bytes, salt: bytes, purpose: int, iterations: int, size: int) -> bytes:
     """RFC 7292 B.2 key derivation. ``password`` is already BMPString-encoded (or empty)."""
     digest_size = hashlib.new(hash_name).digest_size
@@ -372,7 +385,7 @@ def pkcs12_kdf(hash_name: str, password: bytes, salt: bytes, purpose: int, itera
     out = b""
     while True:
         state = new(diversifier + text).digest()
-        for _ in range(iterations - 1):
+        for _round in range(iterations - 1):
             state = new(state).digest()
         out += state
         if len(out) >= size:
@@ -380,7 +393,7 @@ def pkcs12_kdf(hash_name: str, password: bytes, salt: bytes, purpose: int, itera
         filler = int.from_bytes((state * (block // digest_size + 1))[:block], "big") + 1
         modulus = 1 << (8 * block)
         text = b"".join(
-            ((int.from_bytes(text[i:i + block], "big") + filler) % modulus).to_bytes(block, "big")
+            ((int.from_bytes(text[i : i + block], "big") + filler) % modulus).to_bytes(block, "big")
             for i in range(0, len(text), block)
         )
 
@@ -413,6 +426,7 @@ def check_mac(envelope: _Envelope, password: str) -> tuple[str, bytes | None]:
 
 # --- loading -------------------------------------------------------------------------------------
 
+
 class _Loaded:
     def __init__(self, key, certificate, others: list) -> None:
         self.key = key
@@ -431,7 +445,7 @@ def _pick(key, certificates: list) -> _Loaded:
         for index, cert in enumerate(certificates):
             try:
                 if _spki(cert.public_key()) == wanted:
-                    return _Loaded(key, cert, certificates[:index] + certificates[index + 1:])
+                    return _Loaded(key, cert, certificates[:index] + certificates[index + 1 :])
             except (ValueError, UnsupportedAlgorithm):
                 continue
         return _Loaded(key, None, certificates)
@@ -469,13 +483,15 @@ def _decrypt_certificates(envelope: _Envelope, password: str, mac_encoding: byte
     shell = _Envelope.__new__(_Envelope)
     shell.auth_safe = auth_safe
     mac = _mac(shell, mac_encoding, salt, 1, "sha256")
-    digest_info = _encode(0x30, _encode(0x30, _encode(0x06, bytes.fromhex("608648016503040201")) + b"\x05\x00")
-                          + _encode(0x04, mac))
+    digest_info = _encode(
+        0x30, _encode(0x30, _encode(0x06, bytes.fromhex("608648016503040201")) + b"\x05\x00") + _encode(0x04, mac)
+    )
     mac_data = _encode(0x30, digest_info + _encode(0x04, salt))  # iterations: DEFAULT 1, so not encoded
-    content_info = _encode(0x30, _encode(0x06, bytes.fromhex("2a864886f70d010701"))
-                           + _encode(0xA0, _encode(0x04, auth_safe)))
+    content_info = _encode(
+        0x30, _encode(0x06, bytes.fromhex("2a864886f70d010701")) + _encode(0xA0, _encode(0x04, auth_safe))
+    )
     pfx = _encode(0x30, _encode(0x02, b"\x03") + content_info + mac_data)
-    key, cert, others = pkcs12.load_key_and_certificates(pfx, password.encode("utf-8"))
+    _no_key, cert, others = pkcs12.load_key_and_certificates(pfx, password.encode("utf-8"))
     return ([cert] if cert is not None else []) + list(others)
 
 
@@ -507,6 +523,7 @@ def proves_possession(key, certificate) -> bool:
 
 
 # --- identity ------------------------------------------------------------------------------------
+
 
 def normalize_cnpj(value: str) -> str:
     """Strip punctuation: '12.345.678/0001-95' -> '12345678000195' (alphanumeric CNPJ kept upper)."""
@@ -568,6 +585,7 @@ def identity(certificate) -> dict:
 
 # --- description ---------------------------------------------------------------------------------
 
+
 def _iso(moment: datetime.datetime) -> str:
     return moment.astimezone(datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
 
@@ -628,8 +646,15 @@ def describe(certificate, now: datetime.datetime) -> dict:
 
 # --- the verdict ---------------------------------------------------------------------------------
 
-def make_report(verdict: str, msg: str, reasons: list[str] | None = None, certificate: dict | None = None,
-            chain_length: int = 0, algorithms: dict | None = None) -> dict:
+
+def make_report(
+    verdict: str,
+    msg: str,
+    reasons: list[str] | None = None,
+    certificate: dict | None = None,
+    chain_length: int = 0,
+    algorithms: dict | None = None,
+) -> dict:
     return {
         "verdict": verdict,
         "valid": verdict in USABLE_VERDICTS,
@@ -665,13 +690,19 @@ def _algorithms(envelope: _Envelope | None) -> dict | None:
 
 
 def missing_report(label: str) -> dict:
-    return make_report(MISSING, "%s: no such file. Put the municipality's certificate (.pfx/.p12 from e-Gestor AB) "
-                            "there, or fix the path." % label)
+    return make_report(
+        MISSING,
+        "%s: no such file. Put the municipality's certificate (.pfx/.p12 from e-Gestor AB) "
+        "there, or fix the path." % label,
+    )
 
 
 def too_large_report(label: str, size: int) -> dict:
-    return make_report(NOT_PKCS12, "%s: %d bytes is far too large for a certificate (limit %d bytes); this is not the "
-                               ".pfx/.p12 from e-Gestor AB." % (label, size, MAX_SIZE))
+    return make_report(
+        NOT_PKCS12,
+        "%s: %d bytes is far too large for a certificate (limit %d bytes); this is not the "
+        ".pfx/.p12 from e-Gestor AB." % (label, size, MAX_SIZE),
+    )
 
 
 def _sniff_other(data: bytes, label: str) -> dict | None:
@@ -682,13 +713,18 @@ def _sniff_other(data: bytes, label: str) -> dict | None:
     if head.startswith(b"-----BEGIN"):
         if b"-----BEGIN CERTIFICATE-----" in data or b"-----BEGIN PKCS7-----" in data:
             if b"PRIVATE KEY-----" in data:
-                return make_report(NOT_PKCS12, "%s: PEM text with a certificate and a private key, not a PKCS#12 file. "
-                                           "PEC accepts only .pfx/.p12: bundle them with 'openssl pkcs12 -export' "
-                                           "(keep a password on it)." % label)
+                return make_report(
+                    NOT_PKCS12,
+                    "%s: PEM text with a certificate and a private key, not a PKCS#12 file. "
+                    "PEC accepts only .pfx/.p12: bundle them with 'openssl pkcs12 -export' "
+                    "(keep a password on it)." % label,
+                )
             return _certificate_only(label, "PEM")
-        return make_report(NOT_PKCS12, "%s: PEM text (%s), not a PKCS#12 file. PEC accepts only the .pfx/.p12 "
-                                   "exported with the private key." % (label, head.split(b"\n")[0][:40].decode(
-                                       "ascii", "replace").strip()))
+        return make_report(
+            NOT_PKCS12,
+            "%s: PEM text (%s), not a PKCS#12 file. PEC accepts only the .pfx/.p12 "
+            "exported with the private key." % (label, head.split(b"\n")[0][:40].decode("ascii", "replace").strip()),
+        )
     if data[:1] == b"\x30":
         try:
             x509.load_der_x509_certificate(data)
@@ -704,10 +740,13 @@ def _sniff_other(data: bytes, label: str) -> dict | None:
 
 
 def _certificate_only(label: str, form: str) -> dict:
-    return make_report(CERTIFICATE_ONLY, "%s: a certificate without its private key (%s .cer/.crt). PEC does not "
-                                     "accept it ('Falha no certificado'): it needs the PKCS#12 (.pfx/.p12) with the "
-                                     "private key, as exported from e-Gestor AB or from the machine where the "
-                                     "certificate was requested." % (label, form))
+    return make_report(
+        CERTIFICATE_ONLY,
+        "%s: a certificate without its private key (%s .cer/.crt). PEC does not "
+        "accept it ('Falha no certificado'): it needs the PKCS#12 (.pfx/.p12) with the "
+        "private key, as exported from e-Gestor AB or from the machine where the "
+        "certificate was requested." % (label, form),
+    )
 
 
 def _looks_like_pfx(data: bytes) -> bool:
@@ -722,12 +761,18 @@ def _looks_like_pfx(data: bytes) -> bool:
         first = data[1]
         start = 2 + (first & 0x7F if first & 0x80 else 0)
         tag = 0x30
-    return tag == 0x30 and data[start:start + 3] == b"\x02\x01\x03"
+    return tag == 0x30 and data[start : start + 3] == b"\x02\x01\x03"
 
 
-def validate(data: bytes | None, password: str | None = "", *, label: str = "certificate",
-             min_days_valid: int = 30, expected_cnpj: str | None = None,
-             now: datetime.datetime | None = None) -> dict:
+def validate(
+    data: bytes | None,
+    password: str | None = "",
+    *,
+    label: str = "certificate",
+    min_days_valid: int = 30,
+    expected_cnpj: str | None = None,
+    now: datetime.datetime | None = None,
+) -> dict:
     """Validate PKCS#12 bytes with a password and return the report (see the module's RETURN)."""
     if data is None:
         return missing_report(label)
@@ -745,18 +790,27 @@ def validate(data: bytes | None, password: str | None = "", *, label: str = "cer
         pass  # BER from some old exporters: cryptography (OpenSSL) reads it
     except (DerError, IndexError) as exc:
         if _looks_like_pfx(data):
-            return make_report(CORRUPT, "%s: the PKCS#12 file is damaged or truncated (%s). Copy it again from the "
-                                    "original export; a vaulted file must be re-encrypted from the binary "
-                                    "file, not pasted as text." % (label, exc))
-        return make_report(NOT_PKCS12, "%s: not a PKCS#12 (.pfx/.p12) file. PEC needs the certificate exported with "
-                                   "its private key from e-Gestor AB." % label)
+            return make_report(
+                CORRUPT,
+                "%s: the PKCS#12 file is damaged or truncated (%s). Copy it again from the "
+                "original export; a vaulted file must be re-encrypted from the binary "
+                "file, not pasted as text." % (label, exc),
+            )
+        return make_report(
+            NOT_PKCS12,
+            "%s: not a PKCS#12 (.pfx/.p12) file. PEC needs the certificate exported with "
+            "its private key from e-Gestor AB." % label,
+        )
     algorithms = _algorithms(envelope)
     mac_state, mac_encoding = check_mac(envelope, password) if envelope is not None else ("unsupported", None)
     if mac_state == "mismatch":
-        return make_report(WRONG_PASSWORD, "%s: wrong password: the file's integrity code (MAC) does not match it. PEC "
-                                       "would show 'Falha no certificado'. Check the password kept for this "
-                                       "municipality (vault) or export the certificate again." % label,
-                       algorithms=algorithms)
+        return make_report(
+            WRONG_PASSWORD,
+            "%s: wrong password: the file's integrity code (MAC) does not match it. PEC "
+            "would show 'Falha no certificado'. Check the password kept for this "
+            "municipality (vault) or export the certificate again." % label,
+            algorithms=algorithms,
+        )
     loaded = None
     if envelope is not None and mac_state == "ok":
         try:
@@ -771,75 +825,139 @@ def validate(data: bytes | None, password: str | None = "", *, label: str = "cer
     return _judge(loaded, label, algorithms, min_days_valid, expected_cnpj, now)
 
 
-def _load_failure(label: str, envelope: _Envelope | None, mac_state: str, algorithms: dict | None,
-                  exc: Exception) -> dict:
+def _load_failure(
+    label: str, envelope: _Envelope | None, mac_state: str, algorithms: dict | None, exc: Exception
+) -> dict:
     legacy = envelope.legacy_algorithms if envelope is not None else []
     if mac_state == "ok":
         if legacy:
-            return make_report(UNSUPPORTED_ENCRYPTION, "%s: the password is right (the MAC matches) but the file is "
-                                                   "encrypted with %s, which this OpenSSL cannot decrypt (its legacy "
-                                                   "provider is not available). Enable OpenSSL's legacy provider on "
-                                                   "the controller, or re-export the certificate with AES "
-                                                   "(openssl pkcs12 -export, OpenSSL 3 defaults)."
-                           % (label, ", ".join(legacy)), algorithms=algorithms)
-        return make_report(CORRUPT, "%s: the password is right but the contents cannot be decrypted or read (%s). "
-                                "Export the certificate again." % (label, exc), algorithms=algorithms)
+            return make_report(
+                UNSUPPORTED_ENCRYPTION,
+                "%s: the password is right (the MAC matches) but the file is "
+                "encrypted with %s, which this OpenSSL cannot decrypt (its legacy "
+                "provider is not available). Enable OpenSSL's legacy provider on "
+                "the controller, or re-export the certificate with AES "
+                "(openssl pkcs12 -export, OpenSSL 3 defaults)." % (label, ", ".join(legacy)),
+                algorithms=algorithms,
+            )
+        return make_report(
+            CORRUPT,
+            "%s: the password is right but the contents cannot be decrypted or read (%s). "
+            "Export the certificate again." % (label, exc),
+            algorithms=algorithms,
+        )
     hint = ""
     if legacy:
         hint = " (or the file's %s encryption is not available in this OpenSSL)" % ", ".join(legacy)
-    return make_report(WRONG_PASSWORD, "%s: the password does not open this PKCS#12 file%s. PEC would show 'Falha no "
-                                   "certificado'. Check the password kept for this municipality." % (label, hint),
-                   algorithms=algorithms)
+    return make_report(
+        WRONG_PASSWORD,
+        "%s: the password does not open this PKCS#12 file%s. PEC would show 'Falha no "
+        "certificado'. Check the password kept for this municipality." % (label, hint),
+        algorithms=algorithms,
+    )
 
 
-def _judge(loaded: _Loaded, label: str, algorithms: dict | None, min_days_valid: int,
-           expected_cnpj: str | None, now: datetime.datetime | None) -> dict:
+def _judge(
+    loaded: _Loaded,
+    label: str,
+    algorithms: dict | None,
+    min_days_valid: int,
+    expected_cnpj: str | None,
+    now: datetime.datetime | None,
+) -> dict:
     now = now or datetime.datetime.now(datetime.timezone.utc)
     chain_length = len(loaded.others) + (1 if loaded.certificate is not None else 0)
     if loaded.key is None:
         certificate = describe(loaded.certificate, now) if loaded.certificate is not None else None
-        return make_report(NO_PRIVATE_KEY, "%s: the PKCS#12 file holds %d certificate(s) but no private key. PEC needs "
-                                       "the key: export the certificate again with 'include the private key'."
-                       % (label, chain_length), certificate=certificate, chain_length=chain_length,
-                       algorithms=algorithms)
+        return make_report(
+            NO_PRIVATE_KEY,
+            "%s: the PKCS#12 file holds %d certificate(s) but no private key. PEC needs "
+            "the key: export the certificate again with 'include the private key'." % (label, chain_length),
+            certificate=certificate,
+            chain_length=chain_length,
+            algorithms=algorithms,
+        )
     if loaded.certificate is None:
-        return make_report(KEY_MISMATCH, "%s: the private key matches none of the %d certificate(s) in the file. Export "
-                                     "the certificate together with its own key." % (label, chain_length),
-                       chain_length=chain_length, algorithms=algorithms)
+        return make_report(
+            KEY_MISMATCH,
+            "%s: the private key matches none of the %d certificate(s) in the file. Export "
+            "the certificate together with its own key." % (label, chain_length),
+            chain_length=chain_length,
+            algorithms=algorithms,
+        )
     certificate = describe(loaded.certificate, now)
     if not proves_possession(loaded.key, loaded.certificate):
-        return make_report(KEY_MISMATCH, "%s: the private key does not belong to the certificate (a signature made "
-                                     "with it does not verify). Export the certificate together with its own key."
-                       % label, certificate=certificate, chain_length=chain_length, algorithms=algorithms)
+        return make_report(
+            KEY_MISMATCH,
+            "%s: the private key does not belong to the certificate (a signature made "
+            "with it does not verify). Export the certificate together with its own key." % label,
+            certificate=certificate,
+            chain_length=chain_length,
+            algorithms=algorithms,
+        )
     findings = []
     days = certificate["days_left"]
     not_before, not_after = validity(loaded.certificate)
     if now < not_before:
-        findings.append((NOT_YET_VALID, "%s: the certificate is valid only from %s. Check the clock of the controller "
-                                        "or wait until then." % (label, certificate["not_before"])))
+        findings.append(
+            (
+                NOT_YET_VALID,
+                "%s: the certificate is valid only from %s. Check the clock of the controller "
+                "or wait until then." % (label, certificate["not_before"]),
+            )
+        )
     if now >= not_after:
-        findings.append((EXPIRED, "%s: the certificate expired on %s (%d days ago). PEC would show 'Certificado "
-                                  "expirado'. Request a new one in e-Gestor AB and deploy it."
-                         % (label, certificate["not_after"], -days)))
+        findings.append(
+            (
+                EXPIRED,
+                "%s: the certificate expired on %s (%d days ago). PEC would show 'Certificado "
+                "expirado'. Request a new one in e-Gestor AB and deploy it." % (label, certificate["not_after"], -days),
+            )
+        )
     if expected_cnpj:
         wanted = normalize_cnpj(expected_cnpj)
         if certificate["cnpj"] is None:
-            findings.append((IDENTITY_MISMATCH, "%s: expected CNPJ %s but the certificate carries no CNPJ "
-                                                "(ICP-Brasil otherName 2.16.76.1.3.3 or CN 'NAME:CNPJ'). Is this the "
-                                                "municipality's e-CNPJ certificate?" % (label, format_cnpj(wanted))))
+            findings.append(
+                (
+                    IDENTITY_MISMATCH,
+                    "%s: expected CNPJ %s but the certificate carries no CNPJ "
+                    "(ICP-Brasil otherName 2.16.76.1.3.3 or CN 'NAME:CNPJ'). Is this the "
+                    "municipality's e-CNPJ certificate?" % (label, format_cnpj(wanted)),
+                )
+            )
         elif certificate["cnpj"] != wanted:
-            findings.append((IDENTITY_MISMATCH, "%s: the certificate belongs to CNPJ %s, not the expected %s. "
-                                                "It is another entity's certificate: check which file goes to "
-                                                "this host." % (label, certificate["cnpj_formatted"],
-                                                                format_cnpj(wanted))))
+            findings.append(
+                (
+                    IDENTITY_MISMATCH,
+                    "%s: the certificate belongs to CNPJ %s, not the expected %s. "
+                    "It is another entity's certificate: check which file goes to "
+                    "this host." % (label, certificate["cnpj_formatted"], format_cnpj(wanted)),
+                )
+            )
     if not findings and days <= min_days_valid:
-        findings.append((EXPIRING, "%s: valid, but expires on %s, in %d days (warning threshold %d). Request the "
-                                   "renewal in e-Gestor AB now." % (label, certificate["not_after"], days,
-                                                                    min_days_valid)))
+        findings.append(
+            (
+                EXPIRING,
+                "%s: valid, but expires on %s, in %d days (warning threshold %d). Request the "
+                "renewal in e-Gestor AB now." % (label, certificate["not_after"], days, min_days_valid),
+            )
+        )
     if not findings:
-        return make_report(OK, "%s: valid certificate for %s, %d days left." % (
-            label, certificate["cnpj_formatted"] or certificate["subject"], days),
-            reasons=[], certificate=certificate, chain_length=chain_length, algorithms=algorithms)
+        return make_report(
+            OK,
+            "%s: valid certificate for %s, %d days left."
+            % (label, certificate["cnpj_formatted"] or certificate["subject"], days),
+            reasons=[],
+            certificate=certificate,
+            chain_length=chain_length,
+            algorithms=algorithms,
+        )
     verdict, msg = findings[0]
-    return make_report(verdict, msg, reasons=[text for _verdict, text in findings], certificate=certificate,
-                   chain_length=chain_length, algorithms=algorithms)
+    return make_report(
+        verdict,
+        msg,
+        reasons=[text for _verdict, text in findings],
+        certificate=certificate,
+        chain_length=chain_length,
+        algorithms=algorithms,
+    )

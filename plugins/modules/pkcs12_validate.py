@@ -1,5 +1,4 @@
 #!/usr/bin/python
-# -*- coding: utf-8 -*-
 # Copyright (c) 2026, esus.pec contributors
 # GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
@@ -12,19 +11,20 @@ short_description: Check an RNDS certificate (PKCS#12 .pfx/.p12) before PEC uses
 version_added: 0.1.0
 description:
   - Checks the municipality's digital certificate for the RNDS (the C(.pfx)/C(.p12) issued through e-Gestor AB)
-    the way PEC (Gestão Municipal > Certificados) will use it, and gives one precise O(verdict) with a message
+    the way PEC (Gestão Municipal > Certificados) will use it, and gives one precise RV(verdict) with a message
     that says what is wrong, in which file and what to do next.
   - It opens the file with the O(password), proves the private key belongs to the certificate (a signature made
     with the key is verified with the certificate), checks the validity dates against O(min_days_valid), reads
     the ICP-Brasil identity (CNPJ, the responsible person's masked CPF) and compares the CNPJ with
     O(expected_cnpj).
   - A wrong password is told apart from a file whose cipher OpenSSL cannot run (RC2-40 without OpenSSL's legacy
-    provider): the PKCS#12 integrity code (MAC) is keyed by the password alone and is checked on its own first.
+    provider), because the PKCS#12 integrity code (MAC) is keyed by the password alone and is checked on its own
+    first.
   - Two faces, one name. With O(src) the file is read on the B(controller) by the action plugin, through
     Ansible's loader, so an ansible-vault encrypted binary C(.pfx) is decrypted in memory and never written
     anywhere; the target needs nothing (Windows targets too). With O(path) the module runs on the target and
     reads the file there (the target needs Python C(cryptography)).
-  - Read-only: it never changes anything, on the controller or on the host.
+  - Read-only. It never changes anything, on the controller or on the host.
 options:
   path:
     description:
@@ -46,7 +46,7 @@ options:
     default: ''
   min_days_valid:
     description:
-      - A valid certificate with this many days left or fewer gets O(verdict=expiring), a warning, not a failure.
+      - A valid certificate with this many days left or fewer gets RV(verdict=expiring), a warning, not a failure.
     type: int
     default: 30
   expected_cnpj:
@@ -78,16 +78,16 @@ attributes:
   bypass_host_loop:
     support: none
   vault:
+    description: Can automatically decrypt Ansible vaulted files.
     support: full
     details: O(src) may be an ansible-vault encrypted binary file; it is decrypted in memory only.
 extends_documentation_fragment:
   - ansible.builtin.action_common_attributes
   - ansible.builtin.action_common_attributes.flow
-  - ansible.builtin.action_common_attributes.files
 requirements:
   - cryptography >= 3.3 where the check runs (the controller for O(src), the host for O(path)).
 notes:
-  - A damaged file whose MAC no longer matches is reported as V(wrong_password): the MAC is the only integrity
+  - A damaged file whose MAC no longer matches is reported as V(wrong_password). The MAC is the only integrity
     check a PKCS#12 file has, so the two cannot be told apart.
   - The verdict predicts PEC's RNDS status, returned as RV(pec_status) (V(Conexão bem-sucedida),
     V(Certificado expirado), V(Falha no certificado)); a network problem (V(Sem conexão)) is out of its reach.
@@ -96,7 +96,7 @@ seealso:
     description: How a municipality obtains the certificate and where PEC expects it.
     link: https://saps-ms.github.io/Manual-eSUS_APS/
 author:
-  - esus.pec contributors
+  - esus.pec contributors (@esus-pec)
 """
 
 EXAMPLES = r"""
@@ -303,11 +303,17 @@ def main() -> None:
     )
     params = module.params
     if params["src"] is not None:
-        module.fail_json(msg="src is read on the controller by the esus.pec.pkcs12_validate action plugin; "
-                             "call the module by its full name (esus.pec.pkcs12_validate) or use path.")
+        module.fail_json(
+            msg="src is read on the controller by the esus.pec.pkcs12_validate action plugin; "
+            "call the module by its full name (esus.pec.pkcs12_validate) or use path."
+        )
     if not HAS_CRYPTOGRAPHY:
-        module.fail_json(msg=missing_required_lib("cryptography", reason="to check the certificate on this host "
-                                                  "(or use src to check it on the controller)"))
+        module.fail_json(
+            msg=missing_required_lib(
+                "cryptography",
+                reason="to check the certificate on this host (or use src to check it on the controller)",
+            )
+        )
     problem = check_inputs(params)
     if problem:
         module.fail_json(msg=problem)
@@ -318,11 +324,19 @@ def main() -> None:
     except FileNotFoundError:
         pass  # verdict "missing"
     except IsADirectoryError:
-        module.fail_json(msg="%s is a folder, not a certificate file: give the .pfx/.p12 inside it." % path,
-                         verdict="not_pkcs12", valid=False, path=path)
+        module.fail_json(
+            msg="%s is a folder, not a certificate file: give the .pfx/.p12 inside it." % path,
+            verdict="not_pkcs12",
+            valid=False,
+            path=path,
+        )
     except OSError as exc:
-        module.fail_json(msg="%s cannot be read (%s): check its permissions, or run the task with become."
-                             % (path, exc.strerror), verdict="missing", valid=False, path=path)
+        module.fail_json(
+            msg="%s cannot be read (%s): check its permissions, or run the task with become." % (path, exc.strerror),
+            verdict="missing",
+            valid=False,
+            path=path,
+        )
     report = run_validation(data, size, params, label=path)
     report["path"] = path
     result, failed = finish(report, params["fail_on_invalid"])

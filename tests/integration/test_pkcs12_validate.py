@@ -1,4 +1,3 @@
-# -*- coding: utf-8 -*-
 # Copyright (c) 2026, esus.pec contributors
 # GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
@@ -31,9 +30,22 @@ USABLE = {"ok", "expiring"}
 
 def _vault(plain: Path, vault_password_file: Path, env: dict) -> Path:
     out = plain.with_name(plain.name + ".vault")
-    subprocess.run([sys.executable, "-m", "ansible.cli.vault", "encrypt", "--vault-password-file",
-                    str(vault_password_file), "--output", str(out), str(plain)],
-                   check=True, env=env, capture_output=True)
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "ansible.cli.vault",
+            "encrypt",
+            "--vault-password-file",
+            str(vault_password_file),
+            "--output",
+            str(out),
+            str(plain),
+        ],
+        check=True,
+        env=env,
+        capture_output=True,
+    )
     return out
 
 
@@ -45,8 +57,13 @@ def _cases(pki) -> dict:
     def add(name, path, password, verdict, **options):
         cases[name] = {"file": str(path), "password": password, "options": options, "verdict": verdict}
 
-    add("ok_aes", pki.pfx("ok_aes.pfx", key, cert, "Açaí $(id) `x` 'q' \"d\" 🔐"), "Açaí $(id) `x` 'q' \"d\" 🔐",
-        "ok", expected_cnpj=CNPJ)
+    add(
+        "ok_aes",
+        pki.pfx("ok_aes.pfx", key, cert, "Açaí $(id) `x` 'q' \"d\" 🔐"),
+        "Açaí $(id) `x` 'q' \"d\" 🔐",
+        "ok",
+        expected_cnpj=CNPJ,
+    )
     add("ok_3des", pki.pfx("ok_3des.pfx", key, cert, "tres-des;|&", encryption="3des"), "tres-des;|&", "ok")
     add("ok_rc2", pki.pfx("ok_rc2.pfx", key, cert, "rc2-legacy", encryption="rc2"), "rc2-legacy", "ok")
     add("ok_empty_password", pki.pfx("ok_empty.pfx", key, cert, "", encryption="openssl"), "", "ok")
@@ -60,8 +77,13 @@ def _cases(pki) -> dict:
     add("certificate_only", pki.cert_file("only.cer", cert, pem=False), "pw-cer", "certificate_only")
     add("no_private_key", pki.pfx_without_key("nokey.pfx", cert, "pw-nokey"), "pw-nokey", "no_private_key")
     add("key_mismatch", pki.pfx_with_foreign_key("foreign.pfx", cert, "pw-foreign"), "pw-foreign", "key_mismatch")
-    add("identity_mismatch", pki.pfx("other.pfx", key, cert, "pw-other"), "pw-other", "identity_mismatch",
-        expected_cnpj=cnpj("111222330001"))
+    add(
+        "identity_mismatch",
+        pki.pfx("other.pfx", key, cert, "pw-other"),
+        "pw-other",
+        "identity_mismatch",
+        expected_cnpj=cnpj("111222330001"),
+    )
     text = pki.dir / "notes.pfx"
     text.write_text("senha do certificado: veja o cofre\n")
     add("not_pkcs12", text, "pw-text", "not_pkcs12")
@@ -87,13 +109,27 @@ def run(pki, tmp_path_factory):
         case["src"] = str(_vault(path, vault_password, env)) if path.exists() else case["file"]
     # the vars file is the only place passwords are written; tasks loop over names, never over secrets
     (work / "cases.json").write_text(json.dumps({"cases": cases}, ensure_ascii=False))
-    (work / "inventory.ini").write_text("localhost ansible_connection=local ansible_python_interpreter=%s\n"
-                                        % sys.executable)
+    (work / "inventory.ini").write_text(
+        "localhost ansible_connection=local ansible_python_interpreter=%s\n" % sys.executable
+    )
     result = subprocess.run(
-        ["ansible-playbook", "-vvvv", "-i", str(work / "inventory.ini"), "--vault-password-file",
-         str(vault_password), "-e", "@" + str(work / "cases.json"), "-e", "out_dir=%s" % work,
-         str(HERE / "playbooks" / "pkcs12_validate.yml")],
-        env=env, capture_output=True, text=True, check=False,
+        [
+            "ansible-playbook",
+            "-vvvv",
+            "-i",
+            str(work / "inventory.ini"),
+            "--vault-password-file",
+            str(vault_password),
+            "-e",
+            "@" + str(work / "cases.json"),
+            "-e",
+            "out_dir=%s" % work,
+            str(HERE / "playbooks" / "pkcs12_validate.yml"),
+        ],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
     )
     output = result.stdout + result.stderr
     assert result.returncode == 0, output[-5000:]
@@ -102,11 +138,26 @@ def run(pki, tmp_path_factory):
 
 
 @pytest.mark.parametrize("face", ["module", "action"])
-@pytest.mark.parametrize("name", [
-    "ok_aes", "ok_3des", "ok_rc2", "ok_empty_password", "expiring", "expired", "not_yet_valid",
-    "wrong_password", "certificate_only", "no_private_key", "key_mismatch", "identity_mismatch", "not_pkcs12",
-    "corrupt", "missing",
-])
+@pytest.mark.parametrize(
+    "name",
+    [
+        "ok_aes",
+        "ok_3des",
+        "ok_rc2",
+        "ok_empty_password",
+        "expiring",
+        "expired",
+        "not_yet_valid",
+        "wrong_password",
+        "certificate_only",
+        "no_private_key",
+        "key_mismatch",
+        "identity_mismatch",
+        "not_pkcs12",
+        "corrupt",
+        "missing",
+    ],
+)
 def test_verdict_through_both_faces(run, face, name):
     cases, faces, _output, _work = run
     result = faces[face][name]
@@ -134,7 +185,7 @@ def test_action_reports_vault_and_checksum(run):
 
 def test_expiring_warns(run):
     """Ansible shows (and then drops) a result's warnings: expiring must reach the operator's screen."""
-    _cases_, _faces, output, _work = run
+    _cases, _faces, output, _work = run
     warnings = [line for line in output.splitlines() if line.startswith("[WARNING]")]
     assert len([line for line in warnings if "expiring.pfx" in line and "valid, but expires on" in line]) == 2
 
@@ -149,13 +200,19 @@ def test_no_secret_in_output_at_vvvv(run, pki):
     from cryptography.hazmat.primitives import serialization
 
     for key in pki._keys.values():
-        der = key.private_bytes(serialization.Encoding.DER, serialization.PrivateFormat.PKCS8,
-                                serialization.NoEncryption())
-        pem_lines = key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
-                                      serialization.NoEncryption()).decode().splitlines()[1:-1]
-        secrets += pem_lines[2:6] + [der[-48:].hex(), base64.b64encode(der[-48:]).decode()[:32]]
+        der = key.private_bytes(
+            serialization.Encoding.DER, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+        )
+        pem_lines = (
+            key.private_bytes(
+                serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+            )
+            .decode()
+            .splitlines()[1:-1]
+        )
+        secrets += [*pem_lines[2:6], der[-48:].hex(), base64.b64encode(der[-48:]).decode()[:32]]
         numbers = key.private_numbers()
-        private_value = getattr(numbers, "d", None) or getattr(numbers, "private_value")
+        private_value = getattr(numbers, "d", None) or numbers.private_value
         secrets += [str(private_value)[:40], format(private_value, "x")[:40]]
     leaked = [s for s in secrets if s and s in output]
     assert not leaked, "secret material in the -vvvv output: %d item(s)" % len(leaked)
@@ -165,7 +222,7 @@ def test_no_secret_in_output_at_vvvv(run, pki):
 
 
 def test_no_temp_files_left(run):
-    _cases_, _faces, _output, work = run
+    _cases, _faces, _output, work = run
     leftovers = [p for p in (work / "remote_tmp").rglob("*") if p.is_file()]
     leftovers += [p for p in (work / "local_tmp").rglob("*") if p.is_file()]
     assert not leftovers, leftovers
@@ -175,21 +232,39 @@ def test_unsupported_encryption_through_both_faces(pki, tmp_path):
     """OpenSSL's legacy provider switched off (as on a hardened controller): right password is not 'wrong'."""
     key, cert = pki.leaf()
     rc2 = pki.pfx("legacy-only.pfx", key, cert, "pw-rc2", encryption="rc2")
-    env = ansible_env(CRYPTOGRAPHY_OPENSSL_NO_LEGACY="1", ANSIBLE_LOCAL_TEMP=str(tmp_path / "lt"),
-                      ANSIBLE_REMOTE_TMP=str(tmp_path / "rt"))
+    env = ansible_env(
+        CRYPTOGRAPHY_OPENSSL_NO_LEGACY="1",
+        ANSIBLE_LOCAL_TEMP=str(tmp_path / "lt"),
+        ANSIBLE_REMOTE_TMP=str(tmp_path / "rt"),
+    )
     vault_password = tmp_path / "vp"
     vault_password.write_text("x-vault\n")
-    cases = {"legacy": {"file": str(rc2), "src": str(_vault(rc2, vault_password, env)), "password": "pw-rc2",
-                        "options": {}},
-             "legacy_wrong": {"file": str(rc2), "src": str(rc2) + ".vault", "password": "bad", "options": {}}}
+    cases = {
+        "legacy": {"file": str(rc2), "src": str(_vault(rc2, vault_password, env)), "password": "pw-rc2", "options": {}},
+        "legacy_wrong": {"file": str(rc2), "src": str(rc2) + ".vault", "password": "bad", "options": {}},
+    }
     (tmp_path / "cases.json").write_text(json.dumps({"cases": cases}))
-    (tmp_path / "inv.ini").write_text("localhost ansible_connection=local ansible_python_interpreter=%s\n"
-                                      % sys.executable)
+    (tmp_path / "inv.ini").write_text(
+        "localhost ansible_connection=local ansible_python_interpreter=%s\n" % sys.executable
+    )
     result = subprocess.run(
-        ["ansible-playbook", "-i", str(tmp_path / "inv.ini"), "--vault-password-file", str(vault_password),
-         "-e", "@" + str(tmp_path / "cases.json"), "-e", "out_dir=%s" % tmp_path,
-         str(HERE / "playbooks" / "pkcs12_validate.yml")],
-        env=env, capture_output=True, text=True, check=False)
+        [
+            "ansible-playbook",
+            "-i",
+            str(tmp_path / "inv.ini"),
+            "--vault-password-file",
+            str(vault_password),
+            "-e",
+            "@" + str(tmp_path / "cases.json"),
+            "-e",
+            "out_dir=%s" % tmp_path,
+            str(HERE / "playbooks" / "pkcs12_validate.yml"),
+        ],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     assert result.returncode == 0, result.stdout[-3000:]
     for face in ("module", "action"):
         results = json.loads((tmp_path / ("%s.json" % face)).read_text())
@@ -200,12 +275,25 @@ def test_unsupported_encryption_through_both_faces(pki, tmp_path):
 
 def test_bad_options_fail_before_reading(pki, tmp_path):
     env = ansible_env()
-    (tmp_path / "inv.ini").write_text("localhost ansible_connection=local ansible_python_interpreter=%s\n"
-                                      % sys.executable)
+    (tmp_path / "inv.ini").write_text(
+        "localhost ansible_connection=local ansible_python_interpreter=%s\n" % sys.executable
+    )
     result = subprocess.run(
-        ["ansible", "localhost", "-i", str(tmp_path / "inv.ini"), "-m", "esus.pec.pkcs12_validate",
-         "-a", "src=/nonexistent.pfx expected_cnpj=12.345.678/0001-00"],
-        env=env, capture_output=True, text=True, check=False)
+        [
+            "ansible",
+            "localhost",
+            "-i",
+            str(tmp_path / "inv.ini"),
+            "-m",
+            "esus.pec.pkcs12_validate",
+            "-a",
+            "src=/nonexistent.pfx expected_cnpj=12.345.678/0001-00",
+        ],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     assert result.returncode != 0
     assert "check digits" in result.stdout
     assert os.path.exists("/nonexistent.pfx") is False

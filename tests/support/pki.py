@@ -1,4 +1,3 @@
-# -*- coding: utf-8 -*-
 # Copyright (c) 2026, esus.pec contributors
 # GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
@@ -67,14 +66,17 @@ class Pki:
         self.dir.mkdir(parents=True, exist_ok=True)
         self.now = datetime.datetime.now(UTC)
         self.ca_key = ec_key()
-        name = x509.Name([
-            x509.NameAttribute(NameOID.COUNTRY_NAME, "BR"),
-            x509.NameAttribute(NameOID.ORGANIZATION_NAME, "ICP-Brasil TESTE"),
-            x509.NameAttribute(NameOID.COMMON_NAME, "AC TESTE esus.pec"),
-        ])
+        name = x509.Name(
+            [
+                x509.NameAttribute(NameOID.COUNTRY_NAME, "BR"),
+                x509.NameAttribute(NameOID.ORGANIZATION_NAME, "ICP-Brasil TESTE"),
+                x509.NameAttribute(NameOID.COMMON_NAME, "AC TESTE esus.pec"),
+            ]
+        )
         self.ca_cert = (
             x509.CertificateBuilder()
-            .subject_name(name).issuer_name(name)
+            .subject_name(name)
+            .issuer_name(name)
             .public_key(self.ca_key.public_key())
             .serial_number(x509.random_serial_number())
             .not_valid_before(self.now - datetime.timedelta(days=3650))
@@ -91,9 +93,19 @@ class Pki:
             self._keys[name] = rsa_key() if kind == "rsa" else ec_key()
         return self._keys[name]
 
-    def leaf(self, *, key=None, name: str = "MUNICIPIO DE TESTE", cnpj_value: str | None = None,
-             cpf: str = "12345678901", responsible: str = "MARIA DA SILVA", days_from: int = -10,
-             days_to: int = 365, cnpj_in_san: bool = True, octet_strings: bool = False):
+    def leaf(
+        self,
+        *,
+        key=None,
+        name: str = "MUNICIPIO DE TESTE",
+        cnpj_value: str | None = None,
+        cpf: str = "12345678901",
+        responsible: str = "MARIA DA SILVA",
+        days_from: int = -10,
+        days_to: int = 365,
+        cnpj_in_san: bool = True,
+        octet_strings: bool = False,
+    ):
         """(key, certificate) of an e-CNPJ-like certificate valid from now+days_from to now+days_to."""
         key = key if key is not None else self.key()
         cnpj_value = cnpj_value or cnpj("123456780001")
@@ -106,12 +118,16 @@ class Pki:
             other_names.insert(0, x509.OtherName(OID_CNPJ, _der_string(tag, cnpj_value)))
         builder = (
             x509.CertificateBuilder()
-            .subject_name(x509.Name([
-                x509.NameAttribute(NameOID.COUNTRY_NAME, "BR"),
-                x509.NameAttribute(NameOID.ORGANIZATION_NAME, "ICP-Brasil TESTE"),
-                x509.NameAttribute(NameOID.ORGANIZATIONAL_UNIT_NAME, "RFB e-CNPJ A1"),
-                x509.NameAttribute(NameOID.COMMON_NAME, "%s:%s" % (name, cnpj_value)),
-            ]))
+            .subject_name(
+                x509.Name(
+                    [
+                        x509.NameAttribute(NameOID.COUNTRY_NAME, "BR"),
+                        x509.NameAttribute(NameOID.ORGANIZATION_NAME, "ICP-Brasil TESTE"),
+                        x509.NameAttribute(NameOID.ORGANIZATIONAL_UNIT_NAME, "RFB e-CNPJ A1"),
+                        x509.NameAttribute(NameOID.COMMON_NAME, "%s:%s" % (name, cnpj_value)),
+                    ]
+                )
+            )
             .issuer_name(self.ca_cert.subject)
             .public_key(key.public_key())
             .serial_number(x509.random_serial_number())
@@ -121,8 +137,7 @@ class Pki:
         )
         return key, builder.sign(self.ca_key, hashes.SHA256())
 
-    def pfx(self, filename: str, key, cert, password: str, *, encryption: str = "aes",
-            chain: bool = True) -> Path:
+    def pfx(self, filename: str, key, cert, password: str, *, encryption: str = "aes", chain: bool = True) -> Path:
         """Write a PKCS#12: ``aes`` (OpenSSL 3 default via cryptography), ``3des`` (Windows-like),
         ``rc2`` (``openssl pkcs12 -export -legacy``), ``openssl`` (the CLI's defaults)."""
         path = self.dir / filename
@@ -151,14 +166,32 @@ class Pki:
         try:
             # the key goes to disk encrypted only, and every secret through the environment
             key_file = work / "key.pem"
-            key_file.write_bytes(key.private_bytes(
-                serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
-                serialization.BestAvailableEncryption(password.encode("utf-8") or b"x")))
+            key_file.write_bytes(
+                key.private_bytes(
+                    serialization.Encoding.PEM,
+                    serialization.PrivateFormat.PKCS8,
+                    serialization.BestAvailableEncryption(password.encode("utf-8") or b"x"),
+                )
+            )
             cert_file = work / "cert.pem"
             cert_file.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
-            command = ["openssl", "pkcs12", "-export", "-inkey", str(key_file), "-in", str(cert_file),
-                       "-passin", "env:ESUS_KEY_PASSWORD", "-passout", "env:ESUS_PFX_PASSWORD",
-                       "-out", str(path), "-name", "rnds"]
+            command = [
+                "openssl",
+                "pkcs12",
+                "-export",
+                "-inkey",
+                str(key_file),
+                "-in",
+                str(cert_file),
+                "-passin",
+                "env:ESUS_KEY_PASSWORD",
+                "-passout",
+                "env:ESUS_PFX_PASSWORD",
+                "-out",
+                str(path),
+                "-name",
+                "rnds",
+            ]
             if chain:
                 ca_file = work / "ca.pem"
                 ca_file.write_bytes(self.ca_cert.public_bytes(serialization.Encoding.PEM))
@@ -181,16 +214,25 @@ class Pki:
 
     def pfx_without_key(self, filename: str, cert, password: str) -> Path:
         path = self.dir / filename
-        path.write_bytes(pkcs12.serialize_key_and_certificates(
-            b"rnds", None, cert, [self.ca_cert], serialization.BestAvailableEncryption(password.encode("utf-8"))))
+        path.write_bytes(
+            pkcs12.serialize_key_and_certificates(
+                b"rnds", None, cert, [self.ca_cert], serialization.BestAvailableEncryption(password.encode("utf-8"))
+            )
+        )
         return path
 
     def pfx_with_foreign_key(self, filename: str, cert, password: str) -> Path:
         """The key of another certificate, with this certificate beside it."""
         path = self.dir / filename
-        path.write_bytes(pkcs12.serialize_key_and_certificates(
-            b"rnds", self.key("rsa", "foreign"), None, [cert],
-            serialization.BestAvailableEncryption(password.encode("utf-8"))))
+        path.write_bytes(
+            pkcs12.serialize_key_and_certificates(
+                b"rnds",
+                self.key("rsa", "foreign"),
+                None,
+                [cert],
+                serialization.BestAvailableEncryption(password.encode("utf-8")),
+            )
+        )
         return path
 
     def pfx_with_damaged_key(self, filename: str, password: str) -> Path:
@@ -201,13 +243,21 @@ class Pki:
         p, q = numbers.p, numbers.q
         bad_d = numbers.d ^ (1 << 5)  # still odd and in range; no longer an inverse of e
         damaged = rsa.RSAPrivateNumbers(
-            p=p, q=q, d=bad_d, dmp1=bad_d % (p - 1), dmq1=bad_d % (q - 1), iqmp=numbers.iqmp,
+            p=p,
+            q=q,
+            d=bad_d,
+            dmp1=bad_d % (p - 1),
+            dmq1=bad_d % (q - 1),
+            iqmp=numbers.iqmp,
             public_numbers=numbers.public_numbers,
         ).private_key(unsafe_skip_rsa_key_validation=True)
         path = self.dir / filename
         # serialize refuses a key that does not match its certificate: pair it via the CA list
-        path.write_bytes(pkcs12.serialize_key_and_certificates(
-            b"rnds", damaged, cert, None, serialization.BestAvailableEncryption(password.encode("utf-8"))))
+        path.write_bytes(
+            pkcs12.serialize_key_and_certificates(
+                b"rnds", damaged, cert, None, serialization.BestAvailableEncryption(password.encode("utf-8"))
+            )
+        )
         return path
 
 

@@ -1,4 +1,3 @@
-# -*- coding: utf-8 -*-
 # Copyright (c) 2026, esus.pec contributors
 # GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
@@ -14,9 +13,8 @@ import textwrap
 
 import pytest
 
-from tests.support.pki import cnpj
-
 from ansible_collections.esus.pec.plugins.module_utils import pkcs12 as core
+from tests.support.pki import cnpj
 
 PASSWORDS = [
     "s3nha-RNDS",
@@ -40,8 +38,7 @@ def leaf(pki):
 @pytest.mark.parametrize("password", PASSWORDS, ids=["ascii", "unicode", "shell", "spaces"])
 def test_valid_certificate_with_any_password_and_encryption(pki, leaf, encryption, password):
     key, cert = leaf
-    path = pki.pfx("ok-%s-%d.pfx" % (encryption, PASSWORDS.index(password)), key, cert, password,
-                   encryption=encryption)
+    path = pki.pfx("ok-%s-%d.pfx" % (encryption, PASSWORDS.index(password)), key, cert, password, encryption=encryption)
     report = check(path, password)
     assert report["verdict"] == "ok", report["msg"]
     assert report["valid"] is True
@@ -128,10 +125,13 @@ def test_not_yet_valid(pki):
     assert check(pki.pfx("future.pfx", key, cert, "pw"), "pw")["verdict"] == "not_yet_valid"
 
 
-@pytest.mark.parametrize("days_to, min_days, verdict", [(10, 30, "expiring"), (30, 30, "expiring"), (32, 30, "ok"), (10, 0, "ok")])
+@pytest.mark.parametrize(
+    "days_to, min_days, verdict", [(10, 30, "expiring"), (30, 30, "expiring"), (32, 30, "ok"), (10, 0, "ok")]
+)
 def test_expiring_is_a_warning_not_a_failure(pki, days_to, min_days, verdict):
     key, cert = pki.leaf(days_to=days_to)
-    report = check(pki.pfx("soon-%d-%d.pfx" % (days_to, min_days), key, cert, "pw"), "pw", min_days_valid=min_days)
+    path = pki.pfx("soon-%d-%d.pfx" % (days_to, min_days), key, cert, "pw")
+    report = check(path, "pw", min_days_valid=min_days)
     assert report["verdict"] == verdict
     assert report["valid"] is True
 
@@ -206,10 +206,17 @@ def test_cnpj_problems():
 def test_not_pkcs12(pki, leaf):
     key = leaf[0]
     pem_key = pki.dir / "key.pem"
-    pem_key.write_bytes(key.public_key().public_bytes(core.serialization.Encoding.PEM,
-                                                      core.serialization.PublicFormat.SubjectPublicKeyInfo))
-    for name, data in [("text.pfx", b"this is not a certificate\n"), ("empty.pfx", b""),
-                       ("random.pfx", os.urandom(2048)), ("zip.pfx", b"PK\x03\x04" + b"\0" * 100)]:
+    pem_key.write_bytes(
+        key.public_key().public_bytes(
+            core.serialization.Encoding.PEM, core.serialization.PublicFormat.SubjectPublicKeyInfo
+        )
+    )
+    for name, data in [
+        ("text.pfx", b"this is not a certificate\n"),
+        ("empty.pfx", b""),
+        ("random.pfx", os.urandom(2048)),
+        ("zip.pfx", b"PK\x03\x04" + b"\0" * 100),
+    ]:
         assert core.validate(data, "pw", label=name)["verdict"] == "not_pkcs12", name
     assert check(pem_key, "pw")["verdict"] == "not_pkcs12"
 
@@ -261,8 +268,13 @@ def test_unsupported_encryption_is_not_a_wrong_password(pki, leaf, tmp_path):
     from tests.support.collection import collections_path
 
     env = dict(os.environ, CRYPTOGRAPHY_OPENSSL_NO_LEGACY="1")
-    out = subprocess.run([sys.executable, "-c", script, str(collections_path()), str(rc2)], env=env,
-                         check=True, capture_output=True, text=True).stdout
+    out = subprocess.run(
+        [sys.executable, "-c", script, str(collections_path()), str(rc2)],
+        env=env,
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
     assert json.loads(out) == ["unsupported_encryption", "wrong_password"]
     # and with the provider, the same file is fine
     assert check(rc2, "pw")["verdict"] == "ok"

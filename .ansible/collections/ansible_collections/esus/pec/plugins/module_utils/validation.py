@@ -1,0 +1,73 @@
+# Copyright (c) 2026, esus.pec contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""What the pkcs12_validate module (host file) and action (controller file) share.
+
+Plain data and functions: the argument spec, input checks, bounded reading and how a report
+becomes a task result. Both faces go through here, so they cannot drift apart.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+
+from ansible_collections.esus.pec.plugins.module_utils.pkcs12 import (
+    EXPIRING,
+    MAX_SIZE,
+    cnpj_problem,
+    too_large_report,
+    validate,
+)
+
+ARGUMENT_SPEC = {
+    "path": {"type": "path"},
+    "src": {"type": "path"},
+    "password": {"type": "str", "default": "", "no_log": True},
+    "min_days_valid": {"type": "int", "default": 30},
+    "expected_cnpj": {"type": "str"},
+    "fail_on_invalid": {"type": "bool", "default": True},
+}
+
+
+def check_inputs(params: dict) -> str | None:
+    """A message when an option cannot be right (nothing is read before this passes)."""
+    if params["min_days_valid"] < 0:
+        return "min_days_valid must be 0 or more (it is %d)." % params["min_days_valid"]
+    if params.get("expected_cnpj"):
+        problem = cnpj_problem(params["expected_cnpj"])
+        if problem:
+            return "expected_cnpj: %s." % problem
+    return None
+
+
+def read_limited(path: str, limit: int) -> tuple[bytes, int]:
+    """(first limit+1 bytes, real size): an oversized file is refused without reading it all."""
+    with open(path, "rb") as handle:
+        size = os.fstat(handle.fileno()).st_size
+        return handle.read(limit + 1), size
+
+
+def run_validation(data: bytes | None, size: int | None, params: dict, label: str) -> dict:
+    """The report for these bytes; ``data is None`` means the file does not exist."""
+    if size is not None and size > MAX_SIZE:
+        return too_large_report(label, size)
+    report = validate(
+        data,
+        params["password"],
+        label=label,
+        min_days_valid=params["min_days_valid"],
+        expected_cnpj=params.get("expected_cnpj"),
+    )
+    if data is not None:
+        report["checksum"] = hashlib.sha1(data).hexdigest()  # what stat/copy report: proves a deployed copy
+        report["size"] = len(data)
+    return report
+
+
+def finish(report: dict, fail_on_invalid: bool) -> tuple[dict, bool]:
+    """(task result, whether the task fails)."""
+    result = dict(report, changed=False)
+    if report["verdict"] == EXPIRING:
+        result["warnings"] = [report["msg"]]
+    return result, bool(fail_on_invalid and not report["valid"])

@@ -1,0 +1,299 @@
+# Copyright (c) 2026, esus.pec contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""esus.pec.pkcs12_validate through real ansible-playbook runs, both faces, at -vvvv.
+
+One playbook run checks every case twice: the module on the host (``path``, local connection)
+and the action on the controller (``src``, the same file ansible-vault encrypted). Each task
+keeps ``fail_on_invalid`` at its default and ignores errors, so the run also proves which
+verdicts fail the task. The whole -vvvv output is then searched for passwords and key bytes.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.support.collection import ansible_env
+from tests.support.pki import cnpj
+
+HERE = Path(__file__).resolve().parent
+CNPJ = cnpj("123456780001")
+USABLE = {"ok", "expiring"}
+
+
+def _vault(plain: Path, vault_password_file: Path, env: dict) -> Path:
+    out = plain.with_name(plain.name + ".vault")
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "ansible.cli.vault",
+            "encrypt",
+            "--vault-password-file",
+            str(vault_password_file),
+            "--output",
+            str(out),
+            str(plain),
+        ],
+        check=True,
+        env=env,
+        capture_output=True,
+    )
+    return out
+
+
+def _cases(pki) -> dict:
+    """name -> (file, password, options, expected verdict). Passwords differ per case on purpose."""
+    key, cert = pki.leaf(cnpj_value=CNPJ)
+    cases = {}
+
+    def add(name, path, password, verdict, **options):
+        cases[name] = {"file": str(path), "password": password, "options": options, "verdict": verdict}
+
+    add(
+        "ok_aes",
+        pki.pfx("ok_aes.pfx", key, cert, "Açaí $(id) `x` 'q' \"d\" 🔐"),
+        "Açaí $(id) `x` 'q' \"d\" 🔐",
+        "ok",
+        expected_cnpj=CNPJ,
+    )
+    add("ok_3des", pki.pfx("ok_3des.pfx", key, cert, "tres-des;|&", encryption="3des"), "tres-des;|&", "ok")
+    add("ok_rc2", pki.pfx("ok_rc2.pfx", key, cert, "rc2-legacy", encryption="rc2"), "rc2-legacy", "ok")
+    add("ok_empty_password", pki.pfx("ok_empty.pfx", key, cert, "", encryption="openssl"), "", "ok")
+    k2, c2 = pki.leaf(days_to=12)
+    add("expiring", pki.pfx("expiring.pfx", k2, c2, "pw-expiring"), "pw-expiring", "expiring")
+    k3, c3 = pki.leaf(days_from=-400, days_to=-2)
+    add("expired", pki.pfx("expired.pfx", k3, c3, "pw-expired"), "pw-expired", "expired")
+    k4, c4 = pki.leaf(days_from=3)
+    add("not_yet_valid", pki.pfx("future.pfx", k4, c4, "pw-future"), "pw-future", "not_yet_valid")
+    add("wrong_password", pki.pfx("wrong.pfx", key, cert, "the-real-one"), "not-the-real-one", "wrong_password")
+    add("certificate_only", pki.cert_file("only.cer", cert, pem=False), "pw-cer", "certificate_only")
+    add("no_private_key", pki.pfx_without_key("nokey.pfx", cert, "pw-nokey"), "pw-nokey", "no_private_key")
+    add("key_mismatch", pki.pfx_with_foreign_key("foreign.pfx", cert, "pw-foreign"), "pw-foreign", "key_mismatch")
+    add(
+        "identity_mismatch",
+        pki.pfx("other.pfx", key, cert, "pw-other"),
+        "pw-other",
+        "identity_mismatch",
+        expected_cnpj=cnpj("111222330001"),
+    )
+    text = pki.dir / "notes.pfx"
+    text.write_text("senha do certificado: veja o cofre\n")
+    add("not_pkcs12", text, "pw-text", "not_pkcs12")
+    whole = pki.pfx("whole.pfx", key, cert, "pw-corrupt").read_bytes()
+    corrupt = pki.dir / "truncated.pfx"
+    corrupt.write_bytes(whole[: len(whole) // 2])
+    add("corrupt", corrupt, "pw-corrupt", "corrupt")
+    add("missing", pki.dir / "nao-existe.pfx", "pw-missing", "missing")
+    return cases
+
+
+@pytest.fixture(scope="module")
+def run(pki, tmp_path_factory):
+    """Run the playbook once at -vvvv; return (cases, results per face, full output, work dir)."""
+    work = tmp_path_factory.mktemp("play")
+    env = ansible_env(ANSIBLE_LOCAL_TEMP=str(work / "local_tmp"), ANSIBLE_REMOTE_TMP=str(work / "remote_tmp"))
+    vault_password = work / "vault-pass"
+    vault_password.write_text("vault-secret-for-tests\n")
+    vault_password.chmod(0o600)
+    cases = _cases(pki)
+    for case in cases.values():
+        path = Path(case["file"])
+        case["src"] = str(_vault(path, vault_password, env)) if path.exists() else case["file"]
+    # the vars file is the only place passwords are written; tasks loop over names, never over secrets
+    (work / "cases.json").write_text(json.dumps({"cases": cases}, ensure_ascii=False))
+    (work / "inventory.ini").write_text(
+        "localhost ansible_connection=local ansible_python_interpreter=%s\n" % sys.executable
+    )
+    result = subprocess.run(
+        [
+            "ansible-playbook",
+            "-vvvv",
+            "-i",
+            str(work / "inventory.ini"),
+            "--vault-password-file",
+            str(vault_password),
+            "-e",
+            "@" + str(work / "cases.json"),
+            "-e",
+            "out_dir=%s" % work,
+            str(HERE / "playbooks" / "pkcs12_validate.yml"),
+        ],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    output = result.stdout + result.stderr
+    assert result.returncode == 0, output[-5000:]
+    faces = {face: json.loads((work / ("%s.json" % face)).read_text()) for face in ("module", "action")}
+    return cases, faces, output, work
+
+
+@pytest.mark.parametrize("face", ["module", "action"])
+@pytest.mark.parametrize(
+    "name",
+    [
+        "ok_aes",
+        "ok_3des",
+        "ok_rc2",
+        "ok_empty_password",
+        "expiring",
+        "expired",
+        "not_yet_valid",
+        "wrong_password",
+        "certificate_only",
+        "no_private_key",
+        "key_mismatch",
+        "identity_mismatch",
+        "not_pkcs12",
+        "corrupt",
+        "missing",
+    ],
+)
+def test_verdict_through_both_faces(run, face, name):
+    cases, faces, _output, _work = run
+    result = faces[face][name]
+    expected = cases[name]["verdict"]
+    assert result["verdict"] == expected, result.get("msg")
+    assert result["valid"] is (expected in USABLE)
+    assert result.get("failed", False) is (expected not in USABLE), "fail_on_invalid must fail unusable verdicts"
+    assert result["changed"] is False
+    assert result["msg"]
+    if expected not in USABLE and expected != "missing":
+        assert Path(cases[name]["file"]).name in result["msg"]
+
+
+def test_action_reports_vault_and_checksum(run):
+    cases, faces, _output, _work = run
+    import hashlib
+
+    result = faces["action"]["ok_aes"]
+    assert result["src_vaulted"] is True
+    assert result["checksum"] == hashlib.sha1(Path(cases["ok_aes"]["file"]).read_bytes()).hexdigest()
+    assert faces["module"]["ok_aes"]["checksum"] == result["checksum"]
+    assert result["certificate"]["cnpj"] == CNPJ
+    assert "host localhost" in faces["action"]["wrong_password"]["msg"]
+
+
+def test_expiring_warns(run):
+    """Ansible shows (and then drops) a result's warnings: expiring must reach the operator's screen."""
+    _cases, _faces, output, _work = run
+    warnings = [line for line in output.splitlines() if line.startswith("[WARNING]")]
+    assert len([line for line in warnings if "expiring.pfx" in line and "valid, but expires on" in line]) == 2
+
+
+def test_no_secret_in_output_at_vvvv(run, pki):
+    """Neither a password nor any private key bytes appear anywhere in the -vvvv output."""
+    cases, _faces, output, work = run
+    assert "-vvvv" in output or "ansible-playbook [core" in output
+    assert "localhost" in output and "esus.pec.pkcs12_validate" in output
+    secrets = [case["password"] for case in cases.values() if case["password"]]
+    secrets.append("vault-secret-for-tests")
+    from cryptography.hazmat.primitives import serialization
+
+    for key in pki._keys.values():
+        der = key.private_bytes(
+            serialization.Encoding.DER, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+        )
+        pem_lines = (
+            key.private_bytes(
+                serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+            )
+            .decode()
+            .splitlines()[1:-1]
+        )
+        secrets += [*pem_lines[2:6], der[-48:].hex(), base64.b64encode(der[-48:]).decode()[:32]]
+        numbers = key.private_numbers()
+        private_value = getattr(numbers, "d", None) or numbers.private_value
+        secrets += [str(private_value)[:40], format(private_value, "x")[:40]]
+    leaked = [s for s in secrets if s and s in output]
+    assert not leaked, "secret material in the -vvvv output: %d item(s)" % len(leaked)
+    for face in ("module", "action"):
+        saved = (work / ("%s.json" % face)).read_text()
+        assert not [s for s in secrets if s in saved]
+
+
+def test_no_temp_files_left(run):
+    _cases, _faces, _output, work = run
+    leftovers = [p for p in (work / "remote_tmp").rglob("*") if p.is_file()]
+    leftovers += [p for p in (work / "local_tmp").rglob("*") if p.is_file()]
+    assert not leftovers, leftovers
+
+
+def test_unsupported_encryption_through_both_faces(pki, tmp_path):
+    """OpenSSL's legacy provider switched off (as on a hardened controller): right password is not 'wrong'."""
+    key, cert = pki.leaf()
+    rc2 = pki.pfx("legacy-only.pfx", key, cert, "pw-rc2", encryption="rc2")
+    env = ansible_env(
+        CRYPTOGRAPHY_OPENSSL_NO_LEGACY="1",
+        ANSIBLE_LOCAL_TEMP=str(tmp_path / "lt"),
+        ANSIBLE_REMOTE_TMP=str(tmp_path / "rt"),
+    )
+    vault_password = tmp_path / "vp"
+    vault_password.write_text("x-vault\n")
+    cases = {
+        "legacy": {"file": str(rc2), "src": str(_vault(rc2, vault_password, env)), "password": "pw-rc2", "options": {}},
+        "legacy_wrong": {"file": str(rc2), "src": str(rc2) + ".vault", "password": "bad", "options": {}},
+    }
+    (tmp_path / "cases.json").write_text(json.dumps({"cases": cases}))
+    (tmp_path / "inv.ini").write_text(
+        "localhost ansible_connection=local ansible_python_interpreter=%s\n" % sys.executable
+    )
+    result = subprocess.run(
+        [
+            "ansible-playbook",
+            "-i",
+            str(tmp_path / "inv.ini"),
+            "--vault-password-file",
+            str(vault_password),
+            "-e",
+            "@" + str(tmp_path / "cases.json"),
+            "-e",
+            "out_dir=%s" % tmp_path,
+            str(HERE / "playbooks" / "pkcs12_validate.yml"),
+        ],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, result.stdout[-3000:]
+    for face in ("module", "action"):
+        results = json.loads((tmp_path / ("%s.json" % face)).read_text())
+        assert results["legacy"]["verdict"] == "unsupported_encryption", results["legacy"]["msg"]
+        assert "legacy provider" in results["legacy"]["msg"]
+        assert results["legacy_wrong"]["verdict"] == "wrong_password"
+
+
+def test_bad_options_fail_before_reading(pki, tmp_path):
+    env = ansible_env()
+    (tmp_path / "inv.ini").write_text(
+        "localhost ansible_connection=local ansible_python_interpreter=%s\n" % sys.executable
+    )
+    result = subprocess.run(
+        [
+            "ansible",
+            "localhost",
+            "-i",
+            str(tmp_path / "inv.ini"),
+            "-m",
+            "esus.pec.pkcs12_validate",
+            "-a",
+            "src=/nonexistent.pfx expected_cnpj=12.345.678/0001-00",
+        ],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode != 0
+    assert "check digits" in result.stdout
+    assert os.path.exists("/nonexistent.pfx") is False

@@ -1,0 +1,40 @@
+# Copyright (c) 2026, esus.pec contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""Make this checkout importable and runnable as the collection esus.pec without installing it."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+def collections_path() -> Path:
+    """A folder holding ansible_collections/esus/pec -> this checkout (for ANSIBLE_COLLECTIONS_PATH)."""
+    root = REPO / ".cache" / "collections"
+    link = root / "ansible_collections" / "esus" / "pec"
+    if not link.exists():
+        link.parent.mkdir(parents=True, exist_ok=True)
+        with contextlib.suppress(FileExistsError):  # another test process made it first
+            link.symlink_to(REPO, target_is_directory=True)
+    return root
+
+
+def ansible_env(**extra: str) -> dict:
+    """Environment for ansible-playbook runs of the tests: this collection, nothing from ~/.ansible."""
+    env = dict(os.environ)
+    env.update(
+        ANSIBLE_COLLECTIONS_PATH="%s:%s" % (collections_path(), env.get("ANSIBLE_COLLECTIONS_PATH", "")),
+        ANSIBLE_NOCOLOR="1",
+        ANSIBLE_FORCE_COLOR="0",
+        ANSIBLE_RETRY_FILES_ENABLED="0",
+        ANSIBLE_HOST_KEY_CHECKING="0",
+        ANSIBLE_STDOUT_CALLBACK="default",
+        ANSIBLE_LOCALHOST_WARNING="0",
+        ANSIBLE_INVENTORY_UNPARSED_WARNING="0",
+    )
+    env.update(extra)
+    return env

@@ -1,0 +1,276 @@
+# Copyright (c) 2026, esus.pec contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""Real test certificates, made at test time (no private key is ever committed).
+
+An ICP-Brasil-like test CA issues e-CNPJ-style certificates for municipalities: CN ``NAME:CNPJ``,
+subjectAltName otherNames 2.16.76.1.3.3 (CNPJ), 2.16.76.1.3.4 (birth date + CPF of the
+responsible person) and 2.16.76.1.3.2 (responsible person's name). PKCS#12 files are written
+by ``cryptography`` (AES, 3DES) and by the ``openssl`` CLI (``-legacy`` RC2-40), with passwords
+passed through the environment, never argv.
+
+Also a small CLI for the demo: ``python tests/support/pki.py demo OUTDIR``.
+"""
+
+from __future__ import annotations
+
+import datetime
+import json
+import os
+import secrets
+import subprocess
+import sys
+from pathlib import Path
+
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import ec, rsa
+from cryptography.hazmat.primitives.serialization import pkcs12
+from cryptography.x509.oid import NameOID
+
+OID_CNPJ = x509.ObjectIdentifier("2.16.76.1.3.3")
+OID_RESPONSIBLE_DATA = x509.ObjectIdentifier("2.16.76.1.3.4")
+OID_RESPONSIBLE_NAME = x509.ObjectIdentifier("2.16.76.1.3.2")
+UTC = datetime.timezone.utc
+
+
+def cnpj(base12: str) -> str:
+    """Append the two check digits to a 12-character CNPJ base (numeric or 2026 alphanumeric)."""
+    numbers = [ord(char) - 48 for char in base12]
+    for position in (12, 13):
+        weights = list(range(position - 7, 1, -1)) + list(range(9, 1, -1))
+        remainder = sum(n * w for n, w in zip(numbers, weights)) % 11
+        numbers.append(0 if remainder < 2 else 11 - remainder)
+    return base12 + "".join(str(n) for n in numbers[12:])
+
+
+def _der_string(tag: int, text: str) -> bytes:
+    raw = text.encode("utf-8")
+    assert len(raw) < 128
+    return bytes([tag, len(raw)]) + raw
+
+
+def rsa_key(bits: int = 2048):
+    return rsa.generate_private_key(public_exponent=65537, key_size=bits)
+
+
+def ec_key():
+    return ec.generate_private_key(ec.SECP256R1())
+
+
+class Pki:
+    """A test CA and helpers to write certificates and PKCS#12 files into ``directory``."""
+
+    def __init__(self, directory: Path) -> None:
+        self.dir = Path(directory)
+        self.dir.mkdir(parents=True, exist_ok=True)
+        self.now = datetime.datetime.now(UTC)
+        self.ca_key = ec_key()
+        name = x509.Name(
+            [
+                x509.NameAttribute(NameOID.COUNTRY_NAME, "BR"),
+                x509.NameAttribute(NameOID.ORGANIZATION_NAME, "ICP-Brasil TESTE"),
+                x509.NameAttribute(NameOID.COMMON_NAME, "AC TESTE esus.pec"),
+            ]
+        )
+        self.ca_cert = (
+            x509.CertificateBuilder()
+            .subject_name(name)
+            .issuer_name(name)
+            .public_key(self.ca_key.public_key())
+            .serial_number(x509.random_serial_number())
+            .not_valid_before(self.now - datetime.timedelta(days=3650))
+            .not_valid_after(self.now + datetime.timedelta(days=3650))
+            .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
+            .sign(self.ca_key, hashes.SHA256())
+        )
+        self._keys: dict[str, object] = {}
+
+    def key(self, kind: str = "rsa", slot: str = "default"):
+        """A cached key (RSA-2048 generation costs ~100 ms): same slot, same key."""
+        name = "%s:%s" % (kind, slot)
+        if name not in self._keys:
+            self._keys[name] = rsa_key() if kind == "rsa" else ec_key()
+        return self._keys[name]
+
+    def leaf(
+        self,
+        *,
+        key=None,
+        name: str = "MUNICIPIO DE TESTE",
+        cnpj_value: str | None = None,
+        cpf: str = "12345678901",
+        responsible: str = "MARIA DA SILVA",
+        days_from: int = -10,
+        days_to: int = 365,
+        cnpj_in_san: bool = True,
+        octet_strings: bool = False,
+    ):
+        """(key, certificate) of an e-CNPJ-like certificate valid from now+days_from to now+days_to."""
+        key = key if key is not None else self.key()
+        cnpj_value = cnpj_value or cnpj("123456780001")
+        tag = 0x04 if octet_strings else 0x13  # ICP-Brasil values come as OCTET or PrintableString
+        other_names = [
+            x509.OtherName(OID_RESPONSIBLE_DATA, _der_string(tag, "01011980" + cpf + "0" * 11 + "0" * 15 + "SSPSP ")),
+            x509.OtherName(OID_RESPONSIBLE_NAME, _der_string(tag, responsible)),
+        ]
+        if cnpj_in_san:
+            other_names.insert(0, x509.OtherName(OID_CNPJ, _der_string(tag, cnpj_value)))
+        builder = (
+            x509.CertificateBuilder()
+            .subject_name(
+                x509.Name(
+                    [
+                        x509.NameAttribute(NameOID.COUNTRY_NAME, "BR"),
+                        x509.NameAttribute(NameOID.ORGANIZATION_NAME, "ICP-Brasil TESTE"),
+                        x509.NameAttribute(NameOID.ORGANIZATIONAL_UNIT_NAME, "RFB e-CNPJ A1"),
+                        x509.NameAttribute(NameOID.COMMON_NAME, "%s:%s" % (name, cnpj_value)),
+                    ]
+                )
+            )
+            .issuer_name(self.ca_cert.subject)
+            .public_key(key.public_key())
+            .serial_number(x509.random_serial_number())
+            .not_valid_before(self.now + datetime.timedelta(days=days_from))
+            .not_valid_after(self.now + datetime.timedelta(days=days_to))
+            .add_extension(x509.SubjectAlternativeName(other_names), critical=False)
+        )
+        return key, builder.sign(self.ca_key, hashes.SHA256())
+
+    def pfx(self, filename: str, key, cert, password: str, *, encryption: str = "aes", chain: bool = True) -> Path:
+        """Write a PKCS#12: ``aes`` (OpenSSL 3 default via cryptography), ``3des`` (Windows-like),
+        ``rc2`` (``openssl pkcs12 -export -legacy``), ``openssl`` (the CLI's defaults)."""
+        path = self.dir / filename
+        cas = [self.ca_cert] if chain else None
+        secret = password.encode("utf-8")
+        if encryption == "aes":
+            protection = serialization.BestAvailableEncryption(secret)
+        elif encryption == "3des":
+            protection = (
+                serialization.PrivateFormat.PKCS12.encryption_builder()
+                .kdf_rounds(2048)
+                .key_cert_algorithm(pkcs12.PBES.PBESv1SHA1And3KeyTripleDESCBC)
+                .hmac_hash(hashes.SHA1())
+                .build(secret)
+            )
+        elif encryption in ("rc2", "openssl"):
+            return self._openssl_pfx(path, key, cert, password, legacy=encryption == "rc2", chain=chain)
+        else:
+            raise ValueError(encryption)
+        path.write_bytes(pkcs12.serialize_key_and_certificates(b"rnds", key, cert, cas, protection))
+        return path
+
+    def _openssl_pfx(self, path: Path, key, cert, password: str, *, legacy: bool, chain: bool) -> Path:
+        work = self.dir / (".openssl-" + secrets.token_hex(4))
+        work.mkdir(mode=0o700)
+        try:
+            # the key goes to disk encrypted only, and every secret through the environment
+            key_file = work / "key.pem"
+            key_file.write_bytes(
+                key.private_bytes(
+                    serialization.Encoding.PEM,
+                    serialization.PrivateFormat.PKCS8,
+                    serialization.BestAvailableEncryption(password.encode("utf-8") or b"x"),
+                )
+            )
+            cert_file = work / "cert.pem"
+            cert_file.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
+            command = [
+                "openssl",
+                "pkcs12",
+                "-export",
+                "-inkey",
+                str(key_file),
+                "-in",
+                str(cert_file),
+                "-passin",
+                "env:ESUS_KEY_PASSWORD",
+                "-passout",
+                "env:ESUS_PFX_PASSWORD",
+                "-out",
+                str(path),
+                "-name",
+                "rnds",
+            ]
+            if chain:
+                ca_file = work / "ca.pem"
+                ca_file.write_bytes(self.ca_cert.public_bytes(serialization.Encoding.PEM))
+                command += ["-certfile", str(ca_file)]
+            if legacy:
+                command.append("-legacy")
+            env = dict(os.environ, ESUS_KEY_PASSWORD=password or "x", ESUS_PFX_PASSWORD=password)
+            subprocess.run(command, check=True, env=env, capture_output=True)
+        finally:
+            for item in work.iterdir():
+                item.unlink()
+            work.rmdir()
+        return path
+
+    def cert_file(self, filename: str, cert, pem: bool) -> Path:
+        path = self.dir / filename
+        encoding = serialization.Encoding.PEM if pem else serialization.Encoding.DER
+        path.write_bytes(cert.public_bytes(encoding))
+        return path
+
+    def pfx_without_key(self, filename: str, cert, password: str) -> Path:
+        path = self.dir / filename
+        path.write_bytes(
+            pkcs12.serialize_key_and_certificates(
+                b"rnds", None, cert, [self.ca_cert], serialization.BestAvailableEncryption(password.encode("utf-8"))
+            )
+        )
+        return path
+
+    def pfx_with_foreign_key(self, filename: str, cert, password: str) -> Path:
+        """The key of another certificate, with this certificate beside it."""
+        path = self.dir / filename
+        path.write_bytes(
+            pkcs12.serialize_key_and_certificates(
+                b"rnds",
+                self.key("rsa", "foreign"),
+                None,
+                [cert],
+                serialization.BestAvailableEncryption(password.encode("utf-8")),
+            )
+        )
+        return path
+
+    def pfx_with_damaged_key(self, filename: str, password: str) -> Path:
+        """Right public key, wrong private exponent: only a real signature shows it is unusable."""
+        good = self.key("rsa", "damaged")
+        _unused, cert = self.leaf(key=good)
+        numbers = good.private_numbers()
+        p, q = numbers.p, numbers.q
+        bad_d = numbers.d ^ (1 << 5)  # still odd and in range; no longer an inverse of e
+        damaged = rsa.RSAPrivateNumbers(
+            p=p,
+            q=q,
+            d=bad_d,
+            dmp1=bad_d % (p - 1),
+            dmq1=bad_d % (q - 1),
+            iqmp=numbers.iqmp,
+            public_numbers=numbers.public_numbers,
+        ).private_key(unsafe_skip_rsa_key_validation=True)
+        path = self.dir / filename
+        # serialize refuses a key that does not match its certificate: pair it via the CA list
+        path.write_bytes(
+            pkcs12.serialize_key_and_certificates(
+                b"rnds", damaged, cert, None, serialization.BestAvailableEncryption(password.encode("utf-8"))
+            )
+        )
+        return path
+
+
+def demo(out: Path) -> dict:
+    """Files for the README demo: one valid municipality certificate and its random password."""
+    pki = Pki(out)
+    password = "Demo-" + secrets.token_urlsafe(12)
+    key, cert = pki.leaf(name="MUNICIPIO DE DEMONSTRACAO", cnpj_value=cnpj("987654320001"), days_to=200)
+    pfx = pki.pfx("3500000-demo.pfx", key, cert, password)
+    return {"pfx": str(pfx), "password": password, "cnpj": cnpj("987654320001")}
+
+
+if __name__ == "__main__":
+    if len(sys.argv) != 3 or sys.argv[1] != "demo":
+        sys.exit("usage: pki.py demo OUTDIR  (prints a JSON object with pfx, password, cnpj)")
+    json.dump(demo(Path(sys.argv[2])), sys.stdout)
