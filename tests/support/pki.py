@@ -44,6 +44,9 @@ def cnpj(base12: str) -> str:
     return base12 + "".join(str(n) for n in numbers[12:])
 
 
+CASE_CNPJ = cnpj("123456780001")
+
+
 def _der_string(tag: int, text: str) -> bytes:
     raw = text.encode("utf-8")
     assert len(raw) < 128
@@ -261,16 +264,84 @@ class Pki:
         return path
 
 
+def standard_cases(pki: Pki) -> dict:
+    """One file per verdict: name -> {file, password, options, verdict}. Each case has its own password."""
+    key, cert = pki.leaf(cnpj_value=CASE_CNPJ)
+    cases = {}
+
+    def add(name, path, password, verdict, **options):
+        cases[name] = {"file": str(path), "password": password, "options": options, "verdict": verdict}
+
+    add(
+        "ok_aes",
+        pki.pfx("ok_aes.pfx", key, cert, "Açaí $(id) `x` 'q' \"d\" 🔐"),
+        "Açaí $(id) `x` 'q' \"d\" 🔐",
+        "ok",
+        expected_cnpj=CASE_CNPJ,
+    )
+    add("ok_3des", pki.pfx("ok_3des.pfx", key, cert, "tres-des;|&", encryption="3des"), "tres-des;|&", "ok")
+    add("ok_rc2", pki.pfx("ok_rc2.pfx", key, cert, "rc2-legacy", encryption="rc2"), "rc2-legacy", "ok")
+    add("ok_empty_password", pki.pfx("ok_empty.pfx", key, cert, "", encryption="openssl"), "", "ok")
+    k2, c2 = pki.leaf(days_to=12)
+    add("expiring", pki.pfx("expiring.pfx", k2, c2, "pw-expiring"), "pw-expiring", "expiring")
+    k3, c3 = pki.leaf(days_from=-400, days_to=-2)
+    add("expired", pki.pfx("expired.pfx", k3, c3, "pw-expired"), "pw-expired", "expired")
+    k4, c4 = pki.leaf(days_from=3)
+    add("not_yet_valid", pki.pfx("future.pfx", k4, c4, "pw-future"), "pw-future", "not_yet_valid")
+    add("wrong_password", pki.pfx("wrong.pfx", key, cert, "the-real-one"), "not-the-real-one", "wrong_password")
+    add("certificate_only", pki.cert_file("only.cer", cert, pem=False), "pw-cer", "certificate_only")
+    add("no_private_key", pki.pfx_without_key("nokey.pfx", cert, "pw-nokey"), "pw-nokey", "no_private_key")
+    add("key_mismatch", pki.pfx_with_foreign_key("foreign.pfx", cert, "pw-foreign"), "pw-foreign", "key_mismatch")
+    add(
+        "identity_mismatch",
+        pki.pfx("other.pfx", key, cert, "pw-other"),
+        "pw-other",
+        "identity_mismatch",
+        expected_cnpj=cnpj("111222330001"),
+    )
+    text = pki.dir / "notes.pfx"
+    text.write_text("senha do certificado: veja o cofre\n")
+    add("not_pkcs12", text, "pw-text", "not_pkcs12")
+    whole = pki.pfx("whole.pfx", key, cert, "pw-corrupt").read_bytes()
+    corrupt = pki.dir / "truncated.pfx"
+    corrupt.write_bytes(whole[: len(whole) // 2])
+    add("corrupt", corrupt, "pw-corrupt", "corrupt")
+    add("missing", pki.dir / "nao-existe.pfx", "pw-missing", "missing")
+    return cases
+
+
+DEMO_FLEET = (
+    # host, municipality, IBGE code, CNPJ base, days left (negative: expired), password to give
+    ("pec-demo-ok", "MUNICIPIO DE DEMONSTRACAO", "3500105", "987654320001", 200, None),
+    ("pec-demo-expiring", "MUNICIPIO DE EXEMPLO", "3500204", "876543210001", 12, None),
+    ("pec-demo-expired", "MUNICIPIO DE TESTE", "3500303", "765432100001", -20, None),
+    ("pec-demo-wrong-password", "MUNICIPIO DE ENSAIO", "3500402", "654321000001", 150, "senha-antiga"),
+)
+
+
 def demo(out: Path) -> dict:
-    """Files for the README demo: one valid municipality certificate and its random password."""
+    """Files for the README demo: host -> certificate, its random password, CNPJ and IBGE code."""
     pki = Pki(out)
-    password = "Demo-" + secrets.token_urlsafe(12)
-    key, cert = pki.leaf(name="MUNICIPIO DE DEMONSTRACAO", cnpj_value=cnpj("987654320001"), days_to=200)
-    pfx = pki.pfx("3500000-demo.pfx", key, cert, password)
-    return {"pfx": str(pfx), "password": password, "cnpj": cnpj("987654320001")}
+    fleet = {}
+    for host, name, ibge, base, days, given in DEMO_FLEET:
+        password = "Demo-" + secrets.token_urlsafe(12)
+        key, cert = pki.leaf(
+            key=pki.key("rsa", host), name=name, cnpj_value=cnpj(base), days_from=min(days, 0) - 365, days_to=days
+        )
+        fleet[host] = {
+            "pfx": str(pki.pfx("%s.pfx" % ibge, key, cert, password)),
+            "password": given or password,
+            "cnpj": cnpj(base),
+            "ibge": ibge,
+            "municipality": name,
+        }
+    return fleet
 
 
 if __name__ == "__main__":
-    if len(sys.argv) != 3 or sys.argv[1] != "demo":
-        sys.exit("usage: pki.py demo OUTDIR  (prints a JSON object with pfx, password, cnpj)")
-    json.dump(demo(Path(sys.argv[2])), sys.stdout)
+    if len(sys.argv) != 3 or sys.argv[1] not in ("demo", "cases"):
+        sys.exit("usage: pki.py demo|cases OUTDIR  (prints a JSON object: the demo's files, or the cases)")
+    if sys.argv[1] == "demo":
+        json.dump(demo(Path(sys.argv[2])), sys.stdout)
+    else:
+        json.dump(standard_cases(Pki(Path(sys.argv[2]))), sys.stdout, ensure_ascii=False)

@@ -21,10 +21,10 @@ from pathlib import Path
 import pytest
 
 from tests.support.collection import ansible_env
-from tests.support.pki import cnpj
+from tests.support.pki import CASE_CNPJ as CNPJ
+from tests.support.pki import standard_cases
 
 HERE = Path(__file__).resolve().parent
-CNPJ = cnpj("123456780001")
 USABLE = {"ok", "expiring"}
 
 
@@ -49,52 +49,6 @@ def _vault(plain: Path, vault_password_file: Path, env: dict) -> Path:
     return out
 
 
-def _cases(pki) -> dict:
-    """name -> (file, password, options, expected verdict). Passwords differ per case on purpose."""
-    key, cert = pki.leaf(cnpj_value=CNPJ)
-    cases = {}
-
-    def add(name, path, password, verdict, **options):
-        cases[name] = {"file": str(path), "password": password, "options": options, "verdict": verdict}
-
-    add(
-        "ok_aes",
-        pki.pfx("ok_aes.pfx", key, cert, "Açaí $(id) `x` 'q' \"d\" 🔐"),
-        "Açaí $(id) `x` 'q' \"d\" 🔐",
-        "ok",
-        expected_cnpj=CNPJ,
-    )
-    add("ok_3des", pki.pfx("ok_3des.pfx", key, cert, "tres-des;|&", encryption="3des"), "tres-des;|&", "ok")
-    add("ok_rc2", pki.pfx("ok_rc2.pfx", key, cert, "rc2-legacy", encryption="rc2"), "rc2-legacy", "ok")
-    add("ok_empty_password", pki.pfx("ok_empty.pfx", key, cert, "", encryption="openssl"), "", "ok")
-    k2, c2 = pki.leaf(days_to=12)
-    add("expiring", pki.pfx("expiring.pfx", k2, c2, "pw-expiring"), "pw-expiring", "expiring")
-    k3, c3 = pki.leaf(days_from=-400, days_to=-2)
-    add("expired", pki.pfx("expired.pfx", k3, c3, "pw-expired"), "pw-expired", "expired")
-    k4, c4 = pki.leaf(days_from=3)
-    add("not_yet_valid", pki.pfx("future.pfx", k4, c4, "pw-future"), "pw-future", "not_yet_valid")
-    add("wrong_password", pki.pfx("wrong.pfx", key, cert, "the-real-one"), "not-the-real-one", "wrong_password")
-    add("certificate_only", pki.cert_file("only.cer", cert, pem=False), "pw-cer", "certificate_only")
-    add("no_private_key", pki.pfx_without_key("nokey.pfx", cert, "pw-nokey"), "pw-nokey", "no_private_key")
-    add("key_mismatch", pki.pfx_with_foreign_key("foreign.pfx", cert, "pw-foreign"), "pw-foreign", "key_mismatch")
-    add(
-        "identity_mismatch",
-        pki.pfx("other.pfx", key, cert, "pw-other"),
-        "pw-other",
-        "identity_mismatch",
-        expected_cnpj=cnpj("111222330001"),
-    )
-    text = pki.dir / "notes.pfx"
-    text.write_text("senha do certificado: veja o cofre\n")
-    add("not_pkcs12", text, "pw-text", "not_pkcs12")
-    whole = pki.pfx("whole.pfx", key, cert, "pw-corrupt").read_bytes()
-    corrupt = pki.dir / "truncated.pfx"
-    corrupt.write_bytes(whole[: len(whole) // 2])
-    add("corrupt", corrupt, "pw-corrupt", "corrupt")
-    add("missing", pki.dir / "nao-existe.pfx", "pw-missing", "missing")
-    return cases
-
-
 @pytest.fixture(scope="module")
 def run(pki, tmp_path_factory):
     """Run the playbook once at -vvvv; return (cases, results per face, full output, work dir)."""
@@ -103,7 +57,7 @@ def run(pki, tmp_path_factory):
     vault_password = work / "vault-pass"
     vault_password.write_text("vault-secret-for-tests\n")
     vault_password.chmod(0o600)
-    cases = _cases(pki)
+    cases = standard_cases(pki)
     for case in cases.values():
         path = Path(case["file"])
         case["src"] = str(_vault(path, vault_password, env)) if path.exists() else case["file"]

@@ -1,0 +1,41 @@
+#!/usr/bin/env bash
+# Shared by scripts/demo.sh and scripts/test.sh: a project virtualenv that installs itself.
+# shellcheck disable=SC2034
+
+ESUS_REPO="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+ESUS_VENV="${ESUS_VENV:-$ESUS_REPO/.venv}"
+
+esus_log() { printf '[esus.pec] %s\n' "$*" >&2; }
+
+# esus_venv REQUIREMENTS_FILE: create .venv if needed and install the pinned requirements once
+# (a marker holds the hash of the requirement files, so a second run costs nothing).
+esus_venv() {
+    local requirements="$1"
+    local python="${ESUS_PYTHON:-python3}"
+    if [ ! -x "$ESUS_VENV/bin/python" ]; then
+        esus_log "creating virtualenv $ESUS_VENV"
+        "$python" -m venv "$ESUS_VENV"
+    fi
+    local stamp
+    stamp="$(cat "$ESUS_REPO/requirements.txt" "$ESUS_REPO/$requirements" "$ESUS_REPO/constraints.txt" | sha256sum | cut -c1-16)"
+    if [ ! -e "$ESUS_VENV/.installed-$stamp" ]; then
+        esus_log "installing $requirements into $ESUS_VENV (first run only)"
+        "$ESUS_VENV/bin/python" -m pip install --quiet --disable-pip-version-check --upgrade pip >/dev/null
+        "$ESUS_VENV/bin/python" -m pip install --quiet --disable-pip-version-check \
+            -r "$ESUS_REPO/$requirements" -c "$ESUS_REPO/constraints.txt"
+        touch "$ESUS_VENV/.installed-$stamp"
+    fi
+    export PATH="$ESUS_VENV/bin:$PATH"
+    export VIRTUAL_ENV="$ESUS_VENV"
+}
+
+# The openssl CLI makes the legacy (RC2) test files.
+esus_need_commands() {
+    local missing=()
+    command -v openssl >/dev/null 2>&1 || missing+=(openssl)
+    command -v git >/dev/null 2>&1 || missing+=(git)
+    if [ "${#missing[@]}" -gt 0 ]; then
+        esus_log "installing ${missing[*]} from Debian"
+        apt-get update -qq >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
+    fi
+}
