@@ -100,7 +100,7 @@ step_molecule() {
         fi
         # the testinfra verifier's own counts
         local line
-        line="$(sed 's/\x1b\[[0-9;]*m//g' "$log" | grep -oE '=+ [0-9]+ (passed|failed)[^=]*=+' | tail -n 1)"
+        line="$(sed 's/\x1b\[[0-9;]*m//g' "$log" | grep -oE '=+ [0-9]+ (passed|failed)[^=]*' | tail -n 1)"
         if [ -n "$line" ]; then
             local p f
             p="$(grep -oE '[0-9]+ passed' <<<"$line" | grep -oE '[0-9]+' || echo 0)"

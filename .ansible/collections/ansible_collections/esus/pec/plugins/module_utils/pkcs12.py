@@ -405,9 +405,9 @@ def _bmp_passwords(password: str) -> list[bytes]:
     return [b"\x00\x00", b""]
 
 
-def _mac(envelope: _Envelope, bmp_password: bytes, salt: bytes, iterations: int, hash_name: str) -> bytes:
+def _mac(auth_safe: bytes, bmp_password: bytes, salt: bytes, iterations: int, hash_name: str) -> bytes:
     key = pkcs12_kdf(hash_name, bmp_password, salt, 3, iterations, hashlib.new(hash_name).digest_size)
-    return hmac.new(key, envelope.auth_safe, hash_name).digest()
+    return hmac.new(key, auth_safe, hash_name).digest()
 
 
 def check_mac(envelope: _Envelope, password: str) -> tuple[str, bytes | None]:
@@ -418,7 +418,7 @@ def check_mac(envelope: _Envelope, password: str) -> tuple[str, bytes | None]:
     if hash_name is None or envelope.mac_iterations > _MAX_MAC_ITERATIONS:
         return "unsupported", None  # PBMAC1, absurd iteration counts: cryptography will judge
     for candidate in _bmp_passwords(password):
-        mac = _mac(envelope, candidate, envelope.mac_salt, envelope.mac_iterations, hash_name)
+        mac = _mac(envelope.auth_safe, candidate, envelope.mac_salt, envelope.mac_iterations, hash_name)
         if hmac.compare_digest(mac, envelope.mac_digest):
             return "ok", candidate
     return "mismatch", None
@@ -458,13 +458,13 @@ def _fast_load(envelope: _Envelope, password: str, mac_encoding: bytes) -> _Load
     Raises ValueError / UnsupportedAlgorithm when something is out of its reach: the caller then
     falls back to cryptography's own loader.
     """
-    if envelope.opaque or len(envelope.key_bags) > 1 or not password:
+    if envelope.opaque or len(envelope.key_bags) != 1 or not password:
+        # several keys, none in plain view (it may sit in an encrypted part), an empty password:
+        # cryptography's own loader looks everywhere
         raise ValueError("not handled by the fast path")
-    key = None
-    if envelope.key_bags:
-        bag_type, der = envelope.key_bags[0]
-        secret = password.encode("utf-8") if bag_type == _OID_SHROUDED_KEY_BAG else None
-        key = serialization.load_der_private_key(der, secret, unsafe_skip_rsa_key_validation=True)
+    bag_type, der = envelope.key_bags[0]
+    secret = password.encode("utf-8") if bag_type == _OID_SHROUDED_KEY_BAG else None
+    key = serialization.load_der_private_key(der, secret, unsafe_skip_rsa_key_validation=True)
     certificates = [x509.load_der_x509_certificate(der) for der in envelope.plain_certificates]
     if envelope.encrypted_infos:
         certificates.extend(_decrypt_certificates(envelope, password, mac_encoding))
@@ -476,13 +476,12 @@ def _decrypt_certificates(envelope: _Envelope, password: str, mac_encoding: byte
 
     A PFX holding only the encrypted certificate parts, with a fresh MAC under the same password,
     is loaded by cryptography: it runs every cipher (RC2 through the legacy provider) and, with no
-    key in it, skips the slow RSA re-check.
+    key in it, skips the slow RSA re-check. A key hidden in those parts would come back here and is
+    refused, so the caller falls back to the whole-file loader rather than report "no key".
     """
     auth_safe = _encode(0x30, b"".join(envelope.encrypted_infos))
     salt = hashlib.sha256(auth_safe).digest()[:8]
-    shell = _Envelope.__new__(_Envelope)
-    shell.auth_safe = auth_safe
-    mac = _mac(shell, mac_encoding, salt, 1, "sha256")
+    mac = _mac(auth_safe, mac_encoding, salt, 1, "sha256")
     digest_info = _encode(
         0x30, _encode(0x30, _encode(0x06, bytes.fromhex("608648016503040201")) + b"\x05\x00") + _encode(0x04, mac)
     )
@@ -491,7 +490,9 @@ def _decrypt_certificates(envelope: _Envelope, password: str, mac_encoding: byte
         0x30, _encode(0x06, bytes.fromhex("2a864886f70d010701")) + _encode(0xA0, _encode(0x04, auth_safe))
     )
     pfx = _encode(0x30, _encode(0x02, b"\x03") + content_info + mac_data)
-    _no_key, cert, others = pkcs12.load_key_and_certificates(pfx, password.encode("utf-8"))
+    hidden_key, cert, others = pkcs12.load_key_and_certificates(pfx, password.encode("utf-8"))
+    if hidden_key is not None:
+        raise ValueError("a second key in an encrypted part")
     return ([cert] if cert is not None else []) + list(others)
 
 

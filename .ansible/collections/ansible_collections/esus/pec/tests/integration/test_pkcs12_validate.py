@@ -11,7 +11,6 @@ verdicts fail the task. The whole -vvvv output is then searched for passwords an
 
 from __future__ import annotations
 
-import base64
 import json
 import os
 import subprocess
@@ -21,6 +20,7 @@ from pathlib import Path
 import pytest
 
 from tests.support.collection import ansible_env
+from tests.support.leaks import key_material, leaks
 from tests.support.pki import CASE_CNPJ as CNPJ
 from tests.support.pki import standard_cases
 
@@ -151,28 +151,10 @@ def test_no_secret_in_output_at_vvvv(run, pki):
     assert "localhost" in output and "esus.pec.pkcs12_validate" in output
     secrets = [case["password"] for case in cases.values() if case["password"]]
     secrets.append("vault-secret-for-tests")
-    from cryptography.hazmat.primitives import serialization
-
-    for key in pki._keys.values():
-        der = key.private_bytes(
-            serialization.Encoding.DER, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
-        )
-        pem_lines = (
-            key.private_bytes(
-                serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
-            )
-            .decode()
-            .splitlines()[1:-1]
-        )
-        secrets += [*pem_lines[2:6], der[-48:].hex(), base64.b64encode(der[-48:]).decode()[:32]]
-        numbers = key.private_numbers()
-        private_value = getattr(numbers, "d", None) or numbers.private_value
-        secrets += [str(private_value)[:40], format(private_value, "x")[:40]]
-    leaked = [s for s in secrets if s and s in output]
-    assert not leaked, "secret material in the -vvvv output: %d item(s)" % len(leaked)
+    secrets += key_material(pki._keys.values())
+    assert not leaks(output, secrets), "secret material in the -vvvv output: %d item(s)" % len(leaks(output, secrets))
     for face in ("module", "action"):
-        saved = (work / ("%s.json" % face)).read_text()
-        assert not [s for s in secrets if s in saved]
+        assert not leaks((work / ("%s.json" % face)).read_text(), secrets)
 
 
 def test_no_temp_files_left(run):

@@ -338,10 +338,78 @@ def demo(out: Path) -> dict:
     return fleet
 
 
+def fleet(out: Path, hosts: list) -> dict:
+    """Valid certificates for Molecule hosts: each its own CNPJ and random password, plus the
+    certificate that replaces it at renewal time (``pfx_next``, same password) for rotation tests."""
+    pki = Pki(out)
+    made = {}
+    for index, host in enumerate(hosts):
+        password = "Mol-" + secrets.token_urlsafe(12) + "-ç$;"
+        value = cnpj("%08d0001" % (11111111 * (index + 1) % 100000000))
+        key, cert = pki.leaf(key=pki.key("ec", host), name="MUNICIPIO %s" % host.upper(), cnpj_value=value)
+        renewed_key, renewed = pki.leaf(
+            key=pki.key("ec", host + "-next"), name="MUNICIPIO %s" % host.upper(), cnpj_value=value, days_to=730
+        )
+        made[host] = {
+            "pfx": str(pki.pfx("%s.pfx" % host, key, cert, password)),
+            "pfx_next": str(pki.pfx("%s-renovado.pfx" % host, renewed_key, renewed, password)),
+            "password": password,
+            "cnpj": value,
+        }
+    return made
+
+
+def invalid_fleet(out: Path) -> dict:
+    """One host per way a deploy must be refused, and one good host deployed in the same run."""
+    pki = Pki(out)
+    key, cert = pki.leaf(key=pki.key("ec"), cnpj_value=CASE_CNPJ)
+    old_key, old = pki.leaf(key=pki.key("ec", "old"), days_from=-400, days_to=-5)
+    secret = "Inv-" + secrets.token_urlsafe(12)
+    made = {
+        "pec-good": {"pfx": pki.pfx("good.pfx", key, cert, secret), "password": secret, "expect": "deployed"},
+        "pec-wrong-password": {
+            "pfx": pki.pfx("wrong.pfx", key, cert, secret),
+            "password": secret + "-errada",
+            "expect": "wrong password",
+        },
+        "pec-expired": {
+            "pfx": pki.pfx("expired.pfx", old_key, old, secret),
+            "password": secret,
+            "expect": "expired on",
+        },
+        "pec-cer": {
+            "pfx": pki.cert_file("certificado.cer", cert, pem=False),
+            "password": secret,
+            "expect": "without its private key",
+        },
+        "pec-wrong-cnpj": {
+            "pfx": pki.pfx("other.pfx", key, cert, secret),
+            "password": secret,
+            "expected_cnpj": cnpj("111222330001"),
+            "expect": "not the expected 11.122.233/0001",
+        },
+        "pec-plaintext": {
+            "pfx": pki.pfx("plain.pfx", key, cert, secret),
+            "password": secret,
+            "expect": "not ansible-vault encrypted",
+            "plaintext": True,
+        },
+    }
+    for host in made.values():
+        host["pfx"] = str(host["pfx"])
+        host.setdefault("expected_cnpj", CASE_CNPJ)
+    return made
+
+
+COMMANDS = {
+    "demo": lambda out, args: demo(out),
+    "cases": lambda out, args: standard_cases(Pki(out)),
+    "fleet": fleet,
+    "invalid-fleet": lambda out, args: invalid_fleet(out),
+}
+
+
 if __name__ == "__main__":
-    if len(sys.argv) != 3 or sys.argv[1] not in ("demo", "cases"):
-        sys.exit("usage: pki.py demo|cases OUTDIR  (prints a JSON object: the demo's files, or the cases)")
-    if sys.argv[1] == "demo":
-        json.dump(demo(Path(sys.argv[2])), sys.stdout)
-    else:
-        json.dump(standard_cases(Pki(Path(sys.argv[2]))), sys.stdout, ensure_ascii=False)
+    if len(sys.argv) < 3 or sys.argv[1] not in COMMANDS:
+        sys.exit("usage: pki.py demo|cases|fleet|invalid-fleet OUTDIR [HOST...]  (prints what it made, as JSON)")
+    json.dump(COMMANDS[sys.argv[1]](Path(sys.argv[2]), sys.argv[3:]), sys.stdout, ensure_ascii=False)
