@@ -33,7 +33,7 @@ sys.path.insert(0, str(REPO))
 
 from cryptography.hazmat.primitives.serialization import pkcs12  # noqa: E402
 
-from tests.support.collection import ansible_env, collections_path  # noqa: E402
+from tests.support.collection import ansible_env, collections_path, vault_encrypt  # noqa: E402
 from tests.support.pki import Pki  # noqa: E402
 
 sys.path.insert(0, str(collections_path()))
@@ -98,20 +98,7 @@ def bench_playbook(made: dict, hosts: int, repeat: int) -> dict:
     (work / "vault-pass").write_text("bench-vault\n")
     vaulted = work / "cert.pfx"
     vaulted.write_bytes(made["rsa-aes"].read_bytes())
-    subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "ansible.cli.vault",
-            "encrypt",
-            "--vault-password-file",
-            str(work / "vault-pass"),
-            str(vaulted),
-        ],
-        env=env,
-        check=True,
-        capture_output=True,
-    )
+    vault_encrypt(vaulted, work / "vault-pass", env)
     inventory = ["[pec]"] + [
         "pec-%03d ansible_connection=local ansible_python_interpreter=%s" % (i, sys.executable) for i in range(hosts)
     ]

@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.support.collection import ansible_env
+from tests.support.collection import ansible_env, run_playbook, vault_encrypt
 from tests.support.leaks import key_material, leaks
 from tests.support.pki import CASE_CNPJ as CNPJ
 from tests.support.pki import standard_cases
@@ -29,24 +29,7 @@ USABLE = {"ok", "expiring"}
 
 
 def _vault(plain: Path, vault_password_file: Path, env: dict) -> Path:
-    out = plain.with_name(plain.name + ".vault")
-    subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "ansible.cli.vault",
-            "encrypt",
-            "--vault-password-file",
-            str(vault_password_file),
-            "--output",
-            str(out),
-            str(plain),
-        ],
-        check=True,
-        env=env,
-        capture_output=True,
-    )
-    return out
+    return vault_encrypt(plain, vault_password_file, env, output=plain.with_name(plain.name + ".vault"))
 
 
 @pytest.fixture(scope="module")
@@ -66,24 +49,17 @@ def run(pki, tmp_path_factory):
     (work / "inventory.ini").write_text(
         "localhost ansible_connection=local ansible_python_interpreter=%s\n" % sys.executable
     )
-    result = subprocess.run(
-        [
-            "ansible-playbook",
-            "-vvvv",
-            "-i",
-            str(work / "inventory.ini"),
-            "--vault-password-file",
-            str(vault_password),
-            "-e",
-            "@" + str(work / "cases.json"),
-            "-e",
-            "out_dir=%s" % work,
-            str(HERE / "playbooks" / "pkcs12_validate.yml"),
-        ],
-        env=env,
-        capture_output=True,
-        text=True,
-        check=False,
+    result = run_playbook(
+        HERE / "playbooks" / "pkcs12_validate.yml",
+        work / "inventory.ini",
+        env,
+        "-vvvv",
+        "--vault-password-file",
+        str(vault_password),
+        "-e",
+        "@" + str(work / "cases.json"),
+        "-e",
+        "out_dir=%s" % work,
     )
     output = result.stdout + result.stderr
     assert result.returncode == 0, output[-5000:]
@@ -183,23 +159,16 @@ def test_unsupported_encryption_through_both_faces(pki, tmp_path):
     (tmp_path / "inv.ini").write_text(
         "localhost ansible_connection=local ansible_python_interpreter=%s\n" % sys.executable
     )
-    result = subprocess.run(
-        [
-            "ansible-playbook",
-            "-i",
-            str(tmp_path / "inv.ini"),
-            "--vault-password-file",
-            str(vault_password),
-            "-e",
-            "@" + str(tmp_path / "cases.json"),
-            "-e",
-            "out_dir=%s" % tmp_path,
-            str(HERE / "playbooks" / "pkcs12_validate.yml"),
-        ],
-        env=env,
-        capture_output=True,
-        text=True,
-        check=False,
+    result = run_playbook(
+        HERE / "playbooks" / "pkcs12_validate.yml",
+        tmp_path / "inv.ini",
+        env,
+        "--vault-password-file",
+        str(vault_password),
+        "-e",
+        "@" + str(tmp_path / "cases.json"),
+        "-e",
+        "out_dir=%s" % tmp_path,
     )
     assert result.returncode == 0, result.stdout[-3000:]
     for face in ("module", "action"):

@@ -23,7 +23,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.support.collection import REPO, ansible_env
+from tests.support.collection import REPO, ansible_env, run_playbook, vault_encrypt
 from tests.support.leaks import file_material, key_material, leaks
 from tests.support.pki import cnpj
 
@@ -43,20 +43,7 @@ def sandbox(pki, tmp_path_factory):
         passwords[host] = "Senha %d ção $HOME `id` \"'" % index
         plain = pki.pfx("%s.pfx" % host, key, cert, passwords[host])
         sources[host] = plain.read_bytes()
-        subprocess.run(
-            [
-                sys.executable,
-                "-m",
-                "ansible.cli.vault",
-                "encrypt",
-                "--vault-password-file",
-                str(vault_password),
-                str(plain),
-            ],
-            env=env,
-            check=True,
-            capture_output=True,
-        )
+        vault_encrypt(plain, vault_password, env)
         (work / "root" / host / "webserver" / "config").mkdir(parents=True)
     lines = ["[pec_servers]"]
     host_vars = work / "host_vars"
@@ -96,20 +83,11 @@ def sandbox(pki, tmp_path_factory):
 
 def deploy(sandbox, *options: str, extra: dict | None = None) -> subprocess.CompletedProcess:
     work = sandbox["work"]
-    command = [
-        "ansible-playbook",
-        "-vvvv",
-        "-i",
-        str(work / "hosts.ini"),
-        "--vault-password-file",
-        str(sandbox["vault"]),
-        str(REPO / "playbooks" / "deploy.yml"),
-        *options,
-    ]
+    options = ("-vvvv", "--vault-password-file", str(sandbox["vault"]), *options)
     if extra:
         (work / "extra.json").write_text(json.dumps(extra))
-        command += ["-e", "@" + str(work / "extra.json")]
-    result = subprocess.run(command, env=sandbox["env"], capture_output=True, text=True, check=False)
+        options = (*options, "-e", "@" + str(work / "extra.json"))
+    result = run_playbook(REPO / "playbooks" / "deploy.yml", work / "hosts.ini", sandbox["env"], *options)
     output = result.stdout + result.stderr
     found = leaks(output, sandbox["secrets"])
     assert not found, "secret material in the -vvvv output of %s: %d item(s)" % (options, len(found))

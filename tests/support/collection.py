@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import contextlib
 import os
+import subprocess
+import sys
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[2]
@@ -38,3 +40,18 @@ def ansible_env(**extra: str) -> dict:
     )
     env.update(extra)
     return env
+
+
+def vault_encrypt(plain: Path, password_file: Path, env: dict, output: Path | None = None) -> Path:
+    """ansible-vault encrypt a (binary) file, in place or to ``output``; returns the encrypted file."""
+    command = [sys.executable, "-m", "ansible.cli.vault", "encrypt", "--vault-password-file", str(password_file)]
+    if output is not None:
+        command += ["--output", str(output)]
+    subprocess.run([*command, str(plain)], env=env, check=True, capture_output=True)
+    return output or plain
+
+
+def run_playbook(playbook: Path, inventory: Path, env: dict, *options: str) -> subprocess.CompletedProcess:
+    """ansible-playbook with this collection; never raises on failure (the caller asserts)."""
+    command = ["ansible-playbook", "-i", str(inventory), *options, str(playbook)]
+    return subprocess.run(command, env=env, capture_output=True, text=True, check=False)
