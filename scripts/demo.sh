@@ -1,15 +1,16 @@
 #!/usr/bin/env bash
 # The main job on a built-in local demo: no PEC, no real certificate, no root, no network.
-# Four demo municipalities (valid, expiring, expired, wrong password), each a "PEC server" on the local
-# connection with its own sandbox PEC folder, ansible-vault encrypted certificate and password. The role
-# esus.pec.rnds_certificate validates each certificate on the controller, deploys the good ones into
-# <sandbox>/webserver/chaves and refuses the others, leaving them untouched.
+# Seven demo municipalities, each a "PEC server" on the local connection with its own sandbox PEC folder,
+# ansible-vault encrypted certificate and password, in the states a state team meets: ready, expiring,
+# expired and wrong password (copied by hand earlier), chaves never made, no PEC, a .cer instead of a .pfx.
+# 1. esus.pec.rnds_certificate deploys where it can, refusing (untouched) the hosts whose certificate is wrong;
+# 2. esus.pec.rnds_readiness audits every host and writes the fleet report (JSON, CSV, HTML).
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 cd "$ESUS_REPO"
 esus_venv requirements.txt
 
-work="$ESUS_REPO/.cache/demo"
+work="${ESUS_DEMO_DIR:-$ESUS_REPO/.cache/demo}"
 rm -rf "$work"
 mkdir -p "$work/certs" "$work/host_vars" "$work/hosts"
 chmod 700 "$work"
@@ -20,35 +21,40 @@ python -c 'import secrets; print(secrets.token_urlsafe(24))' >"$work/vault-passw
 fleet="$(python tests/support/pki.py demo "$work/certs")"
 
 python - "$work" "$fleet" "$(id -un)" "$(id -gn)" <<'PY'
-import json, sys
+import json, shutil, sys
 from pathlib import Path
 work, fleet, user, group = Path(sys.argv[1]), json.loads(sys.argv[2]), sys.argv[3], sys.argv[4]
-lines = ["all:", "  children:", "    pec_servers:", "      hosts:"]
+groups = {"pec_servers": [], "pec_pending": []}
 for host, item in fleet.items():
     root = work / "hosts" / host / "webserver"
-    (root / "config").mkdir(parents=True)  # a sandbox PEC installation
-    lines += ["        %s:" % host, "          ansible_connection: local",
-              "          ansible_python_interpreter: %s" % sys.executable]
+    state = item["state"]
+    if state != "no_pec":
+        (root / "config").mkdir(parents=True)  # a sandbox PEC installation
+    if state.startswith("by_hand") or state == "cer":  # an admin copied a file into chaves earlier
+        (root / "chaves").mkdir(mode=0o755)
+        shutil.copy(item["pfx"], root / "chaves" / Path(item["pfx"]).name)
+    groups["pec_pending" if state == "pending" else "pec_servers"].append(host)
     (work / "host_vars" / ("%s.yml" % host)).write_text(json.dumps({
-        "rnds_certificate_ibge_code": item["ibge"], "municipio_nome": item["municipality"],
-        "rnds_certificate_src": item["pfx"], "rnds_certificate_password": item["password"],
-        "rnds_certificate_expected_cnpj": item["cnpj"], "rnds_certificate_pec_root": str(root),
-        "rnds_certificate_owner": user, "rnds_certificate_group": group}, indent=2) + "\n")
-(work / "inventory.yml").write_text("\n".join(lines) + "\n")
+        "ansible_connection": "local", "ansible_python_interpreter": sys.executable,
+        "rnds_certificate_ibge_code": item["ibge"], "rnds_readiness_municipality": item["municipality"],
+        "rnds_readiness_uf": "SP", "rnds_certificate_src": item["pfx"],
+        "rnds_certificate_password": item["password"], "rnds_certificate_expected_cnpj": item["cnpj"],
+        "rnds_certificate_pec_root": str(root), "rnds_certificate_owner": user, "rnds_certificate_group": group,
+        "rnds_readiness_fact_path": str(work / "hosts" / host / "facts.d" / "esus_pec_rnds.fact")}, indent=2))
+inventory = {"all": {"children": {name: {"hosts": dict.fromkeys(hosts)} for name, hosts in groups.items()}}}
+(work / "inventory.yml").write_text(json.dumps(inventory, indent=2) + "\n")
 PY
 
 # certificates and passwords are stored vaulted, as the collection expects them in production
-for file in "$work"/certs/*.pfx "$work"/host_vars/*.yml; do
+for file in "$work"/certs/*.pfx "$work"/certs/*.cer "$work"/host_vars/*.yml; do
     ansible-vault encrypt --vault-password-file "$work/vault-password" "$file" >/dev/null 2>&1
 done
 
-export ANSIBLE_COLLECTIONS_PATH="$(python -c 'from tests.support.collection import collections_path; print(collections_path())')"
-export ANSIBLE_NOCOLOR="${ANSIBLE_NOCOLOR:-1}" ANSIBLE_LOCALHOST_WARNING=0
-ansible-playbook -i "$work/inventory.yml" --vault-password-file "$work/vault-password" demo/deploy.yml \
-    | tee "$work/output.txt"
-summary="$(grep -o 'SUMMARY: [^"]*' "$work/output.txt" | head -n 1)"
+ANSIBLE_COLLECTIONS_PATH="$(python -c 'from tests.support.collection import collections_path as c; print(c())')"
+export ANSIBLE_COLLECTIONS_PATH ANSIBLE_NOCOLOR="${ANSIBLE_NOCOLOR:-1}" ANSIBLE_LOCALHOST_WARNING=0
+ansible-playbook -i "$work/inventory.yml" --vault-password-file "$work/vault-password" demo/demo.yml \
+    -e "rnds_readiness_report_dir=$work/report" | tee "$work/output.txt"
 echo
-echo "${summary:-SUMMARY: missing (see $work/output.txt)}"
-echo "chaves folders of the sandbox PEC servers:"
-find "$work/hosts" -path '*/chaves*' -printf '  %M %u %p\n' | sed "s|$work/hosts/||" | sort
-echo "Demo files (vaulted certificates, inventory, output): $work"
+grep -o 'DEPLOY: [^"]*' "$work/output.txt" | head -n 1
+grep -o 'SUMMARY: [^"]*' "$work/output.txt" | head -n 1 || echo "SUMMARY: missing (see $work/output.txt)"
+echo "Report: $work/report/readiness.html (also readiness.json, readiness.csv)"

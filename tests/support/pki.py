@@ -311,31 +311,39 @@ def standard_cases(pki: Pki) -> dict:
 
 
 DEMO_FLEET = (
-    # host, municipality, IBGE code, CNPJ base, days left (negative: expired), password to give
-    ("pec-demo-ok", "MUNICIPIO DE DEMONSTRACAO", "3500105", "987654320001", 200, None),
-    ("pec-demo-expiring", "MUNICIPIO DE EXEMPLO", "3500204", "876543210001", 12, None),
-    ("pec-demo-expired", "MUNICIPIO DE TESTE", "3500303", "765432100001", -20, None),
-    ("pec-demo-wrong-password", "MUNICIPIO DE ENSAIO", "3500402", "654321000001", 150, "senha-antiga"),
+    # host, municipality, IBGE code, CNPJ base, days left (negative: expired), state of the sandbox PEC server
+    ("pec-demo-ok", "MUNICIPIO DE DEMONSTRACAO", "3500105", "987654320001", 200, "deploy"),
+    ("pec-demo-expiring", "MUNICIPIO DE EXEMPLO", "3500204", "876543210001", 12, "deploy"),
+    ("pec-demo-expired", "MUNICIPIO DE TESTE", "3500303", "765432100001", -20, "by_hand"),
+    ("pec-demo-wrong-password", "MUNICIPIO DE ENSAIO", "3500402", "654321000001", 150, "by_hand_wrong_password"),
+    ("pec-demo-no-chaves", "MUNICIPIO DE AMOSTRA", "3500501", "543210000001", 300, "pending"),
+    ("pec-demo-no-pec", "MUNICIPIO DE PROVA", "3500600", "432100000001", 300, "no_pec"),
+    ("pec-demo-cer", "MUNICIPIO DE MODELO", "3500709", "321000000001", 300, "cer"),
 )
 
 
 def demo(out: Path) -> dict:
-    """Files for the README demo: host -> certificate, its random password, CNPJ and IBGE code."""
+    """Files for the README demo: host -> certificate, password to give, CNPJ, IBGE code, state."""
     pki = Pki(out)
-    fleet = {}
-    for host, name, ibge, base, days, given in DEMO_FLEET:
+    made = {}
+    for host, name, ibge, base, days, state in DEMO_FLEET:
         password = "Demo-" + secrets.token_urlsafe(12)
         key, cert = pki.leaf(
-            key=pki.key("rsa", host), name=name, cnpj_value=cnpj(base), days_from=min(days, 0) - 365, days_to=days
+            key=pki.key("ec", host), name=name, cnpj_value=cnpj(base), days_from=min(days, 0) - 365, days_to=days
         )
-        fleet[host] = {
-            "pfx": str(pki.pfx("%s.pfx" % ibge, key, cert, password)),
-            "password": given or password,
+        if state == "cer":
+            source = pki.cert_file("%s.cer" % ibge, cert, pem=False)
+        else:
+            source = pki.pfx("%s.pfx" % ibge, key, cert, password)
+        made[host] = {
+            "pfx": str(source),
+            "password": "senha-antiga" if state == "by_hand_wrong_password" else password,
             "cnpj": cnpj(base),
             "ibge": ibge,
             "municipality": name,
+            "state": state,
         }
-    return fleet
+    return made
 
 
 def fleet(out: Path, hosts: list) -> dict:

@@ -1,0 +1,182 @@
+# Copyright (c) 2026, esus.pec contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""RNDS readiness of one PEC server, from what was seen on it: plain data in, checks and a verdict out.
+
+No Ansible objects: ``assess(probe, verdict_report, expected)`` turns the probe of a host (PEC install,
+``chaves``, its files, network) and the certificate's validation report into checks with a status
+(pass / fail / warn / unknown) and a reason an operator understands, ``ready``, and the status PEC's RNDS
+tab would most likely show.
+"""
+
+from __future__ import annotations
+
+PASS = "pass"
+FAIL = "fail"
+WARN = "warn"
+UNKNOWN = "unknown"
+
+PKCS12_SUFFIXES = (".pfx", ".p12")
+CERTIFICATE_SUFFIXES = (".cer", ".crt", ".der", ".pem")
+
+
+def check(name: str, status: str, reason: str) -> dict:
+    return {"name": name, "status": status, "reason": reason}
+
+
+def file_kind(name: str) -> str:
+    lowered = name.lower()
+    if lowered.endswith("~"):
+        return "backup"
+    if lowered.endswith(PKCS12_SUFFIXES):
+        return "pkcs12"
+    if lowered.endswith(CERTIFICATE_SUFFIXES):
+        return "certificate"
+    return "other"
+
+
+def check_pec(pec: dict, root: str) -> dict:
+    if not pec.get("installed"):
+        return check("pec", FAIL, "PEC is not installed in %s (no such folder)." % root)
+    version = pec.get("version")
+    if version:
+        return check("pec", PASS, "PEC %s installed in %s." % (version, root))
+    return check("pec", PASS, "PEC installed in %s; version unknown (no readable /etc/pec.config)." % root)
+
+
+def check_chaves(chaves: dict, path: str, expected: dict) -> dict:
+    if not chaves.get("exists"):
+        return check("chaves", FAIL, "%s does not exist: deploy with the rnds_certificate role." % path)
+    if not chaves.get("is_dir"):
+        return check("chaves", FAIL, "%s is not a folder." % path)
+    if chaves.get("acl") is not None:  # Windows
+        acl = chaves["acl"]
+        problems = []
+        if acl.get("owner") != "S-1-5-32-544":
+            problems.append("owner is %s, not Administrators" % acl.get("owner"))
+        if not acl.get("protected"):
+            problems.append("it inherits access from its parent folder")
+        others = sorted(set(acl.get("sids", [])) - {"S-1-5-18", "S-1-5-32-544"} - set(expected.get("extra_sids", [])))
+        if others:
+            problems.append("also open to %s" % ", ".join(others))
+        if problems:
+            return check("chaves", WARN, "%s: %s (the rnds_certificate role fixes this)." % (path, "; ".join(problems)))
+        return check("chaves", PASS, "%s: owner Administrators, only SYSTEM and Administrators." % path)
+    if chaves.get("owner") is None:
+        return check("chaves", UNKNOWN, "%s exists; its owner and mode were not read." % path)
+    seen = "%s:%s %s" % (chaves.get("owner"), chaves.get("group"), chaves.get("mode"))
+    wanted = "%s:%s %s" % (expected.get("owner"), expected.get("group"), expected.get("dir_mode"))
+    if seen != wanted:
+        return check(
+            "chaves", WARN, "%s is %s, expected %s (the rnds_certificate role fixes this)." % (path, seen, wanted)
+        )
+    return check("chaves", PASS, "%s is %s." % (path, seen))
+
+
+def check_files(files: list, chaves_exists: bool) -> tuple[dict, dict | None]:
+    """(check, the one PKCS#12 file or None)."""
+    if not chaves_exists:
+        return check("certificate_file", UNKNOWN, "No chaves folder to look in."), None
+    pkcs12 = [f for f in files if file_kind(f["name"]) == "pkcs12"]
+    bare = [f["name"] for f in files if file_kind(f["name"]) == "certificate"]
+    if not pkcs12:
+        if bare:
+            return check(
+                "certificate_file",
+                FAIL,
+                "Only %s in chaves: a certificate without its private key, which "
+                "PEC does not accept. Deploy the .pfx/.p12." % ", ".join(bare),
+            ), None
+        return check("certificate_file", FAIL, "No .pfx/.p12 in chaves: deploy the municipality's certificate."), None
+    if len(pkcs12) > 1:
+        names = ", ".join(sorted(f["name"] for f in pkcs12))
+        return check(
+            "certificate_file",
+            FAIL,
+            "%d certificates in chaves (%s): PEC accepts one. Keep the "
+            "municipality's (rnds_certificate_remove_others)." % (len(pkcs12), names),
+        ), None
+    if bare:
+        return check(
+            "certificate_file",
+            WARN,
+            "%s found; also %s, which PEC ignores (no private key)." % (pkcs12[0]["name"], ", ".join(bare)),
+        ), pkcs12[0]
+    return check("certificate_file", PASS, "%s is the only certificate in chaves." % pkcs12[0]["name"]), pkcs12[0]
+
+
+def check_certificate(report: dict | None) -> dict:
+    if report is None:
+        return check("certificate", UNKNOWN, "No single certificate to validate.")
+    verdict = report["verdict"]
+    status = PASS if verdict == "ok" else WARN if verdict == "expiring" else FAIL
+    return check("certificate", status, report["msg"])
+
+
+def check_network(results: list | None) -> dict:
+    if results is None:
+        return check("network", UNKNOWN, "Not checked (rnds_readiness_check_network: false).")
+    failed = [r for r in results if not r.get("reachable")]
+    if failed:
+        return check(
+            "network",
+            FAIL,
+            "; ".join(
+                "cannot reach %s:%s from the host (%s)" % (r["host"], r["port"], r.get("error") or "no answer")
+                for r in failed
+            )
+            + ". PEC would show 'Sem conexão'.",
+        )
+    return check("network", PASS, "Reaches %s." % ", ".join("%s:%s" % (r["host"], r["port"]) for r in results))
+
+
+def check_token(result: dict | None) -> dict | None:
+    if result is None:
+        return None
+    status = {"accepted": PASS, "unknown": UNKNOWN}.get(result["status"], FAIL)
+    return check("token", status, result["reason"])
+
+
+def predict_pec_status(checks: list, verdict: str | None) -> str:
+    by_name = {c["name"]: c for c in checks}
+    if verdict == "expired":
+        return "Certificado expirado"
+    if any(by_name.get(n, {}).get("status") == FAIL for n in ("pec", "chaves", "certificate_file", "certificate")):
+        return "Falha no certificado"
+    if by_name.get("token", {}).get("status") == FAIL:
+        return "Falha no certificado"
+    if by_name.get("network", {}).get("status") == FAIL:
+        return "Sem conexão"
+    return "Conexão bem-sucedida"
+
+
+def assess(probe: dict, certificate_report: dict | None, expected: dict, token: dict | None = None) -> dict:
+    """The readiness of one host: {ready, checks, reasons, verdict, days_left, pec_status, pec_version}."""
+    root = expected["pec_root"]
+    chaves_path = expected["chaves"]
+    checks = [check_pec(probe.get("pec", {}), root)]
+    if probe.get("pec", {}).get("installed"):
+        checks.append(check_chaves(probe.get("chaves", {}), chaves_path, expected))
+        files_check, _single = check_files(probe.get("files", []), bool(probe.get("chaves", {}).get("exists")))
+        checks.append(files_check)
+    else:
+        checks.append(check("chaves", UNKNOWN, "No PEC installation to look in."))
+        checks.append(check("certificate_file", UNKNOWN, "No PEC installation to look in."))
+    checks.append(check_certificate(certificate_report))
+    checks.append(check_network(probe.get("network")))
+    token_check = check_token(token)
+    if token_check is not None:
+        checks.append(token_check)
+    verdict = certificate_report["verdict"] if certificate_report else None
+    certificate = (certificate_report or {}).get("certificate") or {}
+    return {
+        "ready": not any(c["status"] == FAIL for c in checks),
+        "checks": checks,
+        "reasons": [c["reason"] for c in checks if c["status"] in (FAIL, WARN)],
+        "verdict": verdict,
+        "days_left": certificate.get("days_left"),
+        "not_after": certificate.get("not_after"),
+        "cnpj": certificate.get("cnpj"),
+        "pec_status": predict_pec_status(checks, verdict),
+        "pec_version": probe.get("pec", {}).get("version"),
+    }

@@ -1,0 +1,258 @@
+#!/usr/bin/python
+# Copyright (c) 2026, esus.pec contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+from __future__ import annotations
+
+DOCUMENTATION = r"""
+module: pec_probe
+short_description: Look at a Linux PEC server in one pass (PEC install, chaves, certificates, network)
+version_added: 0.1.0
+description:
+  - Reads, in one module execution, what the RNDS readiness audit needs from a Linux PEC server, using only
+    the Python standard library (the host needs no C(cryptography)).
+  - PEC's version comes from C(/etc/pec.config); only its C(version), C(webserverVersion) and C(directory)
+    keys are read back, never the database credentials the file also holds.
+  - Lists the files in C(chaves) with their size and SHA-1, and returns the bytes of the single PKCS#12 file
+    (base64) so that M(esus.pec.rnds_audit) validates it on the controller and drops them.
+  - Tries a TCP connection to each of O(endpoints) from the host.
+  - With O(fact), writes it instead (JSON) to O(fact_path), the local fact the audit leaves behind.
+  - Meant to be called by the M(esus.pec.rnds_audit) action; usable alone.
+options:
+  pec_root:
+    description: The PEC webserver folder.
+    type: path
+    default: /opt/e-SUS/webserver
+  pec_config:
+    description: PEC's JSON configuration file, for the version.
+    type: path
+    default: /etc/pec.config
+  endpoints:
+    description: Hosts and ports to try a TCP connection to, for example the RNDS authentication endpoint.
+    type: list
+    elements: dict
+    default: []
+    suboptions:
+      host:
+        description: Name or address.
+        type: str
+        required: true
+      port:
+        description: TCP port.
+        type: int
+        default: 443
+  timeout:
+    description: Seconds to wait for each connection.
+    type: float
+    default: 5
+  read_certificate:
+    description:
+      - Return the bytes (base64) of the single .pfx/.p12 in C(chaves), when there is exactly one.
+      - Only for M(esus.pec.rnds_audit), which validates them on the controller and removes them from its
+        result; called alone with this on, the encrypted file would show in the task result.
+    type: bool
+    default: false
+  fact:
+    description: When given, write this dictionary as JSON to O(fact_path) and do nothing else.
+    type: dict
+  fact_path:
+    description: Where O(fact) is written (a C(.fact) file in C(/etc/ansible/facts.d) is read back by setup).
+    type: path
+    default: /etc/ansible/facts.d/esus_pec_rnds.fact
+attributes:
+  check_mode:
+    support: full
+  diff_mode:
+    support: none
+  platform:
+    platforms: posix
+extends_documentation_fragment:
+  - ansible.builtin.action_common_attributes
+author:
+  - esus.pec contributors (@esus-pec)
+"""
+
+EXAMPLES = r"""
+- name: Look at the PEC server
+  esus.pec.pec_probe:
+    endpoints:
+      - host: ehr-auth.saude.gov.br
+        port: 443
+  register: pec
+"""
+
+RETURN = r"""
+pec:
+  description: PEC installation.
+  returned: always
+  type: dict
+  sample: {installed: true, version: "5.3.21", webserver_version: "5.3.21", directory: /opt/e-SUS}
+chaves:
+  description: The chaves folder (owner, group and mode when it exists).
+  returned: always
+  type: dict
+  sample: {exists: true, is_dir: true, owner: root, group: root, mode: "0750", path: /opt/e-SUS/webserver/chaves}
+files:
+  description: Regular files in chaves, with name, size and sha1.
+  returned: always
+  type: list
+  elements: dict
+  sample: [{name: 3550308.pfx, size: 3208, sha1: 6d1f5b0a6a3c1ab2d62e4bc2a0c9f1d7e3b1a0f2}]
+certificate_b64:
+  description: Bytes of the single .pfx/.p12 in chaves, base64. Meant for the controller only.
+  returned: when O(read_certificate) and chaves holds exactly one .pfx/.p12 of at most 1 MiB
+  type: str
+network:
+  description: One result per endpoint (host, port, reachable, error).
+  returned: when O(endpoints) is not empty
+  type: list
+  elements: dict
+  sample: [{host: ehr-auth.saude.gov.br, port: 443, reachable: false, error: cannot resolve the name}]
+"""
+
+import base64
+import grp
+import hashlib
+import json
+import os
+import pwd
+import socket
+import stat
+import tempfile
+
+from ansible.module_utils.basic import AnsibleModule
+
+MAX_CERTIFICATE = 1024 * 1024
+PKCS12_SUFFIXES = (".pfx", ".p12")
+
+
+def pec_installation(root: str, config_path: str) -> dict:
+    info = {"installed": os.path.isdir(root), "version": None, "webserver_version": None, "directory": None}
+    try:
+        with open(config_path, encoding="utf-8") as handle:
+            config = json.load(handle)
+    except (OSError, ValueError):
+        return info
+    if isinstance(config, dict):  # only these keys: the file also holds database credentials
+        info["version"] = str(config["version"]) if config.get("version") else None
+        info["webserver_version"] = str(config["webserverVersion"]) if config.get("webserverVersion") else None
+        info["directory"] = str(config["directory"]) if config.get("directory") else None
+    return info
+
+
+def _name(lookup, ident: int) -> str:
+    try:
+        return lookup(ident)[0]
+    except KeyError:
+        return str(ident)
+
+
+def chaves_folder(path: str) -> dict:
+    try:
+        info = os.stat(path)
+    except OSError:
+        return {"path": path, "exists": False, "is_dir": False}
+    return {
+        "path": path,
+        "exists": True,
+        "is_dir": stat.S_ISDIR(info.st_mode),
+        "owner": _name(pwd.getpwuid, info.st_uid),
+        "group": _name(grp.getgrgid, info.st_gid),
+        "mode": "%04o" % stat.S_IMODE(info.st_mode),
+    }
+
+
+def chaves_files(path: str) -> list:
+    files = []
+    try:
+        entries = sorted(os.scandir(path), key=lambda entry: entry.name)
+    except OSError:
+        return files
+    for entry in entries:
+        if not entry.is_file(follow_symlinks=False):
+            continue
+        digest = hashlib.sha1()
+        with open(entry.path, "rb") as handle:
+            for block in iter(lambda handle=handle: handle.read(65536), b""):
+                digest.update(block)
+        files.append({"name": entry.name, "size": entry.stat().st_size, "sha1": digest.hexdigest()})
+    return files
+
+
+def reach(host: str, port: int, timeout: float) -> dict:
+    result = {"host": host, "port": port, "reachable": False, "error": None}
+    try:
+        with socket.create_connection((host, port), timeout=timeout):
+            result["reachable"] = True
+    except socket.gaierror:
+        result["error"] = "cannot resolve the name"
+    except socket.timeout:
+        result["error"] = "timed out after %g s" % timeout
+    except OSError as exc:
+        result["error"] = exc.strerror or str(exc)
+    return result
+
+
+def write_fact(module: AnsibleModule, path: str, fact: dict) -> bool:
+    content = json.dumps(fact, indent=2, sort_keys=True) + "\n"
+    try:
+        with open(path, encoding="utf-8") as handle:
+            if handle.read() == content:
+                return False
+    except OSError:
+        pass
+    if module.check_mode:
+        return True
+    directory = os.path.dirname(path)
+    os.makedirs(directory, mode=0o755, exist_ok=True)
+    handle, temp = tempfile.mkstemp(dir=directory, prefix=".esus-pec-fact-")
+    with os.fdopen(handle, "w", encoding="utf-8") as out:
+        out.write(content)
+    os.chmod(temp, 0o644)
+    module.atomic_move(temp, path)
+    return True
+
+
+def main() -> None:
+    module = AnsibleModule(
+        argument_spec={
+            "pec_root": {"type": "path", "default": "/opt/e-SUS/webserver"},
+            "pec_config": {"type": "path", "default": "/etc/pec.config"},
+            "endpoints": {
+                "type": "list",
+                "elements": "dict",
+                "default": [],
+                "options": {
+                    "host": {"type": "str", "required": True},
+                    "port": {"type": "int", "default": 443},
+                },
+            },
+            "timeout": {"type": "float", "default": 5},
+            "read_certificate": {"type": "bool", "default": False},
+            "fact": {"type": "dict"},
+            "fact_path": {"type": "path", "default": "/etc/ansible/facts.d/esus_pec_rnds.fact"},
+        },
+        supports_check_mode=True,
+    )
+    params = module.params
+    if params["fact"] is not None:
+        module.exit_json(changed=write_fact(module, params["fact_path"], params["fact"]), fact_path=params["fact_path"])
+    chaves_path = os.path.join(params["pec_root"], "chaves")
+    result = {
+        "changed": False,
+        "pec": pec_installation(params["pec_root"], params["pec_config"]),
+        "chaves": chaves_folder(chaves_path),
+        "files": chaves_files(chaves_path),
+    }
+    pkcs12 = [f for f in result["files"] if f["name"].lower().endswith(PKCS12_SUFFIXES)]
+    if params["read_certificate"] and len(pkcs12) == 1 and pkcs12[0]["size"] <= MAX_CERTIFICATE:
+        with open(os.path.join(chaves_path, pkcs12[0]["name"]), "rb") as handle:
+            result["certificate_b64"] = base64.b64encode(handle.read()).decode("ascii")
+    if params["endpoints"]:
+        result["network"] = [reach(e["host"], e["port"], params["timeout"]) for e in params["endpoints"]]
+    module.exit_json(**result)
+
+
+if __name__ == "__main__":
+    main()

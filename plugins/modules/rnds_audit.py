@@ -1,0 +1,165 @@
+# Copyright (c) 2026, esus.pec contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+from __future__ import annotations
+
+DOCUMENTATION = r"""
+module: rnds_audit
+short_description: Tell whether a PEC server is ready to talk to the RNDS, and why not
+version_added: 0.1.0
+description:
+  - Audits one PEC server (read-only except for the local fact) and returns checks with a status
+    (V(pass), V(fail), V(warn), V(unknown)) and a reason an operator understands, RV(rnds_ready), and the status
+    PEC's RNDS tab would most likely show.
+  - "Checks: PEC installed (and its version from C(/etc/pec.config), reading only the version keys); C(chaves)
+    exists with the owner and mode (Linux) or ACL (Windows) the esus.pec.rnds_certificate role sets; exactly one
+    .pfx/.p12 in it (a .cer is flagged); the certificate's verdict (esus.pec.pkcs12_validate rules); whether the
+    host reaches the RNDS authentication endpoint; optionally, a mutual-TLS token request with the certificate."
+  - The certificate is read from the host and validated on the B(controller), so the host needs no
+    C(cryptography) (Windows hosts too). Its bytes never appear in the result.
+  - On Linux the host sees two module executions (esus.pec.pec_probe to look, then to write the local fact).
+  - Runs on the controller as an action plugin; there is no host-side module of this name.
+options:
+  pec_root:
+    description: PEC webserver folder. Defaults to C(/opt/e-SUS/webserver) or C(C:\Program Files\e-SUS\webserver).
+    type: str
+  password:
+    description: Password of the certificate. Never shown.
+    type: str
+    default: ''
+  expected_cnpj:
+    description: CNPJ the certificate must belong to; empty skips the identity check.
+    type: str
+    default: ''
+  min_days_valid:
+    description: With this many days left or fewer the certificate check is a warning.
+    type: int
+    default: 30
+  owner:
+    description: Expected owner of C(chaves) (Linux).
+    type: str
+    default: root
+  group:
+    description: Expected group of C(chaves) (Linux).
+    type: str
+    default: root
+  dir_mode:
+    description: Expected mode of C(chaves) (Linux).
+    type: str
+    default: '0750'
+  extra_sids:
+    description: SIDs allowed on C(chaves) besides SYSTEM and Administrators (Windows).
+    type: list
+    elements: str
+    default: []
+  check_network:
+    description: Try a TCP connection from the host to O(endpoints). With V(false) the check reads V(unknown).
+    type: bool
+    default: true
+  endpoints:
+    description: The RNDS authentication endpoint(s) (C(ehr-auth-hmg.saude.gov.br) for homologation).
+    type: list
+    elements: dict
+    default: [{host: ehr-auth.saude.gov.br, port: 443}]
+  network_timeout:
+    description: Seconds to wait for each connection.
+    type: float
+    default: 5
+  probe_token:
+    description: Request a token at O(token_url) with the certificate (mutual TLS) from the controller.
+    type: bool
+    default: false
+  token_url:
+    description: The RNDS token URL.
+    type: str
+    default: https://ehr-auth.saude.gov.br/api/token
+  token_ca_file:
+    description: CA bundle to trust for O(token_url) (the system's by default).
+    type: path
+  token_timeout:
+    description: Seconds to wait for the token endpoint.
+    type: float
+    default: 10
+  persist_fact:
+    description: Write the result as a local fact on the host (skipped in check mode).
+    type: bool
+    default: true
+  fact_path:
+    description:
+      - Where the local fact is written. Defaults to C(/etc/ansible/facts.d/esus_pec_rnds.fact) (read back by
+        setup as C(ansible_local.esus_pec_rnds)) or C(C:\ProgramData\esus.pec\facts.d\esus_pec_rnds.json).
+    type: str
+  record:
+    description: Extra keys copied into RV(rnds_readiness) for the fleet report (municipality, IBGE code, UF).
+    type: dict
+    default: {}
+attributes:
+  check_mode:
+    support: full
+    details: Everything but the local fact is read-only; the fact is not written in check mode.
+  diff_mode:
+    support: none
+  platform:
+    platforms: posix, windows
+  action:
+    support: full
+  async:
+    support: none
+  bypass_host_loop:
+    support: none
+extends_documentation_fragment:
+  - ansible.builtin.action_common_attributes
+  - ansible.builtin.action_common_attributes.flow
+author:
+  - esus.pec contributors (@esus-pec)
+"""
+
+EXAMPLES = r"""
+- name: Audit the PEC server
+  esus.pec.rnds_audit:
+    password: "{{ vault_rnds_certificate_password }}"
+    expected_cnpj: "{{ rnds_certificate_expected_cnpj }}"
+    record:
+      ibge: "3550308"
+      municipality: SAO PAULO
+      uf: SP
+  register: audit
+"""
+
+RETURN = r"""
+rnds_ready:
+  description: Whether no check failed (warnings and unknowns do not block). Also set as a fact.
+  returned: always
+  type: bool
+  sample: true
+rnds_readiness:
+  description: The checks and what follows from them. Also set as a fact.
+  returned: always
+  type: dict
+  contains:
+    ready:
+      description: Same as RV(rnds_ready).
+      type: bool
+    checks:
+      description: One entry per check, with C(name), C(status) and C(reason).
+      type: list
+      elements: dict
+    reasons:
+      description: The reasons of the failed and warning checks.
+      type: list
+      elements: str
+    verdict:
+      description: The certificate's esus.pec.pkcs12_validate verdict, or null when there was no single certificate.
+      type: str
+    days_left:
+      description: Days until the certificate expires.
+      type: int
+    pec_status:
+      description: What PEC's RNDS tab would most likely show.
+      type: str
+      sample: Sem conexão
+    pec_version:
+      description: PEC's version from C(/etc/pec.config), when readable.
+      type: str
+"""

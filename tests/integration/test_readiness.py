@@ -1,0 +1,272 @@
+# Copyright (c) 2026, esus.pec contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""The readiness audit and its fleet report, on the README demo's seven sandbox PEC servers.
+
+scripts/demo.sh (the README's first command) builds the fleet, deploys with rnds_certificate and audits with
+rnds_readiness; these tests then read what it left (report, local facts), run the audit again at -vvvv
+(checking no secret shows, the certificate bytes the probe reads included), with the network check against
+real sockets on loopback, and render the HTML report in headless Chromium.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import os
+import re
+import shutil
+import socket
+import subprocess
+
+import pytest
+
+from tests.support.collection import REPO, ansible_env, run_playbook
+from tests.support.leaks import leaks
+
+EXPECTED = {  # host: (ready, verdict, PEC would show)
+    "pec-demo-ok": (True, "ok", "Conexão bem-sucedida"),
+    "pec-demo-expiring": (True, "expiring", "Conexão bem-sucedida"),
+    "pec-demo-expired": (False, "expired", "Certificado expirado"),
+    "pec-demo-wrong-password": (False, "wrong_password", "Falha no certificado"),
+    "pec-demo-no-chaves": (False, None, "Falha no certificado"),
+    "pec-demo-no-pec": (False, None, "Falha no certificado"),
+    "pec-demo-cer": (False, None, "Falha no certificado"),
+}
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory):
+    work = tmp_path_factory.mktemp("demo") / "demo"
+    env = dict(os.environ, ESUS_DEMO_DIR=str(work))
+    result = subprocess.run(
+        ["bash", str(REPO / "scripts" / "demo.sh")], env=env, capture_output=True, text=True, check=False
+    )
+    assert result.returncode == 0, (result.stdout + result.stderr)[-4000:]
+    return {
+        "work": work,
+        "output": result.stdout,
+        "report": json.loads((work / "report" / "readiness.json").read_text()),
+    }
+
+
+def test_demo_ends_with_a_summary_and_the_report_path(demo):
+    lines = demo["output"].strip().splitlines()
+    assert lines[-2].startswith("SUMMARY: 2 of 7 PEC servers ready for the RNDS")
+    assert lines[-1].startswith("Report: %s/report/readiness.html" % demo["work"])
+    assert "DEPLOY: 2 of 6 deployed" in demo["output"]
+
+
+@pytest.mark.parametrize("host", sorted(EXPECTED))
+def test_report_record(demo, host):
+    records = {r["host"]: r for r in demo["report"]["hosts"]}
+    ready, verdict, pec_status = EXPECTED[host]
+    record = records[host]
+    assert (record["ready"], record["verdict"], record["pec_status"]) == (ready, verdict, pec_status)
+    assert record["ibge"] and record["municipality"].startswith("MUNICIPIO") and record["uf"] == "SP"
+    assert bool(record["reasons"]) is (host != "pec-demo-ok")
+
+
+def test_reasons_say_what_is_wrong(demo):
+    reasons = {r["host"]: " ".join(r["reasons"]) for r in demo["report"]["hosts"]}
+    assert "PEC is not installed" in reasons["pec-demo-no-pec"]
+    assert "chaves does not exist" in reasons["pec-demo-no-chaves"]
+    assert "Only 3500709.cer in chaves" in reasons["pec-demo-cer"]
+    assert "wrong password" in reasons["pec-demo-wrong-password"]
+    assert "expires on" in reasons["pec-demo-expiring"]
+
+
+def test_summary_counts(demo):
+    assert demo["report"]["summary"] == {
+        "hosts": 7,
+        "ready": 2,
+        "not_ready": 5,
+        "unknown": 0,
+        "expiring_30": 1,
+        "expiring_90": 1,
+    }
+
+
+def test_csv_has_one_row_per_host_and_no_cpf(demo):
+    csv_text = (demo["work"] / "report" / "readiness.csv").read_text()
+    assert len(csv_text.strip().splitlines()) == 8
+    for name in ("readiness.csv", "readiness.json", "readiness.html"):
+        text = (demo["work"] / "report" / name).read_text()
+        assert "12345678901" not in text and "***." not in text  # the test CA's CPF, masked or not
+
+
+def test_local_facts_are_written(demo):
+    fact = json.loads((demo["work"] / "hosts" / "pec-demo-ok" / "facts.d" / "esus_pec_rnds.fact").read_text())
+    assert fact == {
+        "rnds_ready": True,
+        "verdict": "ok",
+        "days_left": fact["days_left"],
+        "pec_status": "Conexão bem-sucedida",
+        "reasons": [],
+    }
+    assert (
+        json.loads((demo["work"] / "hosts" / "pec-demo-expired" / "facts.d" / "esus_pec_rnds.fact").read_text())[
+            "rnds_ready"
+        ]
+        is False
+    )
+
+
+def audit(demo, *options: str) -> subprocess.CompletedProcess:
+    work = demo["work"]
+    env = ansible_env(ANSIBLE_LOCAL_TEMP=str(work / "local_tmp"), ANSIBLE_REMOTE_TMP=str(work / "remote_tmp"))
+    return run_playbook(
+        REPO / "playbooks" / "readiness.yml",
+        work / "inventory.yml",
+        env,
+        "--vault-password-file",
+        str(work / "vault-password"),
+        "-e",
+        "esus_pec_hosts=all",
+        "-e",
+        "rnds_readiness_report_dir=%s" % (work / "report2"),
+        *options,
+    )
+
+
+def secrets_of(demo) -> list:
+    work = demo["work"]
+    found = []
+    for certificate in (work / "certs").glob("*.p*"):
+        plain = subprocess.run(
+            [
+                "ansible-vault",
+                "decrypt",
+                "--vault-password-file",
+                str(work / "vault-password"),
+                "--output",
+                "-",
+                str(certificate),
+            ],
+            env=ansible_env(),
+            capture_output=True,
+            check=True,
+        ).stdout
+        found += [base64.b64encode(plain[120:180]).decode(), plain[120:160].hex()]
+    for host_vars in (work / "host_vars").glob("*.yml"):
+        text = subprocess.run(
+            ["ansible-vault", "view", "--vault-password-file", str(work / "vault-password"), str(host_vars)],
+            env=ansible_env(),
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+        found.append(json.loads(text)["rnds_certificate_password"])
+    return found
+
+
+def test_audit_at_vvvv_shows_no_secret_and_leaves_no_temp_file(demo):
+    result = audit(demo, "-vvvv", "-e", "rnds_readiness_check_network=false")
+    assert result.returncode == 0, result.stdout[-3000:]
+    secrets = secrets_of(demo)
+    assert len(secrets) >= 14
+    found = leaks(result.stdout + result.stderr, secrets)
+    assert not found, "secret material in the -vvvv audit output: %d item(s)" % len(found)
+    leftovers = [p for d in ("local_tmp", "remote_tmp") for p in (demo["work"] / d).rglob("*") if p.is_file()]
+    assert leftovers == []
+
+
+def test_check_mode_writes_no_fact_and_no_report(demo):
+    fact = demo["work"] / "hosts" / "pec-demo-no-chaves" / "facts.d" / "esus_pec_rnds.fact"
+    fact.unlink()
+    result = audit(
+        demo,
+        "--check",
+        "-e",
+        "rnds_readiness_check_network=false",
+        "-e",
+        "rnds_readiness_report_dir=%s" % (demo["work"] / "report-check"),
+    )
+    assert result.returncode == 0, result.stdout[-3000:]
+    assert not fact.exists()
+    assert not (demo["work"] / "report-check").exists()
+
+
+def test_network_check_against_real_sockets(demo):
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(8)
+    closed = socket.socket()
+    closed.bind(("127.0.0.1", 0))  # bound, not listening: connections are refused
+    try:
+        for port, reachable in ((listener.getsockname()[1], True), (closed.getsockname()[1], False)):
+            extra = demo["work"] / "endpoints.json"
+            extra.write_text(
+                json.dumps(
+                    {
+                        "rnds_readiness_endpoints": [{"host": "127.0.0.1", "port": port}],
+                        "rnds_readiness_network_timeout": 2,
+                    }
+                )
+            )
+            result = audit(
+                demo, "--limit", "pec-demo-ok", "-e", "@%s" % extra, "-e", "rnds_readiness_persist_fact=false"
+            )
+            assert result.returncode == 0
+            report = json.loads((demo["work"] / "report2" / "readiness.json").read_text())
+            record = {r["host"]: r for r in report["hosts"]}["pec-demo-ok"]
+            assert record["ready"] is reachable
+            assert record["pec_status"] == ("Conexão bem-sucedida" if reachable else "Sem conexão")
+    finally:
+        listener.close()
+        closed.close()
+
+
+def test_fail_when_not_ready_makes_the_play_exit_non_zero(demo):
+    result = audit(
+        demo,
+        "-e",
+        "rnds_readiness_check_network=false",
+        "-e",
+        "rnds_readiness_fail_when_not_ready=true",
+        "-e",
+        "rnds_readiness_persist_fact=false",
+    )
+    assert result.returncode == 2
+    assert re.search(r"host pec-demo-expired is not ready for the RNDS", result.stdout)
+    assert re.search(r"pec-demo-ok\s+: ok=\d+\s+changed=\d+\s+unreachable=0\s+failed=0", result.stdout)
+    assert (demo["work"] / "report2" / "readiness.html").exists()  # the report comes first
+
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+
+
+@pytest.mark.skipif(CHROMIUM is None and os.environ.get("CI") != "true", reason="chromium is not installed")
+def test_html_report_renders_in_headless_chromium(demo):
+    """Real headless Chromium: the page renders, its script runs (sort), the counts are right; a screenshot."""
+    page = demo["work"] / "report" / "readiness.html"
+    flags = [
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-quic",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--user-data-dir=%s" % (demo["work"] / "chromium-profile"),
+    ]
+    dom = subprocess.run(
+        [CHROMIUM, *flags, "--dump-dom", page.as_uri()], capture_output=True, text=True, timeout=120, check=True
+    ).stdout
+    assert 'data-ready="yes"' in dom  # the page's script ran
+    for key, number in (("ready", 2), ("not_ready", 5), ("unknown", 0), ("expiring_30", 1), ("expiring_90", 1)):
+        assert re.search(r'id="count-%s"><b>%d</b>' % (key, number), dom), key
+    rows = re.findall(r'<tr class="(yes|no|unknown)">', dom)
+    assert len(rows) == 7
+    days = [int(d) for d in re.findall(r'<td class="days" data-sort="(-?\d+)">', dom) if int(d) != 99999]
+    assert days == sorted(days)  # sorted by days left on load
+    shot = REPO / ".cache" / "results" / "readiness-report.png"
+    shot.parent.mkdir(parents=True, exist_ok=True)
+    subprocess.run(
+        [CHROMIUM, *flags, "--window-size=1400,900", "--screenshot=%s" % shot, page.as_uri()],
+        capture_output=True,
+        timeout=120,
+        check=True,
+    )
+    assert shot.stat().st_size > 10000
