@@ -29,11 +29,12 @@ esus_venv() {
     export VIRTUAL_ENV="$ESUS_VENV"
 }
 
-# The openssl CLI makes the legacy (RC2) test files.
+# The openssl CLI makes the legacy (RC2) test files; Chromium renders the HTML report in its test.
 esus_need_commands() {
     local missing=()
     command -v openssl >/dev/null 2>&1 || missing+=(openssl)
     command -v git >/dev/null 2>&1 || missing+=(git)
+    command -v chromium >/dev/null 2>&1 || missing+=(chromium)
     if [ "${#missing[@]}" -gt 0 ]; then
         esus_log "installing ${missing[*]} from Debian"
         apt-get update -qq >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null

@@ -270,3 +270,73 @@ def test_html_report_renders_in_headless_chromium(demo):
         check=True,
     )
     assert shot.stat().st_size > 10000
+
+
+def demo_ca(demo):
+    """The demo certificates' CA, read from the demo's vaulted certificate of pec-demo-ok."""
+    from cryptography.hazmat.primitives.serialization import pkcs12
+
+    work = demo["work"]
+    variables = json.loads(
+        subprocess.run(
+            [
+                "ansible-vault",
+                "view",
+                "--vault-password-file",
+                str(work / "vault-password"),
+                str(work / "host_vars" / "pec-demo-ok.yml"),
+            ],
+            env=ansible_env(),
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+    )
+    data = subprocess.run(
+        [
+            "ansible-vault",
+            "decrypt",
+            "--vault-password-file",
+            str(work / "vault-password"),
+            "--output",
+            "-",
+            variables["rnds_certificate_src"],
+        ],
+        env=ansible_env(),
+        capture_output=True,
+        check=True,
+    ).stdout
+    return pkcs12.load_key_and_certificates(data, variables["rnds_certificate_password"].encode())[2][0]
+
+
+@pytest.mark.parametrize("status, ready", [(200, True), (403, False)])
+def test_token_probe_through_the_role(demo, pki, status, ready):
+    """rnds_readiness_probe_token against a loopback server that requires client certificates."""
+    from cryptography.hazmat.primitives import serialization
+
+    from tests.support.tls import tls_server
+
+    trust = demo["work"] / "token-ca.pem"
+    trust.write_bytes(pki.ca_cert.public_bytes(serialization.Encoding.PEM))  # the server's certificate issuer
+    with tls_server(pki, status=status, trusted_ca=demo_ca(demo)) as url:
+        result = audit(
+            demo,
+            "--limit",
+            "pec-demo-ok",
+            "-e",
+            "rnds_readiness_check_network=false",
+            "-e",
+            "rnds_readiness_probe_token=true",
+            "-e",
+            "rnds_readiness_token_url=%s" % url,
+            "-e",
+            "rnds_readiness_token_ca_file=%s" % trust,
+            "-e",
+            "rnds_readiness_persist_fact=false",
+        )
+    assert result.returncode == 0, result.stdout[-3000:]
+    report = json.loads((demo["work"] / "report2" / "readiness.json").read_text())
+    record = {r["host"]: r for r in report["hosts"]}["pec-demo-ok"]
+    assert record["ready"] is ready, record["reasons"]
+    if not ready:
+        assert any("HTTP 403" in reason for reason in record["reasons"])

@@ -64,7 +64,7 @@ def ec_key():
 class Pki:
     """A test CA and helpers to write certificates and PKCS#12 files into ``directory``."""
 
-    def __init__(self, directory: Path) -> None:
+    def __init__(self, directory: Path, ca_name: str = "AC TESTE esus.pec") -> None:
         self.dir = Path(directory)
         self.dir.mkdir(parents=True, exist_ok=True)
         self.now = datetime.datetime.now(UTC)
@@ -73,7 +73,7 @@ class Pki:
             [
                 x509.NameAttribute(NameOID.COUNTRY_NAME, "BR"),
                 x509.NameAttribute(NameOID.ORGANIZATION_NAME, "ICP-Brasil TESTE"),
-                x509.NameAttribute(NameOID.COMMON_NAME, "AC TESTE esus.pec"),
+                x509.NameAttribute(NameOID.COMMON_NAME, ca_name),
             ]
         )
         self.ca_cert = (

@@ -14,9 +14,6 @@ The Linux task file gets the same treatment, and Molecule runs it for real.
 
 from __future__ import annotations
 
-import functools
-import json
-import subprocess
 import sys
 from pathlib import Path
 
@@ -25,7 +22,8 @@ from ansible.errors import AnsibleValueOmittedError
 from ansible.parsing.dataloader import DataLoader
 from ansible.template import Templar
 
-from tests.support.collection import REPO, ansible_env
+from tests.support.argspec import argument_problems, specs
+from tests.support.collection import REPO
 
 ROLE = REPO / "roles" / "rnds_certificate"
 KEYWORDS = {
@@ -48,7 +46,6 @@ KEYWORDS = {
     "environment",
 }
 FREE_FORM = {"ansible.builtin.set_fact", "ansible.builtin.include_tasks", "ansible.builtin.import_tasks"}
-BOOLEAN_WORDS = {True, False, "yes", "no", "true", "false", "True", "False"}
 
 
 def loader() -> DataLoader:
@@ -63,18 +60,6 @@ def module_of(task: dict) -> str:
     modules = [key for key in task if key not in KEYWORDS]
     assert len(modules) == 1, "task %r: expected one module, found %s" % (task.get("name"), modules)
     return modules[0]
-
-
-@functools.lru_cache(maxsize=None)
-def specs(modules: tuple[str, ...]) -> dict:
-    output = subprocess.run(
-        [sys.executable, "-m", "ansible.cli.doc", "-j", *modules],
-        env=ansible_env(),
-        check=True,
-        capture_output=True,
-        text=True,
-    ).stdout
-    return {name: doc["doc"]["options"] for name, doc in json.loads(output).items()}
 
 
 def role_variables(windows: bool) -> dict:
@@ -135,29 +120,8 @@ def check_arguments(filename: str, windows: bool) -> list[str]:
     rendered = list(rendered_tasks(filename, windows))
     documented = specs(tuple(sorted({module for _name, module, _args in rendered} - FREE_FORM)))
     for name, module, arguments in rendered:
-        if module in FREE_FORM:
-            continue
-        options = documented[module]
-        accepted = {alias: key for key, spec in options.items() for alias in [key, *spec.get("aliases", [])]}
-        for key, value in arguments.items():
-            if key not in accepted:
-                problems.append("%s: %s does not accept option %r" % (name, module, key))
-                continue
-            spec = options[accepted[key]]
-            choices = spec.get("choices")
-            if spec.get("type") == "bool" and value not in BOOLEAN_WORDS:
-                problems.append("%s: %s=%r is not a boolean" % (name, key, value))
-            if choices and value is not None:
-                if isinstance(value, list):
-                    values = value
-                elif "," in str(value):  # flags such as win_acl's inherit take "A, B"
-                    values = [part.strip() for part in str(value).split(",")]
-                else:
-                    values = [value]
-                problems += ["%s: %s=%r not in %s" % (name, key, v, choices) for v in values if v not in choices]
-        for key, spec in options.items():
-            if spec.get("required") and key not in arguments:
-                problems.append("%s: %s requires option %r" % (name, module, key))
+        if module not in FREE_FORM:
+            problems += ["%s: %s" % (name, p) for p in argument_problems(module, arguments, documented[module])]
     return problems
 
 

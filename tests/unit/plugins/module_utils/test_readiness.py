@@ -1,0 +1,161 @@
+# Copyright (c) 2026, esus.pec contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""Every readiness check's pass and fail paths, and the fleet report builders, on plain data."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+
+import pytest
+
+from ansible_collections.esus.pec.plugins.module_utils import readiness as r
+from ansible_collections.esus.pec.plugins.module_utils import report
+
+EXPECTED = {
+    "pec_root": "/opt/e-SUS/webserver",
+    "chaves": "/opt/e-SUS/webserver/chaves",
+    "owner": "root",
+    "group": "root",
+    "dir_mode": "0750",
+    "extra_sids": [],
+}
+OK_REPORT = {"verdict": "ok", "msg": "valid", "certificate": {"days_left": 200, "not_after": "x", "cnpj": "1"}}
+
+
+def probe(**changes) -> dict:
+    base = {
+        "pec": {"installed": True, "version": "5.3.21"},
+        "chaves": {"exists": True, "is_dir": True, "owner": "root", "group": "root", "mode": "0750"},
+        "files": [{"name": "3550308.pfx", "size": 3000, "sha1": "a"}],
+        "network": [{"host": "ehr-auth.saude.gov.br", "port": 443, "reachable": True, "error": None}],
+    }
+    base.update(changes)
+    return base
+
+
+def statuses(result: dict) -> dict:
+    return {c["name"]: c["status"] for c in result["checks"]}
+
+
+def test_all_good():
+    result = r.assess(probe(), OK_REPORT, EXPECTED)
+    assert result["ready"] is True
+    assert set(statuses(result).values()) == {"pass"}
+    assert result["pec_status"] == "Conexão bem-sucedida" and result["pec_version"] == "5.3.21"
+    assert result["reasons"] == []
+
+
+def test_no_pec():
+    result = r.assess(probe(pec={"installed": False}), None, EXPECTED)
+    assert statuses(result)["pec"] == "fail" and statuses(result)["chaves"] == "unknown"
+    assert result["ready"] is False and "not installed" in result["reasons"][0]
+
+
+def test_version_unknown_is_still_a_pass():
+    result = r.assess(probe(pec={"installed": True, "version": None}), OK_REPORT, EXPECTED)
+    assert statuses(result)["pec"] == "pass" and "version unknown" in result["checks"][0]["reason"]
+
+
+@pytest.mark.parametrize(
+    "chaves, status",
+    [
+        ({"exists": False}, "fail"),
+        ({"exists": True, "is_dir": False}, "fail"),
+        ({"exists": True, "is_dir": True, "owner": "pec", "group": "root", "mode": "0750"}, "warn"),
+        ({"exists": True, "is_dir": True, "owner": "root", "group": "root", "mode": "0777"}, "warn"),
+    ],
+)
+def test_chaves(chaves, status):
+    assert statuses(r.assess(probe(chaves=chaves), OK_REPORT, EXPECTED))["chaves"] == status
+
+
+@pytest.mark.parametrize(
+    "acl, status",
+    [
+        ({"owner": "S-1-5-32-544", "protected": True, "sids": ["S-1-5-18", "S-1-5-32-544"]}, "pass"),
+        ({"owner": "S-1-5-32-544", "protected": False, "sids": ["S-1-5-18", "S-1-5-32-544"]}, "warn"),
+        ({"owner": "S-1-5-32-544", "protected": True, "sids": ["S-1-5-18", "S-1-5-32-544", "S-1-5-32-545"]}, "warn"),
+    ],
+)
+def test_windows_acl(acl, status):
+    chaves = {"exists": True, "is_dir": True, "acl": acl}
+    assert statuses(r.assess(probe(chaves=chaves), OK_REPORT, EXPECTED))["chaves"] == status
+
+
+@pytest.mark.parametrize(
+    "names, status",
+    [
+        ([], "fail"),
+        (["a.cer"], "fail"),
+        (["a.pfx", "b.p12"], "fail"),
+        (["a.pfx", "a.cer"], "warn"),
+        (["a.PFX", "a.pfx.1234.2026-01-01@10:00:00~"], "pass"),
+    ],
+)
+def test_certificate_files(names, status):
+    files = [{"name": n, "size": 1, "sha1": "x"} for n in names]
+    result = r.assess(probe(files=files), OK_REPORT if status != "fail" else None, EXPECTED)
+    assert statuses(result)["certificate_file"] == status
+
+
+@pytest.mark.parametrize(
+    "verdict, status, pec_status",
+    [
+        ("ok", "pass", "Conexão bem-sucedida"),
+        ("expiring", "warn", "Conexão bem-sucedida"),
+        ("expired", "fail", "Certificado expirado"),
+        ("wrong_password", "fail", "Falha no certificado"),
+    ],
+)
+def test_certificate_verdicts(verdict, status, pec_status):
+    result = r.assess(probe(), {"verdict": verdict, "msg": verdict, "certificate": None}, EXPECTED)
+    assert statuses(result)["certificate"] == status
+    assert result["pec_status"] == pec_status
+    assert result["ready"] is (status != "fail")
+
+
+def test_network_fail_predicts_sem_conexao_and_skipped_is_unknown():
+    down = probe(
+        network=[{"host": "ehr-auth.saude.gov.br", "port": 443, "reachable": False, "error": "cannot resolve the name"}]
+    )
+    result = r.assess(down, OK_REPORT, EXPECTED)
+    assert statuses(result)["network"] == "fail" and result["pec_status"] == "Sem conexão"
+    assert "cannot resolve the name" in result["reasons"][0]
+    skipped = r.assess(probe(network=None), OK_REPORT, EXPECTED)
+    assert statuses(skipped)["network"] == "unknown" and skipped["ready"] is True
+
+
+def test_token_rejected_is_a_failure():
+    result = r.assess(probe(), OK_REPORT, EXPECTED, {"status": "rejected", "reason": "HTTP 403"})
+    assert statuses(result)["token"] == "fail" and result["pec_status"] == "Falha no certificado"
+
+
+def rows():
+    good = dict(r.assess(probe(), OK_REPORT, EXPECTED), municipality="A <b>&", ibge="1", uf="SP")
+    soon = dict(good, days_left=20)
+    return [report.record("a", good), report.record("b", soon), report.record("c", None)]
+
+
+def test_report_summary_and_unknown_host():
+    assert report.summary(rows()) == {
+        "hosts": 3,
+        "ready": 2,
+        "not_ready": 0,
+        "unknown": 1,
+        "expiring_30": 1,
+        "expiring_90": 2,
+    }
+    assert rows()[2]["reasons"] == ["the host could not be audited (unreachable or the audit failed)"]
+
+
+def test_report_formats():
+    data = json.loads(report.to_json(rows(), "2026-11-25T00:00:00Z"))
+    assert {"host", "ready", "verdict", "days_left", "reasons"} <= set(data["hosts"][0])
+    table = list(csv.reader(io.StringIO(report.to_csv(rows()))))
+    assert table[0][:4] == ["host", "ready", "verdict", "days_left"] and len(table) == 4
+    page = report.to_html(rows(), "now")
+    assert "A &lt;b&gt;&amp;" in page and "<b>&" not in page.replace("<b>%d</b>", "")
+    assert "http://" not in page and "https://" not in page  # self-contained
