@@ -146,7 +146,7 @@ def test_report_summary_and_unknown_host():
         "not_ready": 0,
         "unknown": 1,
         "expiring_30": 1,
-        "expiring_90": 2,
+        "expiring_90": 1,
     }
     assert rows()[2]["reasons"] == ["the host could not be audited (unreachable or the audit failed)"]
 
