@@ -74,6 +74,7 @@ files:
   sample: [reports/readiness.json, reports/readiness.csv, reports/readiness.html]
 """
 
+import json
 import os
 import tempfile
 
@@ -88,6 +89,15 @@ def write(module: AnsibleModule, path: str, content: str) -> None:
         out.write(content)
     os.chmod(temp, 0o644)
     module.atomic_move(temp, path)
+
+
+def unchanged(path: str, rows: list) -> bool:
+    """True when the report on disk says the same of every host (only its timestamp would change)."""
+    try:
+        with open(path, encoding="utf-8") as handle:
+            return json.load(handle).get("hosts") == json.loads(to_json(rows, ""))["hosts"]
+    except (OSError, ValueError, AttributeError):
+        return False
 
 
 def main() -> None:
@@ -111,6 +121,8 @@ def main() -> None:
         "readiness.html": to_html(rows, generated),
     }
     files = [os.path.join(dest, name) for name in contents]
+    if unchanged(os.path.join(dest, "readiness.json"), rows):
+        module.exit_json(changed=False, summary=summary(rows), files=files)
     if not module.check_mode:
         os.makedirs(dest, exist_ok=True)
         for name, content in contents.items():

@@ -197,6 +197,15 @@ def test_argument_specs_document_every_default():
     assert missing == [], "options missing from roles/rnds_certificate/README.md: %s" % missing
 
 
+def test_readiness_argument_specs_are_documented():
+    role = REPO / "roles" / "rnds_readiness"
+    options = loader().load_from_file(str(role / "meta" / "argument_specs.yml"))["argument_specs"]["main"]["options"]
+    defaults = loader().load_from_file(str(role / "defaults" / "main.yml"))
+    assert set(defaults) <= set(options)
+    readme = (role / "README.md").read_text()
+    assert [name for name in options if "`%s`" % name not in readme] == []
+
+
 def test_role_files_exist():
     for path in ("tasks/linux.yml", "tasks/windows.yml", "meta/argument_specs.yml", "README.md"):
         assert (ROLE / path).is_file(), path

@@ -1,0 +1,71 @@
+# Copyright (c) 2026, esus.pec contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""After esus.pec.readiness on a mixed fleet: local facts on the hosts, groups and report on the controller."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import pytest
+
+EPHEMERAL = Path(os.environ["MOLECULE_EPHEMERAL_DIRECTORY"])
+READY = {"rd-ready": True, "rd-expired": False, "rd-two-certs": False, "rd-no-chaves": False, "rd-no-pec": False}
+REASON = {
+    "rd-expired": "expired on",
+    "rd-two-certs": "2 certificates in chaves",
+    "rd-no-chaves": "chaves does not exist",
+    "rd-no-pec": "PEC is not installed",
+}
+
+
+@pytest.fixture()
+def name(host):
+    return host.backend.get_hostname()
+
+
+@pytest.fixture(scope="module")
+def report():
+    return json.loads((EPHEMERAL / "report" / "readiness.json").read_text())
+
+
+def test_local_fact_tags_the_host(host, name):
+    fact = host.file("/etc/ansible/facts.d/esus_pec_rnds.fact")
+    assert fact.user == "root" and oct(fact.mode) == "0o644"
+    assert json.loads(fact.content_string)["rnds_ready"] is READY[name]
+
+
+def test_setup_reads_the_tag_back_as_ansible_local(host, name):
+    facts = host.ansible("setup", "filter=ansible_local", check=False)["ansible_facts"]
+    assert facts["ansible_local"]["esus_pec_rnds"]["rnds_ready"] is READY[name]
+
+
+def test_groups():
+    groups = json.loads((EPHEMERAL / "groups.json").read_text())
+    assert groups == {"rnds_ready": ["rd-ready"], "rnds_not_ready": sorted(h for h, r in READY.items() if not r)}
+
+
+def test_report_record(report, name):
+    record = {r["host"]: r for r in report["hosts"]}[name]
+    assert record["ready"] is READY[name]
+    assert record["uf"] == "SP"
+    if name in REASON:
+        assert any(REASON[name] in reason for reason in record["reasons"]), record["reasons"]
+    else:
+        assert record["verdict"] == "ok" and record["pec_version"] == "5.3.21"
+
+
+def test_report_files_and_counts(report):
+    assert report["summary"] == {"hosts": 5, "ready": 1, "not_ready": 4, "unknown": 0, "expiring_30": 0,
+                                 "expiring_90": 0}
+    for name in ("readiness.csv", "readiness.html"):
+        assert (EPHEMERAL / "report" / name).stat().st_size > 200
+
+
+def test_audit_changed_nothing_else_on_the_host(host, name):
+    chaves = host.file("/opt/e-SUS/webserver/chaves")
+    assert chaves.exists is (name in ("rd-ready", "rd-expired", "rd-two-certs"))
+    leftovers = host.run("find /root/.ansible/tmp /tmp -mindepth 1 2>/dev/null").stdout.split()
+    assert leftovers == []
