@@ -355,8 +355,13 @@ def fleet(out: Path, hosts: list) -> dict:
         password = "Mol-" + secrets.token_urlsafe(12) + "-ç$;"
         value = cnpj("%08d0001" % (11111111 * (index + 1) % 100000000))
         days = (-400, -3) if "expired" in host else (-10, 365)  # a host named *expired* gets an expired one
-        key, cert = pki.leaf(key=pki.key("ec", host), name="MUNICIPIO %s" % host.upper(), cnpj_value=value,
-                             days_from=days[0], days_to=days[1])
+        key, cert = pki.leaf(
+            key=pki.key("ec", host),
+            name="MUNICIPIO %s" % host.upper(),
+            cnpj_value=value,
+            days_from=days[0],
+            days_to=days[1],
+        )
         renewed_key, renewed = pki.leaf(
             key=pki.key("ec", host + "-next"), name="MUNICIPIO %s" % host.upper(), cnpj_value=value, days_to=730
         )

@@ -58,8 +58,14 @@ def test_report_record(report, name):
 
 
 def test_report_files_and_counts(report):
-    assert report["summary"] == {"hosts": 5, "ready": 1, "not_ready": 4, "unknown": 0, "expiring_30": 0,
-                                 "expiring_90": 0}
+    assert report["summary"] == {
+        "hosts": 5,
+        "ready": 1,
+        "not_ready": 4,
+        "unknown": 0,
+        "expiring_30": 0,
+        "expiring_90": 0,
+    }
     for name in ("readiness.csv", "readiness.html"):
         assert (EPHEMERAL / "report" / name).stat().st_size > 200
 
