@@ -94,11 +94,12 @@ chaves:
   type: dict
   sample: {exists: true, is_dir: true, owner: root, group: root, mode: "0750", path: /opt/e-SUS/webserver/chaves}
 files:
-  description: Regular files in chaves, with name, size and sha1.
+  description: Regular files in chaves, with name, size, sha1, owner, group and mode.
   returned: always
   type: list
   elements: dict
-  sample: [{name: 3550308.pfx, size: 3208, sha1: 6d1f5b0a6a3c1ab2d62e4bc2a0c9f1d7e3b1a0f2}]
+  sample: [{name: 3550308.pfx, size: 3208, sha1: 6d1f5b0a6a3c1ab2d62e4bc2a0c9f1d7e3b1a0f2, owner: root, group: root,
+            mode: "0600"}]
 certificate_b64:
   description: Bytes of the single .pfx/.p12 in chaves, base64. Meant for the controller only.
   returned: when O(read_certificate) and chaves holds exactly one .pfx/.p12 of at most 1 MiB
@@ -176,7 +177,17 @@ def chaves_files(path: str) -> list:
         with open(entry.path, "rb") as handle:
             for block in iter(lambda handle=handle: handle.read(65536), b""):
                 digest.update(block)
-        files.append({"name": entry.name, "size": entry.stat().st_size, "sha1": digest.hexdigest()})
+        info = entry.stat(follow_symlinks=False)
+        files.append(
+            {
+                "name": entry.name,
+                "size": info.st_size,
+                "sha1": digest.hexdigest(),
+                "owner": _name(pwd.getpwuid, info.st_uid),
+                "group": _name(grp.getgrgid, info.st_gid),
+                "mode": "%04o" % stat.S_IMODE(info.st_mode),
+            }
+        )
     return files
 
 

@@ -53,7 +53,11 @@ def loader() -> DataLoader:
 
 
 def tasks(filename: str) -> list[dict]:
-    return loader().load_from_file(str(ROLE / "tasks" / filename), trusted_as_template=True)
+    """The file's tasks, those inside blocks included."""
+    flat = []
+    for task in loader().load_from_file(str(ROLE / "tasks" / filename), trusted_as_template=True):
+        flat.extend(task.get("block", [task]))
+    return flat
 
 
 def module_of(task: dict) -> str:
@@ -96,6 +100,8 @@ def rendered_tasks(filename: str, windows: bool):
     variables = role_variables(windows)
     for task in tasks(filename):
         module = module_of(task)
+        if module in FREE_FORM:
+            continue
         templar = Templar(loader=loader(), variables=variables)
         items = templar.template(task["loop"]) if "loop" in task else [None]
         for item in items:
