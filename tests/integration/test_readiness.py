@@ -18,10 +18,11 @@ import re
 import shutil
 import socket
 import subprocess
+from pathlib import Path
 
 import pytest
 
-from tests.support.collection import REPO, ansible_env, run_playbook
+from tests.support.collection import REPO, ansible_env, run_playbook, vault_decrypt
 from tests.support.leaks import leaks
 
 EXPECTED = {  # host: (ready, verdict, PEC would show)
@@ -133,29 +134,10 @@ def secrets_of(demo) -> list:
     work = demo["work"]
     found = []
     for certificate in (work / "certs").glob("*.p*"):
-        plain = subprocess.run(
-            [
-                "ansible-vault",
-                "decrypt",
-                "--vault-password-file",
-                str(work / "vault-password"),
-                "--output",
-                "-",
-                str(certificate),
-            ],
-            env=ansible_env(),
-            capture_output=True,
-            check=True,
-        ).stdout
+        plain = vault_decrypt(certificate, work / "vault-password")
         found += [base64.b64encode(plain[120:180]).decode(), plain[120:160].hex()]
     for host_vars in (work / "host_vars").glob("*.yml"):
-        text = subprocess.run(
-            ["ansible-vault", "view", "--vault-password-file", str(work / "vault-password"), str(host_vars)],
-            env=ansible_env(),
-            capture_output=True,
-            text=True,
-            check=True,
-        ).stdout
+        text = vault_decrypt(host_vars, work / "vault-password").decode()
         found.append(json.loads(text)["rnds_certificate_password"])
     return found
 
@@ -277,35 +259,8 @@ def demo_ca(demo):
     from cryptography.hazmat.primitives.serialization import pkcs12
 
     work = demo["work"]
-    variables = json.loads(
-        subprocess.run(
-            [
-                "ansible-vault",
-                "view",
-                "--vault-password-file",
-                str(work / "vault-password"),
-                str(work / "host_vars" / "pec-demo-ok.yml"),
-            ],
-            env=ansible_env(),
-            capture_output=True,
-            text=True,
-            check=True,
-        ).stdout
-    )
-    data = subprocess.run(
-        [
-            "ansible-vault",
-            "decrypt",
-            "--vault-password-file",
-            str(work / "vault-password"),
-            "--output",
-            "-",
-            variables["rnds_certificate_src"],
-        ],
-        env=ansible_env(),
-        capture_output=True,
-        check=True,
-    ).stdout
+    variables = json.loads(vault_decrypt(work / "host_vars" / "pec-demo-ok.yml", work / "vault-password"))
+    data = vault_decrypt(Path(variables["rnds_certificate_src"]), work / "vault-password")
     return pkcs12.load_key_and_certificates(data, variables["rnds_certificate_password"].encode())[2][0]
 
 

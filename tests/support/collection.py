@@ -55,3 +55,19 @@ def run_playbook(playbook: Path, inventory: Path, env: dict, *options: str) -> s
     """ansible-playbook with this collection; never raises on failure (the caller asserts)."""
     command = ["ansible-playbook", "-i", str(inventory), *options, str(playbook)]
     return subprocess.run(command, env=env, capture_output=True, text=True, check=False)
+
+
+def vault_decrypt(vaulted: Path, password_file: Path) -> bytes:
+    """The plaintext of an ansible-vault file (binary-safe), without writing it anywhere."""
+    command = [
+        sys.executable,
+        "-m",
+        "ansible.cli.vault",
+        "decrypt",
+        "--vault-password-file",
+        str(password_file),
+        "--output",
+        "-",
+        str(vaulted),
+    ]
+    return subprocess.run(command, env=ansible_env(), check=True, capture_output=True).stdout
