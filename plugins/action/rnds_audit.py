@@ -14,9 +14,10 @@ from __future__ import annotations
 import base64
 import json
 
+from ansible.module_utils.basic import missing_required_lib
 from ansible.plugins.action import ActionBase
 
-from ansible_collections.esus.pec.plugins.module_utils.pkcs12 import validate
+from ansible_collections.esus.pec.plugins.module_utils.pkcs12 import HAS_CRYPTOGRAPHY, validate
 from ansible_collections.esus.pec.plugins.module_utils.readiness import assess, file_kind
 
 ARGUMENT_SPEC = {
@@ -98,6 +99,14 @@ class ActionModule(ActionBase):
         del tmp
         task_vars = task_vars or {}
         _validation, args = self.validate_argument_spec(argument_spec=ARGUMENT_SPEC)
+        if not HAS_CRYPTOGRAPHY:
+            return dict(
+                result,
+                failed=True,
+                msg=missing_required_lib(
+                    "cryptography", reason="on the controller, to check the certificates read from the hosts"
+                ),
+            )
         windows = self._connection._shell.SHELL_FAMILY == "powershell"
         root = args["pec_root"] or (WINDOWS_ROOT if windows else LINUX_ROOT)
         separator = "\\" if windows else "/"
