@@ -66,7 +66,7 @@ step_lint() {
     check ruff-format ruff format --check .
     check ansible-lint ansible-lint
     check changelog antsibull-changelog lint
-    check shellcheck-free-bash bash -n scripts/*.sh .ci/run
+    check bash-syntax bash -n scripts/*.sh .ci/run
 }
 
 step_sanity() { check ansible-test-sanity bash scripts/sanity.sh; }
