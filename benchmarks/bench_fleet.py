@@ -104,7 +104,7 @@ def play(playbook: Path, inventory: Path, vault: Path, forks: int, *extra: str) 
     start = time.perf_counter()
     result = subprocess.run(
         [
-            "ansible-playbook",
+            str(Path(sys.executable).with_name("ansible-playbook")),  # the venv's, whatever PATH says
             "-i",
             str(inventory / "hosts.ini"),
             "--vault-password-file",

@@ -114,7 +114,7 @@ def bench_playbook(made: dict, hosts: int, repeat: int) -> dict:
             "- hosts: pec\n  gather_facts: false\n  tasks:\n    - name: t\n      %s\n" % task
         )
         command = [
-            "ansible-playbook",
+            str(Path(sys.executable).with_name("ansible-playbook")),  # the venv's, whatever PATH says
             "-i",
             str(work / "inventory.ini"),
             "--vault-password-file",
