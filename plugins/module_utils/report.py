@@ -29,20 +29,11 @@ FIELDS = (
 def record(host: str, readiness: dict | None) -> dict:
     """One report row; a host with no readiness (unreachable, audit failed) has ready = None."""
     if readiness is None:
-        return {
-            "host": host,
-            "ready": None,
-            "verdict": None,
-            "days_left": None,
-            "pec_status": None,
-            "municipality": None,
-            "ibge": None,
-            "uf": None,
-            "pec_version": None,
-            "not_after": None,
-            "cnpj": None,
-            "reasons": ["the host could not be audited (unreachable or the audit failed)"],
-        }
+        return dict(
+            dict.fromkeys(FIELDS),
+            host=host,
+            reasons=["the host could not be audited (unreachable or the audit failed)"],
+        )
     row = {field: readiness.get(field) for field in FIELDS}
     row["host"] = host
     row["reasons"] = list(readiness.get("reasons") or [])

@@ -124,8 +124,8 @@ import tempfile
 
 from ansible.module_utils.basic import AnsibleModule
 
-MAX_CERTIFICATE = 1024 * 1024
-PKCS12_SUFFIXES = (".pfx", ".p12")
+from ansible_collections.esus.pec.plugins.module_utils.pkcs12 import MAX_SIZE
+from ansible_collections.esus.pec.plugins.module_utils.readiness import file_kind
 
 
 def pec_installation(root: str, config_path: str) -> dict:
@@ -256,8 +256,8 @@ def main() -> None:
         "chaves": chaves_folder(chaves_path),
         "files": chaves_files(chaves_path),
     }
-    pkcs12 = [f for f in result["files"] if f["name"].lower().endswith(PKCS12_SUFFIXES)]
-    if params["read_certificate"] and len(pkcs12) == 1 and pkcs12[0]["size"] <= MAX_CERTIFICATE:
+    pkcs12 = [f for f in result["files"] if file_kind(f["name"]) == "pkcs12"]
+    if params["read_certificate"] and len(pkcs12) == 1 and pkcs12[0]["size"] <= MAX_SIZE:
         with open(os.path.join(chaves_path, pkcs12[0]["name"]), "rb") as handle:
             result["certificate_b64"] = base64.b64encode(handle.read()).decode("ascii")
     if params["endpoints"]:

@@ -91,11 +91,11 @@ def write(module: AnsibleModule, path: str, content: str) -> None:
     module.atomic_move(temp, path)
 
 
-def unchanged(path: str, rows: list) -> bool:
+def unchanged(path: str, report_json: str) -> bool:
     """True when the report on disk says the same of every host (only its timestamp would change)."""
     try:
         with open(path, encoding="utf-8") as handle:
-            return json.load(handle).get("hosts") == json.loads(to_json(rows, ""))["hosts"]
+            return json.load(handle).get("hosts") == json.loads(report_json)["hosts"]
     except (OSError, ValueError, AttributeError):
         return False
 
@@ -121,7 +121,7 @@ def main() -> None:
         "readiness.html": to_html(rows, generated),
     }
     files = [os.path.join(dest, name) for name in contents]
-    if unchanged(os.path.join(dest, "readiness.json"), rows):
+    if unchanged(os.path.join(dest, "readiness.json"), contents["readiness.json"]):
         module.exit_json(changed=False, summary=summary(rows), files=files)
     if not module.check_mode:
         os.makedirs(dest, exist_ok=True)
