@@ -17,8 +17,9 @@ import json
 from ansible.module_utils.basic import missing_required_lib
 from ansible.plugins.action import ActionBase
 
+from ansible_collections.esus.pec.plugins.module_utils.certificate_files import file_kind
 from ansible_collections.esus.pec.plugins.module_utils.pkcs12 import HAS_CRYPTOGRAPHY, validate
-from ansible_collections.esus.pec.plugins.module_utils.readiness import assess, file_kind
+from ansible_collections.esus.pec.plugins.module_utils.readiness import assess
 
 ARGUMENT_SPEC = {
     "pec_root": {"type": "str"},

@@ -3,55 +3,61 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 """Check an RNDS certificate (PKCS#12 .pfx/.p12) and say precisely what is wrong with it.
 
-Plain functions and data, no Ansible objects: ``validate(data, password)`` returns a report dict
-that the module (file on the host) and the action (vaulted file on the controller) both return.
+``validate(data, password)`` returns a report dict (the module's RETURN); it never raises and its work is
+bounded, whatever the bytes. Plain functions and data, no Ansible objects. The steps, in order:
 
-Why this file reads a little ASN.1 itself: ``cryptography`` loads a PKCS#12 in one opaque call
-that (a) raises the same error for a wrong password, a damaged file and a cipher OpenSSL cannot
-run (RC2 without the legacy provider), (b) hides the algorithms the file uses and (c) spends most
-of its time re-validating an RSA key with primality tests.  The PKCS#12 MAC is keyed by the
-password alone (RFC 7292, appendix B), so checking it first tells a wrong password apart from
-everything else.  Then the private key is decrypted by ``cryptography`` with the RSA re-check
-skipped, and proven to match the certificate by a real signature instead (which also catches
-a damaged key).  All decryption is done by ``cryptography``; this file only walks the outer DER.
+1. the envelope is read strictly without the password (``_pkcs12_envelope``, over the bounded
+   BER/DER reader ``_asn1``), and the key-derivation work it asks for is checked against a budget;
+2. the PKCS#12 MAC is checked on its own (``_pkcs12_mac``): it is keyed by the password alone, so a
+   wrong password is told apart from everything else. When it does not match but the password does
+   open an encrypted part, the file is damaged, not the password wrong: Java (PEC) decides the same way;
+3. keys and certificate parts are decrypted by ``cryptography``: PBES2 parts through its primitives
+   (so a failure is a padding or a structure, not a guess), PKCS#12-PBE parts through its own loader
+   on a copy of the file that holds only those parts; the RSA key is then proven by a signature
+   instead of cryptography's slow re-validation;
+4. dates, identity (CNPJ) and the key are judged. Messages live in ``_verdicts``.
 """
 
 from __future__ import annotations
 
 import datetime
+import functools
 import hashlib
-import hmac
 import re
+import warnings
 
 try:
     from cryptography import x509
     from cryptography.exceptions import InvalidSignature, UnsupportedAlgorithm
-    from cryptography.hazmat.primitives import hashes, serialization
-    from cryptography.hazmat.primitives.asymmetric import dsa, ec, ed448, ed25519, padding, rsa
-    from cryptography.hazmat.primitives.serialization import pkcs7, pkcs12
+    from cryptography.hazmat.primitives import hashes, padding, serialization
+    from cryptography.hazmat.primitives.asymmetric import dsa, ec, ed448, ed25519, rsa
+    from cryptography.hazmat.primitives.asymmetric import padding as asymmetric_padding
+    from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
+    from cryptography.hazmat.primitives.kdf.pbkdf2 import PBKDF2HMAC
+    from cryptography.hazmat.primitives.serialization import pkcs12
 except ImportError:  # pragma: no cover - reported by the callers through missing_required_lib
     HAS_CRYPTOGRAPHY = False
 else:
     HAS_CRYPTOGRAPHY = True
 
-MAX_SIZE = 1024 * 1024
-"""Largest input accepted: a real PKCS#12 with a chain is a few KiB."""
+if __package__:
+    from . import _asn1, _pkcs12_mac
+    from . import _pkcs12_envelope as envelopes
+    from . import _verdicts as verdicts
+    from .certificate_files import MAX_SIZE
+else:  # loaded alone from plugins/module_utils (../shared/repro/pkcs12 does that)
+    import _asn1
+    import _pkcs12_envelope as envelopes
+    import _pkcs12_mac
+    import _verdicts as verdicts
+    from certificate_files import MAX_SIZE
 
-OK = "ok"
-EXPIRING = "expiring"
-EXPIRED = "expired"
-NOT_YET_VALID = "not_yet_valid"
-WRONG_PASSWORD = "wrong_password"
-UNSUPPORTED_ENCRYPTION = "unsupported_encryption"
-CERTIFICATE_ONLY = "certificate_only"
-NO_PRIVATE_KEY = "no_private_key"
-KEY_MISMATCH = "key_mismatch"
-IDENTITY_MISMATCH = "identity_mismatch"
-NOT_PKCS12 = "not_pkcs12"
-CORRUPT = "corrupt"
-MISSING = "missing"
-
-VERDICTS = (
+# The verdicts, the report and PEC's status names, as callers of this module know them
+VERDICTS = verdicts.VERDICTS
+USABLE_VERDICTS = verdicts.USABLE_VERDICTS
+PEC_STATUS = verdicts.PEC_STATUS
+PEC_STATUS_DEFAULT = verdicts.PEC_STATUS_DEFAULT
+(
     OK,
     EXPIRING,
     EXPIRED,
@@ -65,451 +71,362 @@ VERDICTS = (
     NOT_PKCS12,
     CORRUPT,
     MISSING,
-)
-USABLE_VERDICTS = (OK, EXPIRING)
-
-# What PEC's RNDS tab ("Gestão Municipal > Certificados") would most likely show for each verdict.
-PEC_STATUS = {
-    OK: "Conexão bem-sucedida",
-    EXPIRING: "Conexão bem-sucedida",
-    EXPIRED: "Certificado expirado",
-}
-PEC_STATUS_DEFAULT = "Falha no certificado"
+) = VERDICTS
+make_report = verdicts.make_report
 
 OID_ICP_RESPONSIBLE_NAME = "2.16.76.1.3.2"
 OID_ICP_CNPJ = "2.16.76.1.3.3"
 OID_ICP_RESPONSIBLE_DATA = "2.16.76.1.3.4"
 
-_OID_DATA = "1.2.840.113549.1.7.1"
-_OID_SIGNED_DATA = "1.2.840.113549.1.7.2"
-_OID_ENCRYPTED_DATA = "1.2.840.113549.1.7.6"
-_OID_KEY_BAG = "1.2.840.113549.1.12.10.1.1"
-_OID_SHROUDED_KEY_BAG = "1.2.840.113549.1.12.10.1.2"
-_OID_CERT_BAG = "1.2.840.113549.1.12.10.1.3"
-_OID_X509_CERT = "1.2.840.113549.1.9.22.1"
-_OID_PBES2 = "1.2.840.113549.1.5.13"
-_OID_PBKDF2 = "1.2.840.113549.1.5.12"
-_OID_PBMAC1 = "1.2.840.113549.1.5.14"
-
-_DIGESTS = {
-    "1.2.840.113549.2.5": "md5",
-    "1.3.14.3.2.26": "sha1",
-    "2.16.840.1.101.3.4.2.4": "sha224",
-    "2.16.840.1.101.3.4.2.1": "sha256",
-    "2.16.840.1.101.3.4.2.2": "sha384",
-    "2.16.840.1.101.3.4.2.3": "sha512",
-}
-_HMAC_PRFS = {
-    "1.2.840.113549.2.7": "SHA1",
-    "1.2.840.113549.2.8": "SHA224",
-    "1.2.840.113549.2.9": "SHA256",
-    "1.2.840.113549.2.10": "SHA384",
-    "1.2.840.113549.2.11": "SHA512",
-}
-# name, and whether OpenSSL 3 needs its legacy provider for it
-_CIPHERS = {
-    "1.2.840.113549.1.12.1.1": ("pbeWithSHA1And128BitRC4", True),
-    "1.2.840.113549.1.12.1.2": ("pbeWithSHA1And40BitRC4", True),
-    "1.2.840.113549.1.12.1.3": ("pbeWithSHA1And3-KeyTripleDES-CBC", False),
-    "1.2.840.113549.1.12.1.4": ("pbeWithSHA1And2-KeyTripleDES-CBC", False),
-    "1.2.840.113549.1.12.1.5": ("pbeWithSHA1And128BitRC2-CBC", True),
-    "1.2.840.113549.1.12.1.6": ("pbeWithSHA1And40BitRC2-CBC", True),
-    "1.2.840.113549.1.5.3": ("pbeWithMD5AndDES-CBC", True),
-    "1.2.840.113549.1.5.10": ("pbeWithSHA1AndDES-CBC", True),
-    "2.16.840.1.101.3.4.1.2": ("AES-128-CBC", False),
-    "2.16.840.1.101.3.4.1.22": ("AES-192-CBC", False),
-    "2.16.840.1.101.3.4.1.42": ("AES-256-CBC", False),
-    "1.2.840.113549.3.7": ("DES-EDE3-CBC", False),
-    "1.3.14.3.2.7": ("DES-CBC", True),
-    "1.2.840.113549.3.2": ("RC2-CBC", True),
-}
-
-_MAX_MAC_ITERATIONS = 1_000_000  # real files use 1 to 10,000; beyond this the pure-Python KDF is too slow
-
 _CNPJ_RE = re.compile(r"^[0-9A-Z]{12}[0-9]{2}$")
 _CN_CNPJ_RE = re.compile(r":([0-9A-Z]{12}[0-9]{2})$")
+_PFX_VERSION = b"\x02\x01\x03"  # INTEGER 3, the first element of every PFX
+_POSSESSION_MESSAGE = b"esus.pec key possession check"
 
 
-class DerError(ValueError):
-    """The bytes are not the DER structure that was expected."""
+def validate(
+    data: bytes | None,
+    password: str | None = "",
+    *,
+    label: str = "certificate",
+    min_days_valid: int = 30,
+    expected_cnpj: str | None = None,
+    now: datetime.datetime | None = None,
+) -> dict:
+    """Validate PKCS#12 bytes with a password and return the report (see the module's RETURN). Never raises."""
+    try:
+        return _validate(data, password or "", label, min_days_valid, expected_cnpj, now)
+    except (KeyboardInterrupt, SystemExit):
+        raise
+    except BaseException as exc:
+        # a panic in native code (pyo3's PanicException is a BaseException) must give this file a verdict,
+        # not end a fleet run for every host
+        return verdicts.unreadable(label, exc)
 
 
-class NotDer(DerError):
-    """The bytes use an encoding this reader does not walk (BER indefinite length)."""
-
-
-# --- a minimal DER walker: just enough to see the PKCS#12 envelope -------------------------------
-
-
-def _tlv(data: bytes, pos: int, end: int | None = None) -> tuple[int, int, int]:
-    """Return (tag, start of value, end of value) of the element at ``pos``."""
-    end = len(data) if end is None else end
-    if pos + 2 > end:
-        raise DerError("truncated element header")
-    tag = data[pos]
-    if tag & 0x1F == 0x1F:
-        raise DerError("multi-byte tags are not used by PKCS#12")
-    first = data[pos + 1]
-    pos += 2
-    if first < 0x80:
-        length = first
-    elif first == 0x80:
-        raise NotDer("indefinite length (BER)")
-    else:
-        count = first & 0x7F
-        if count > 4 or pos + count > end:
-            raise DerError("bad length")
-        length = int.from_bytes(data[pos : pos + count], "big")
-        if length < 0x80 or data[pos] == 0:
-            raise NotDer("length not in its shortest form (BER)")
-        pos += count
-    if pos + length > end:
-        raise DerError("truncated: an element claims %d bytes, %d remain" % (length, end - pos))
-    return tag, pos, pos + length
-
-
-def _children(data: bytes, start: int, end: int) -> list[tuple[int, int, int]]:
-    out = []
-    pos = start
-    while pos < end:
-        tag, vstart, vend = _tlv(data, pos, end)
-        out.append((tag, vstart, vend))
-        pos = vend
-    return out
-
-
-def _expect(element: tuple[int, int, int], tag: int, what: str) -> tuple[int, int, int]:
-    if element[0] != tag:
-        raise DerError("%s: expected tag 0x%02x, found 0x%02x" % (what, tag, element[0]))
-    return element
-
-
-def _oid(data: bytes, element: tuple[int, int, int]) -> str:
-    _tag, start, end = _expect(element, 0x06, "object identifier")
-    raw = data[start:end]
-    if not raw:
-        raise DerError("empty object identifier")
-    arcs = []
-    value = 0
-    for byte in raw:
-        value = (value << 7) | (byte & 0x7F)
-        if not byte & 0x80:
-            arcs.append(value)
-            value = 0
-    first = min(arcs[0] // 40, 2)
-    return ".".join(str(a) for a in [first, arcs[0] - 40 * first, *arcs[1:]])
-
-
-def _int(data: bytes, element: tuple[int, int, int]) -> int:
-    _tag, start, end = _expect(element, 0x02, "integer")
-    return int.from_bytes(data[start:end], "big", signed=True)
-
-
-def _encode(tag: int, content: bytes) -> bytes:
-    length = len(content)
-    if length < 0x80:
-        header = bytes([tag, length])
-    else:
-        raw = length.to_bytes((length.bit_length() + 7) // 8, "big")
-        header = bytes([tag, 0x80 | len(raw)]) + raw
-    return header + content
-
-
-def decode_der_string(value: bytes) -> str:
-    """Text of a DER string (OCTET, UTF8, Printable, IA5, BMP), unwrapping an explicit [0]."""
-    tag, start, end = _tlv(value, 0)
-    if tag == 0xA0:
-        return decode_der_string(value[start:end])
-    raw = value[start:end]
-    if tag == 0x1E:
-        return raw.decode("utf-16-be", errors="replace")
-    if tag in (0x04, 0x0C, 0x13, 0x16, 0x14, 0x1A):
-        return raw.decode("utf-8", errors="replace")
-    raise DerError("not a string (tag 0x%02x)" % tag)
-
-
-# --- the PKCS#12 envelope ------------------------------------------------------------------------
-
-
-def _algorithm(data: bytes, element: tuple[int, int, int]) -> tuple[str, tuple[int, int, int] | None]:
-    parts = _children(data, element[1], element[2])
-    return _oid(data, parts[0]), (parts[1] if len(parts) > 1 else None)
-
-
-def _describe_encryption(data: bytes, element: tuple[int, int, int]) -> tuple[str, bool]:
-    """Human name of a PBE AlgorithmIdentifier and whether OpenSSL 3 needs its legacy provider."""
-    oid, params = _algorithm(data, element)
-    if oid != _OID_PBES2:
-        return _CIPHERS.get(oid, ("unknown (%s)" % oid, False))
-    if params is None:
-        raise DerError("PBES2 without parameters")
-    kdf, scheme = _children(data, params[1], params[2])[:2]
-    kdf_oid, kdf_params = _algorithm(data, kdf)
-    cipher_oid = _algorithm(data, scheme)[0]
-    cipher, legacy = _CIPHERS.get(cipher_oid, ("unknown (%s)" % cipher_oid, False))
-    if kdf_oid != _OID_PBKDF2 or kdf_params is None:
-        return "PBES2 (%s, %s)" % (kdf_oid, cipher), legacy
-    prf = "SHA1"
-    iterations = None
-    for item in _children(data, kdf_params[1], kdf_params[2]):
-        if item[0] == 0x30:
-            prf = _HMAC_PRFS.get(_algorithm(data, item)[0], "unknown")
-        elif item[0] == 0x02 and iterations is None:
-            iterations = _int(data, item)
-    return "PBES2 (PBKDF2-HMAC-%s, %s iterations, %s)" % (prf, iterations, cipher), legacy
-
-
-class _Envelope:
-    """The parts of a PFX that can be read without the password."""
-
-    def __init__(self, data: bytes) -> None:
-        self.data = data
-        self.auth_safe = b""  # DER content the MAC covers
-        self.mac_digest_oid: str | None = None
-        self.mac_digest = b""
-        self.mac_salt = b""
-        self.mac_iterations = 1
-        self.key_bags: list[tuple[str, bytes]] = []  # (bag oid, DER of the bag value)
-        self.plain_certificates: list[bytes] = []
-        self.encrypted_infos: list[bytes] = []  # whole ContentInfo DER of encryptedData parts
-        self.key_encryption: list[tuple[str, bool]] = []
-        self.certificate_encryption: list[tuple[str, bool]] = []
-        self.opaque = False  # a part this reader does not open (envelopedData, signedData, ...)
-        self._parse()
-
-    def _parse(self) -> None:
-        data = self.data
-        outer = _expect(_tlv(data, 0), 0x30, "PFX")
-        if outer[2] != len(data):
-            raise DerError("%d unexpected bytes after the PKCS#12 structure" % (len(data) - outer[2]))
-        parts = _children(data, outer[1], outer[2])
-        if len(parts) < 2 or _int(data, parts[0]) != 3:
-            raise DerError("not a version 3 PFX")
-        info = _children(data, *_expect(parts[1], 0x30, "authSafe ContentInfo")[1:])
-        content_type = _oid(data, info[0])
-        if content_type != _OID_DATA:
-            self.opaque = True  # public-key integrity mode (signedData): leave it to cryptography
-            return
-        wrapper = _expect(info[1], 0xA0, "authSafe content")
-        octets = _expect(_tlv(data, wrapper[1], wrapper[2]), 0x04, "authSafe octets")
-        self.auth_safe = data[octets[1] : octets[2]]
-        if len(parts) > 2:
-            self._parse_mac(_expect(parts[2], 0x30, "MacData"))
-        safe = _expect(_tlv(self.auth_safe, 0), 0x30, "AuthenticatedSafe")
-        for content_info in _children(self.auth_safe, safe[1], safe[2]):
-            self._parse_content_info(self.auth_safe, content_info)
-
-    def _parse_mac(self, element: tuple[int, int, int]) -> None:
-        data = self.data
-        mac_parts = _children(data, element[1], element[2])
-        digest_info = _children(data, mac_parts[0][1], mac_parts[0][2])
-        self.mac_digest_oid = _algorithm(data, digest_info[0])[0]
-        digest = _expect(digest_info[1], 0x04, "MAC digest")
-        self.mac_digest = data[digest[1] : digest[2]]
-        salt = _expect(mac_parts[1], 0x04, "MAC salt")
-        self.mac_salt = data[salt[1] : salt[2]]
-        if len(mac_parts) > 2:
-            self.mac_iterations = _int(data, mac_parts[2])
-
-    def _parse_content_info(self, buf: bytes, element: tuple[int, int, int]) -> None:
-        info = _children(buf, element[1], element[2])
-        content_type = _oid(buf, info[0])
-        if content_type == _OID_DATA:
-            wrapper = _expect(info[1], 0xA0, "data content")
-            octets = _expect(_tlv(buf, wrapper[1], wrapper[2]), 0x04, "data octets")
-            self._parse_safe_contents(buf[octets[1] : octets[2]])
-        elif content_type == _OID_ENCRYPTED_DATA:
-            wrapper = _expect(info[1], 0xA0, "encryptedData content")
-            encrypted_data = _children(buf, *_tlv(buf, wrapper[1], wrapper[2])[1:])
-            encrypted_content_info = _children(buf, encrypted_data[1][1], encrypted_data[1][2])
-            self.certificate_encryption.append(_describe_encryption(buf, encrypted_content_info[1]))
-            self.encrypted_infos.append(buf[element[1] - _header_length(buf, element) : element[2]])
-        else:
-            self.opaque = True
-
-    def _parse_safe_contents(self, buf: bytes) -> None:
-        seq = _expect(_tlv(buf, 0), 0x30, "SafeContents")
-        for bag in _children(buf, seq[1], seq[2]):
-            parts = _children(buf, bag[1], bag[2])
-            bag_type = _oid(buf, parts[0])
-            value = _expect(parts[1], 0xA0, "bag value")
-            inner = _tlv(buf, value[1], value[2])
-            inner_der = buf[value[1] : value[2]]
-            if bag_type == _OID_SHROUDED_KEY_BAG:
-                algorithm = _children(buf, inner[1], inner[2])[0]
-                self.key_encryption.append(_describe_encryption(buf, algorithm))
-                self.key_bags.append((bag_type, inner_der))
-            elif bag_type == _OID_KEY_BAG:
-                self.key_encryption.append(("none (unencrypted key)", False))
-                self.key_bags.append((bag_type, inner_der))
-            elif bag_type == _OID_CERT_BAG:
-                cert_parts = _children(buf, inner[1], inner[2])
-                if _oid(buf, cert_parts[0]) == _OID_X509_CERT:
-                    wrapped = _expect(cert_parts[1], 0xA0, "certificate value")
-                    octets = _expect(_tlv(buf, wrapped[1], wrapped[2]), 0x04, "certificate octets")
-                    self.plain_certificates.append(buf[octets[1] : octets[2]])
-            else:
-                # CRLs, secrets, nested SafeContents: rare in certificates for RNDS
-                self.opaque = True
-
-    @property
-    def legacy_algorithms(self) -> list[str]:
-        return sorted({name for name, legacy in self.key_encryption + self.certificate_encryption if legacy})
-
-
-def _header_length(buf: bytes, element: tuple[int, int, int]) -> int:
-    """Length of the tag+length header of an element whose value starts at element[1]."""
-    length = element[2] - element[1]
-    if length < 0x80:
-        return 2
-    return 2 + (length.bit_length() + 7) // 8
-
-
-# --- the PKCS#12 MAC (RFC 7292, appendix B) ------------------------------------------------------
-
-
-def pkcs12_kdf(hash_name: str, password: bytes, salt: bytes, purpose: int, iterations: int, size: int) -> bytes:
-    """RFC 7292 B.2 key derivation. ``password`` is already BMPString-encoded (or empty)."""
-    digest_size = hashlib.new(hash_name).digest_size
-    block = hashlib.new(hash_name).block_size
-    new = getattr(hashlib, hash_name, None) or (lambda data=b"": hashlib.new(hash_name, data))
-
-    def stretch(value: bytes) -> bytes:
-        if not value:
-            return b""
-        count = -(-len(value) // block) * block
-        return (value * (count // len(value) + 1))[:count]
-
-    text = stretch(salt) + stretch(password)
-    diversifier = bytes([purpose]) * block
-    out = b""
-    while True:
-        state = new(diversifier + text).digest()
-        for _round in range(iterations - 1):
-            state = new(state).digest()
-        out += state
-        if len(out) >= size:
-            return out[:size]
-        filler = int.from_bytes((state * (block // digest_size + 1))[:block], "big") + 1
-        modulus = 1 << (8 * block)
-        text = b"".join(
-            ((int.from_bytes(text[i : i + block], "big") + filler) % modulus).to_bytes(block, "big")
-            for i in range(0, len(text), block)
+def _validate(data, password: str, label: str, min_days_valid: int, expected_cnpj, now) -> dict:
+    if data is None:
+        return verdicts.missing(label)
+    if len(data) > MAX_SIZE:
+        return verdicts.too_large(label, len(data), MAX_SIZE)
+    if not data.strip():
+        return verdicts.empty(label)
+    if data.lstrip()[:10] == b"-----BEGIN":
+        return _pem(data, label)
+    try:
+        root = _asn1.parse(data)
+    except _asn1.Asn1Error as exc:
+        if _looks_like_pfx(data) and isinstance(exc, _asn1.Asn1TooLarge):
+            return verdicts.unsupported(label, "it is far larger inside than a certificate (%s)" % exc)
+        if _looks_like_pfx(data):
+            return verdicts.corrupt(label, str(exc))
+        return verdicts.not_pkcs12(label)
+    if not _looks_like_pfx(data):
+        return _other_der(root, data, label)
+    try:
+        envelope = envelopes.Envelope(root)
+    except envelopes.Damaged as exc:
+        return verdicts.corrupt(label, str(exc))
+    except envelopes.Unsupported as exc:
+        return verdicts.unsupported(label, str(exc))
+    algorithms_used = envelope.algorithms()
+    encodings = _pkcs12_mac.bmp_passwords(password)
+    if envelope.mac is not None:
+        mac = envelope.mac
+        state, encoding = _pkcs12_mac.check(
+            envelope.auth_safe, mac.digest, mac.salt, mac.iterations, mac.hash_name, password
         )
+        if state == _pkcs12_mac.MISMATCH:
+            opened = _what_the_password_opens(envelope, password, encodings)
+            if opened:
+                return verdicts.damaged_under_right_password(label, opened, algorithms_used)
+            hint = " (the file's integrity code, MAC, does not match it)"
+            if envelope.legacy_algorithms and not legacy_provider_available():
+                hint += " or the file's %s encryption is not available here" % ", ".join(envelope.legacy_algorithms)
+            return verdicts.wrong_password(label, algorithms_used, hint)
+        encodings = [encoding]
+    try:
+        loaded = _load(envelope, password, encodings)
+    except _Unreadable as exc:
+        return verdicts.contents_unreadable(label, str(exc), algorithms_used)
+    except _Undecryptable:
+        if envelope.legacy_algorithms and not legacy_provider_available():
+            return verdicts.legacy_unavailable(label, envelope.legacy_algorithms, algorithms_used)
+        loaded = _second_opinion(envelope, data, password)
+        if loaded is None:
+            if envelope.mac is None:
+                return verdicts.wrong_password(label, algorithms_used, " (the file has no integrity code to tell more)")
+            return verdicts.two_passwords(label, algorithms_used)
+    return _judge(loaded, label, algorithms_used, min_days_valid, expected_cnpj, now)
 
 
-def _bmp_passwords(password: str) -> list[bytes]:
-    """Encodings under which OpenSSL may have keyed the MAC (it tries both for an empty password)."""
-    if password:
-        return [password.encode("utf-16-be") + b"\x00\x00"]
-    return [b"\x00\x00", b""]
+# --- what the bytes are, when they are not a PFX ----------------------------------------------------
 
 
-def _mac(auth_safe: bytes, bmp_password: bytes, salt: bytes, iterations: int, hash_name: str) -> bytes:
-    key = pkcs12_kdf(hash_name, bmp_password, salt, 3, iterations, hashlib.new(hash_name).digest_size)
-    return hmac.new(key, auth_safe, hash_name).digest()
+def _looks_like_pfx(data: bytes) -> bool:
+    """True when the first bytes are a PFX's (SEQUENCE, INTEGER 3), even if the rest is damaged."""
+    if len(data) < 5 or data[0] != _asn1.Tag.SEQUENCE:
+        return False
+    first = data[1]
+    start = 2 + (first & 0x7F if first > 0x80 else 0)
+    return data[start : start + 3] == _PFX_VERSION
 
 
-def check_mac(envelope: _Envelope, password: str) -> tuple[str, bytes | None]:
-    """Return ("ok", encoding) / ("mismatch", None) / ("absent" | "unsupported", None)."""
-    if envelope.mac_digest_oid is None:
-        return "absent", None
-    hash_name = _DIGESTS.get(envelope.mac_digest_oid)
-    if hash_name is None or envelope.mac_iterations > _MAX_MAC_ITERATIONS:
-        return "unsupported", None  # PBMAC1, absurd iteration counts: cryptography will judge
-    for candidate in _bmp_passwords(password):
-        mac = _mac(envelope.auth_safe, candidate, envelope.mac_salt, envelope.mac_iterations, hash_name)
-        if hmac.compare_digest(mac, envelope.mac_digest):
-            return "ok", candidate
-    return "mismatch", None
+def _pem(data: bytes, label: str) -> dict:
+    if b"-----BEGIN CERTIFICATE-----" in data or b"-----BEGIN PKCS7-----" in data:
+        if b"PRIVATE KEY-----" in data:
+            return verdicts.pem_bundle(label)
+        return verdicts.certificate_only(label, "PEM .cer/.crt")
+    first_line = data.lstrip().split(b"\n")[0][:40].decode("ascii", "replace").strip()
+    return verdicts.pem_other(label, first_line)
 
 
-# --- loading -------------------------------------------------------------------------------------
+def _other_der(root: _asn1.Node, data: bytes, label: str) -> dict:
+    """A DER/BER structure that is not a PFX: a bare certificate or a .p7b is told as such."""
+    first = root.children[0] if root.tag == _asn1.Tag.SEQUENCE and root.children else None
+    if first is not None and first.tag == _asn1.Tag.OID and first.value == bytes.fromhex("2a864886f70d010702"):
+        return verdicts.certificate_only(label, "PKCS#7 .p7b")
+    if first is not None and first.tag == _asn1.Tag.SEQUENCE:
+        try:
+            x509.load_der_x509_certificate(data)
+            return verdicts.certificate_only(label, "DER .cer/.crt")
+        except ValueError:
+            pass
+    return verdicts.not_pkcs12(label)
+
+
+# --- loading -----------------------------------------------------------------------------------------
+
+
+class _Undecryptable(Exception):
+    """The password does not decrypt a key or a part (or this OpenSSL cannot run its cipher)."""
+
+
+class _Unreadable(Exception):
+    """Decrypted, but what came out is not what PKCS#12 says it is."""
 
 
 class _Loaded:
-    def __init__(self, key, certificate, others: list) -> None:
-        self.key = key
-        self.certificate = certificate
-        self.others = others
+    def __init__(self, keys: list, certificates: list) -> None:
+        self.keys = keys
+        self.certificates = certificates
+        self.key = keys[0] if len(keys) == 1 else None
+        self.certificate = None
+        self.others = list(certificates)
+        if self.key is not None:
+            wanted = _spki(self.key.public_key())
+            for index, certificate in enumerate(certificates):
+                if _public_spki(certificate) == wanted:
+                    self.certificate = certificate
+                    self.others = certificates[:index] + certificates[index + 1 :]
+                    break
+        elif not keys and certificates:
+            self.certificate, self.others = certificates[0], certificates[1:]
+
+
+def _load(envelope: envelopes.Envelope, password: str, encodings: list[bytes]) -> _Loaded:
+    keys = [_key(bag, password, encodings) for bag in envelope.keys]
+    certificates = [_certificate(der) for der in envelope.certificates]
+    legacy_parts = []
+    work_left = envelopes.MAX_WORK - envelope.work
+    for part in envelope.parts:
+        if part.protection.pbes2 is not None and not part.protection.legacy:
+            found = _bags_of(_pbes2_decrypt(part.protection.pbes2, part.ciphertext, password), work_left)
+            work_left -= found.work
+            keys.extend(_key(bag, password, encodings) for bag in found.keys)
+            certificates.extend(_certificate(der) for der in found.certificates)
+        else:
+            legacy_parts.append(part.der)
+    if legacy_parts:
+        hidden_keys, more = _load_with_openssl(legacy_parts, password, encodings)
+        keys.extend(hidden_keys)
+        certificates.extend(more)
+    return _Loaded(keys, certificates)
+
+
+def _key(bag: envelopes.KeyBag, password: str, encodings: list[bytes]):
+    """The private key of a bag, without cryptography's slow RSA re-validation."""
+    if bag.protection is None:
+        plain = bag.der
+    elif bag.protection.pbes2 is not None and not bag.protection.legacy:
+        plain = _pbes2_decrypt(bag.protection.pbes2, bag.ciphertext, password)
+    elif password:
+        try:
+            return serialization.load_der_private_key(
+                bag.der, password.encode("utf-8"), unsafe_skip_rsa_key_validation=True
+            )
+        except (ValueError, TypeError, UnsupportedAlgorithm) as exc:
+            raise _Undecryptable(str(exc)) from None
+    else:  # cryptography takes no empty password here: its PKCS#12 loader does, on the bag alone
+        bag_der = _asn1.encode_tlv(
+            _asn1.Tag.SEQUENCE,
+            _asn1.encode_tlv(_asn1.Tag.OID, bytes.fromhex("2a864886f70d010c0a0102"))
+            + _asn1.encode_tlv(_asn1.Tag.CONTEXT_0, bag.der),
+        )
+        data_part = _content_info(_asn1.encode_tlv(_asn1.Tag.SEQUENCE, bag_der))
+        keys, _certificates = _load_with_openssl([data_part], password, encodings)
+        if len(keys) != 1:
+            raise _Unreadable("a key bag that holds no key")
+        return keys[0]
+    try:
+        return serialization.load_der_private_key(plain, None, unsafe_skip_rsa_key_validation=True)
+    except (ValueError, TypeError, UnsupportedAlgorithm) as exc:
+        raise _Unreadable("the private key cannot be read (%s)" % exc) from None
+
+
+def _certificate(der: bytes):
+    try:
+        return x509.load_der_x509_certificate(der)
+    except ValueError as exc:
+        raise _Unreadable("a certificate cannot be read (%s)" % exc) from None
+
+
+def _bags_of(plain: bytes, work_left: int) -> envelopes.Envelope:
+    try:
+        return envelopes.Envelope.of_bags(plain, work_left)
+    except (envelopes.Damaged, envelopes.Unsupported) as exc:
+        raise _Unreadable(str(exc)) from None
+
+
+def _pbes2_decrypt(params: envelopes.PBES2, ciphertext: bytes, password: str) -> bytes:
+    """PBKDF2 + AES/3DES-CBC + padding, by cryptography's primitives. Raises _Undecryptable."""
+    algorithm = {"SHA1": hashes.SHA1, "SHA224": hashes.SHA224, "SHA256": hashes.SHA256}.get(params.prf)
+    algorithm = algorithm or {"SHA384": hashes.SHA384, "SHA512": hashes.SHA512}[params.prf]
+    cipher_name = envelopes.PBES2_CIPHERS[params.cipher_oid][0]
+    block = 16 if cipher_name.startswith("AES") else 8
+    if not ciphertext or len(ciphertext) % block:
+        raise _Undecryptable("encrypted data of %d bytes" % len(ciphertext))
+    key = PBKDF2HMAC(algorithm(), params.key_length, params.salt, params.iterations).derive(password.encode("utf-8"))
+    try:
+        cipher = algorithms.AES(key) if block == 16 else _triple_des(key)
+        decryptor = Cipher(cipher, modes.CBC(params.iv)).decryptor()
+        padded = decryptor.update(ciphertext) + decryptor.finalize()
+        unpadder = padding.PKCS7(block * 8).unpadder()
+        return unpadder.update(padded) + unpadder.finalize()
+    except ValueError as exc:  # bad padding: not this password (or damaged bytes)
+        raise _Undecryptable(str(exc)) from None
+
+
+def _triple_des(key: bytes):
+    try:
+        from cryptography.hazmat.decrepit.ciphers.algorithms import TripleDES
+    except ImportError:  # cryptography < 43 (Debian 12 hosts)
+        TripleDES = algorithms.TripleDES
+    return TripleDES(key)
+
+
+def _content_info(safe_contents: bytes) -> bytes:
+    """A PKCS#7 data ContentInfo around DER bytes."""
+    return _asn1.encode_tlv(
+        _asn1.Tag.SEQUENCE,
+        _asn1.encode_tlv(_asn1.Tag.OID, bytes.fromhex("2a864886f70d010701"))
+        + _asn1.encode_tlv(_asn1.Tag.CONTEXT_0, _asn1.encode_tlv(_asn1.Tag.OCTET_STRING, safe_contents)),
+    )
+
+
+def _load_with_openssl(parts: list[bytes], password: str, encodings: list[bytes]) -> tuple[list, list]:
+    """Let cryptography (OpenSSL) decrypt some parts: a PFX of just those, with a fresh MAC, is loaded.
+
+    OpenSSL runs every cipher (RC2 through its legacy provider) and skips its slow RSA re-check when no
+    key is in the parts. The MAC is keyed with the password encoding the file's own MAC used, so an empty
+    password is decrypted the same way (OpenSSL picks NULL or "" from the MAC).
+    """
+    auth_safe = _asn1.encode_tlv(_asn1.Tag.SEQUENCE, b"".join(parts))
+    last = None
+    for encoding in encodings:
+        salt = hashlib.sha256(auth_safe).digest()[:8]
+        mac = _pkcs12_mac.mac(auth_safe, encoding, salt, 1, "sha256")
+        sha256 = _asn1.encode_tlv(
+            _asn1.Tag.SEQUENCE,
+            _asn1.encode_tlv(_asn1.Tag.OID, bytes.fromhex("608648016503040201")) + b"\x05\x00",
+        )
+        digest_info = _asn1.encode_tlv(_asn1.Tag.SEQUENCE, sha256 + _asn1.encode_tlv(_asn1.Tag.OCTET_STRING, mac))
+        mac_data = _asn1.encode_tlv(_asn1.Tag.SEQUENCE, digest_info + _asn1.encode_tlv(_asn1.Tag.OCTET_STRING, salt))
+        pfx = _asn1.encode_tlv(_asn1.Tag.SEQUENCE, _PFX_VERSION + _content_info(auth_safe) + mac_data)
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                key, certificate, others = pkcs12.load_key_and_certificates(pfx, password.encode("utf-8") or None)
+        except (ValueError, TypeError, UnsupportedAlgorithm) as exc:
+            last = exc
+            continue
+        return ([key] if key is not None else []), ([certificate] if certificate is not None else []) + list(others)
+    raise _Undecryptable(str(last))
+
+
+def _what_the_password_opens(envelope: envelopes.Envelope, password: str, encodings: list[bytes]) -> str | None:
+    """Which encrypted part this password decrypts, if any: certificate parts first, as Java does."""
+    for part in envelope.parts:
+        try:
+            if part.protection.pbes2 is not None and not part.protection.legacy:
+                _bags_of(_pbes2_decrypt(part.protection.pbes2, part.ciphertext, password), 0)
+            else:
+                _load_with_openssl([part.der], password, encodings)
+            return "certificate part"
+        except (_Undecryptable, _Unreadable):
+            continue
+    for bag in envelope.keys:
+        if bag.protection is None:
+            continue
+        try:
+            _key(bag, password, encodings)
+            return "private key"
+        except (_Undecryptable, _Unreadable):
+            continue
+    return None
+
+
+def _second_opinion(envelope: envelopes.Envelope, data: bytes, password: str) -> _Loaded | None:
+    """cryptography's whole-file loader, for what our reading refused; only while it stays cheap."""
+    if envelope.work > envelopes.MAX_WORK // 4:
+        return None
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            key, certificate, others = pkcs12.load_key_and_certificates(data, password.encode("utf-8") or None)
+    except (ValueError, TypeError, UnsupportedAlgorithm):
+        return None
+    return _Loaded([key] if key is not None else [], ([certificate] if certificate else []) + list(others))
+
+
+@functools.lru_cache(maxsize=1)
+def legacy_provider_available() -> bool:
+    """Whether this cryptography/OpenSSL runs the legacy ciphers (RC2, RC4) old .pfx files use."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        try:
+            from cryptography.hazmat.decrepit.ciphers.algorithms import RC2
+
+            Cipher(RC2(b"\x00" * 16), modes.CBC(b"\x00" * 8)).decryptor()
+        except ImportError:  # cryptography < 43: RC4 comes from the same provider
+            try:
+                Cipher(algorithms.ARC4(b"\x00" * 16), None).decryptor()
+            except (AttributeError, UnsupportedAlgorithm, ValueError):
+                return False
+        except (UnsupportedAlgorithm, ValueError):
+            return False
+    return True
 
 
 def _spki(public_key) -> bytes:
     return public_key.public_bytes(serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo)
 
 
-def _pick(key, certificates: list) -> _Loaded:
-    """Split certificates into the one matching the key and the rest (the chain)."""
-    if key is not None:
-        wanted = _spki(key.public_key())
-        for index, cert in enumerate(certificates):
-            try:
-                if _spki(cert.public_key()) == wanted:
-                    return _Loaded(key, cert, certificates[:index] + certificates[index + 1 :])
-            except (ValueError, UnsupportedAlgorithm):
-                continue
-        return _Loaded(key, None, certificates)
-    return _Loaded(None, certificates[0] if certificates else None, certificates[1:])
-
-
-def _fast_load(envelope: _Envelope, password: str, mac_encoding: bytes) -> _Loaded:
-    """Decrypt the key without cryptography's RSA primality re-check, and the certificates.
-
-    Raises ValueError / UnsupportedAlgorithm when something is out of its reach: the caller then
-    falls back to cryptography's own loader.
-    """
-    if envelope.opaque or len(envelope.key_bags) != 1 or not password:
-        # several keys, none in plain view (it may sit in an encrypted part), an empty password:
-        # cryptography's own loader looks everywhere
-        raise ValueError("not handled by the fast path")
-    bag_type, der = envelope.key_bags[0]
-    secret = password.encode("utf-8") if bag_type == _OID_SHROUDED_KEY_BAG else None
-    key = serialization.load_der_private_key(der, secret, unsafe_skip_rsa_key_validation=True)
-    certificates = [x509.load_der_x509_certificate(der) for der in envelope.plain_certificates]
-    if envelope.encrypted_infos:
-        certificates.extend(_decrypt_certificates(envelope, password, mac_encoding))
-    return _pick(key, certificates)
-
-
-def _decrypt_certificates(envelope: _Envelope, password: str, mac_encoding: bytes) -> list:
-    """Let cryptography (OpenSSL) decrypt the certificate parts, re-wrapped without the key.
-
-    A PFX holding only the encrypted certificate parts, with a fresh MAC under the same password,
-    is loaded by cryptography: it runs every cipher (RC2 through the legacy provider) and, with no
-    key in it, skips the slow RSA re-check. A key hidden in those parts would come back here and is
-    refused, so the caller falls back to the whole-file loader rather than report "no key".
-    """
-    auth_safe = _encode(0x30, b"".join(envelope.encrypted_infos))
-    salt = hashlib.sha256(auth_safe).digest()[:8]
-    mac = _mac(auth_safe, mac_encoding, salt, 1, "sha256")
-    digest_info = _encode(
-        0x30, _encode(0x30, _encode(0x06, bytes.fromhex("608648016503040201")) + b"\x05\x00") + _encode(0x04, mac)
-    )
-    mac_data = _encode(0x30, digest_info + _encode(0x04, salt))  # iterations: DEFAULT 1, so not encoded
-    content_info = _encode(
-        0x30, _encode(0x06, bytes.fromhex("2a864886f70d010701")) + _encode(0xA0, _encode(0x04, auth_safe))
-    )
-    pfx = _encode(0x30, _encode(0x02, b"\x03") + content_info + mac_data)
-    hidden_key, cert, others = pkcs12.load_key_and_certificates(pfx, password.encode("utf-8"))
-    if hidden_key is not None:
-        raise ValueError("a second key in an encrypted part")
-    return ([cert] if cert is not None else []) + list(others)
-
-
-def _slow_load(data: bytes, password: str) -> _Loaded:
-    key, cert, others = pkcs12.load_key_and_certificates(data, password.encode("utf-8") if password else None)
-    certificates = ([cert] if cert is not None else []) + list(others)
-    return _pick(key, certificates)
+def _public_spki(certificate) -> bytes | None:
+    try:
+        return _spki(certificate.public_key())
+    except (ValueError, UnsupportedAlgorithm):
+        return None
 
 
 def proves_possession(key, certificate) -> bool:
     """Sign with the private key and verify with the certificate's public key."""
-    message = b"esus.pec key possession check"
-    public = certificate.public_key()
+    message = _POSSESSION_MESSAGE
     try:
+        public = certificate.public_key()
         if isinstance(key, rsa.RSAPrivateKey):
-            signature = key.sign(message, padding.PKCS1v15(), hashes.SHA256())
-            public.verify(signature, message, padding.PKCS1v15(), hashes.SHA256())
+            signature = key.sign(message, asymmetric_padding.PKCS1v15(), hashes.SHA256())
+            public.verify(signature, message, asymmetric_padding.PKCS1v15(), hashes.SHA256())
         elif isinstance(key, ec.EllipticCurvePrivateKey):
             public.verify(key.sign(message, ec.ECDSA(hashes.SHA256())), message, ec.ECDSA(hashes.SHA256()))
         elif isinstance(key, (ed25519.Ed25519PrivateKey, ed448.Ed448PrivateKey)):
@@ -518,7 +435,7 @@ def proves_possession(key, certificate) -> bool:
             public.verify(key.sign(message, hashes.SHA256()), message, hashes.SHA256())
         else:
             return _spki(key.public_key()) == _spki(public)
-    except (InvalidSignature, TypeError, ValueError, AttributeError):
+    except (InvalidSignature, TypeError, ValueError, AttributeError, UnsupportedAlgorithm):
         return False
     return True
 
@@ -556,6 +473,11 @@ def mask_cpf(cpf: str) -> str:
     return "***.%s.%s-**" % (cpf[3:6], cpf[6:9])
 
 
+def decode_der_string(value: bytes) -> str:
+    """Text of a DER string (OCTET, UTF8, Printable, IA5, BMP), unwrapping an explicit [0]."""
+    return _asn1.decode_string(value)
+
+
 def identity(certificate) -> dict:
     """CNPJ, responsible person's masked CPF and name from an ICP-Brasil certificate."""
     found = {"cnpj": None, "responsible_cpf_masked": None, "responsible_name": None}
@@ -567,7 +489,7 @@ def identity(certificate) -> dict:
     for other in other_names:
         try:
             text = decode_der_string(other.value).strip()
-        except DerError:
+        except _asn1.Asn1Error:
             continue
         oid = other.type_id.dotted_string
         if oid == OID_ICP_CNPJ and _CNPJ_RE.match(normalize_cnpj(text)):
@@ -591,8 +513,12 @@ def _iso(moment: datetime.datetime) -> str:
     return moment.astimezone(datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-def _key_info(public) -> dict:
+def _key_info(certificate) -> dict:
     """Type and size of the certificate's key (the private key is proven to match it)."""
+    try:
+        public = certificate.public_key()
+    except (ValueError, UnsupportedAlgorithm):
+        return {"key_type": "unknown", "key_size": None, "key_curve": None}
     if isinstance(public, rsa.RSAPublicKey):
         return {"key_type": "RSA", "key_size": public.key_size, "key_curve": None}
     if isinstance(public, ec.EllipticCurvePublicKey):
@@ -641,324 +567,50 @@ def describe(certificate, now: datetime.datetime) -> dict:
     }
     info.update(identity(certificate))
     info["cnpj_formatted"] = format_cnpj(info["cnpj"]) if info["cnpj"] else None
-    info.update(_key_info(certificate.public_key()))
+    info.update(_key_info(certificate))
     return info
 
 
 # --- the verdict ---------------------------------------------------------------------------------
 
 
-def make_report(
-    verdict: str,
-    msg: str,
-    reasons: list[str] | None = None,
-    certificate: dict | None = None,
-    chain_length: int = 0,
-    algorithms: dict | None = None,
-) -> dict:
-    return {
-        "verdict": verdict,
-        "valid": verdict in USABLE_VERDICTS,
-        "msg": msg,
-        "reasons": reasons if reasons is not None else [msg],
-        "pec_status": PEC_STATUS.get(verdict, PEC_STATUS_DEFAULT),
-        "certificate": certificate,
-        "chain_length": chain_length,
-        "pkcs12": algorithms,
-    }
-
-
-def _algorithms(envelope: _Envelope | None) -> dict | None:
-    if envelope is None:
-        return None
-    hash_name = _DIGESTS.get(envelope.mac_digest_oid or "")
-    if envelope.mac_digest_oid is None:
-        mac = None
-    elif envelope.mac_digest_oid == _OID_PBMAC1:
-        mac = "PBMAC1"
-    else:
-        mac = (hash_name or envelope.mac_digest_oid).upper()
-    key = sorted({name for name, legacy in envelope.key_encryption})
-    certs = sorted({name for name, legacy in envelope.certificate_encryption})
-    return {
-        "key_encryption": ", ".join(key) if key else None,
-        "certificate_encryption": ", ".join(certs) if certs else ("none" if envelope.plain_certificates else None),
-        "mac_algorithm": mac,
-        "mac_iterations": envelope.mac_iterations if mac else None,
-        "legacy": bool(envelope.legacy_algorithms),
-        "legacy_algorithms": envelope.legacy_algorithms,
-    }
-
-
-def missing_report(label: str) -> dict:
-    return make_report(
-        MISSING,
-        "%s: no such file. Put the municipality's certificate (.pfx/.p12 from e-Gestor AB) "
-        "there, or fix the path." % label,
-    )
-
-
-def too_large_report(label: str, size: int) -> dict:
-    return make_report(
-        NOT_PKCS12,
-        "%s: %d bytes is far too large for a certificate (limit %d bytes); this is not the "
-        ".pfx/.p12 from e-Gestor AB." % (label, size, MAX_SIZE),
-    )
-
-
-def _sniff_other(data: bytes, label: str) -> dict | None:
-    """Verdict for input that is not a PFX: a bare certificate, a PEM key, text, empty..."""
-    head = data[:64].lstrip()
-    if not data.strip():
-        return make_report(NOT_PKCS12, "%s: the file is empty. Copy the certificate (.pfx/.p12) again." % label)
-    if head.startswith(b"-----BEGIN"):
-        if b"-----BEGIN CERTIFICATE-----" in data or b"-----BEGIN PKCS7-----" in data:
-            if b"PRIVATE KEY-----" in data:
-                return make_report(
-                    NOT_PKCS12,
-                    "%s: PEM text with a certificate and a private key, not a PKCS#12 file. "
-                    "PEC accepts only .pfx/.p12: bundle them with 'openssl pkcs12 -export' "
-                    "(keep a password on it)." % label,
-                )
-            return _certificate_only(label, "PEM")
-        return make_report(
-            NOT_PKCS12,
-            "%s: PEM text (%s), not a PKCS#12 file. PEC accepts only the .pfx/.p12 "
-            "exported with the private key." % (label, head.split(b"\n")[0][:40].decode("ascii", "replace").strip()),
-        )
-    if data[:1] == b"\x30":
-        try:
-            x509.load_der_x509_certificate(data)
-            return _certificate_only(label, "DER")
-        except ValueError:
-            pass
-        try:
-            pkcs7.load_der_pkcs7_certificates(data)
-            return _certificate_only(label, "PKCS#7 (.p7b)")
-        except (ValueError, UnsupportedAlgorithm):
-            pass
-    return None
-
-
-def _certificate_only(label: str, form: str) -> dict:
-    return make_report(
-        CERTIFICATE_ONLY,
-        "%s: a certificate without its private key (%s .cer/.crt). PEC does not "
-        "accept it ('Falha no certificado'): it needs the PKCS#12 (.pfx/.p12) with the "
-        "private key, as exported from e-Gestor AB or from the machine where the "
-        "certificate was requested." % (label, form),
-    )
-
-
-def _looks_like_pfx(data: bytes) -> bool:
-    """True when the first bytes are a PFX's (SEQUENCE, INTEGER 3), even if the rest is damaged."""
-    try:
-        tag, start, _end = _tlv(data, 0)
-    except NotDer:
-        return data[:1] == b"\x30" and data[2:5] == b"\x02\x01\x03"
-    except DerError:
-        if data[:1] != b"\x30" or len(data) < 2:
-            return False
-        first = data[1]
-        start = 2 + (first & 0x7F if first & 0x80 else 0)
-        tag = 0x30
-    return tag == 0x30 and data[start : start + 3] == b"\x02\x01\x03"
-
-
-def validate(
-    data: bytes | None,
-    password: str | None = "",
-    *,
-    label: str = "certificate",
-    min_days_valid: int = 30,
-    expected_cnpj: str | None = None,
-    now: datetime.datetime | None = None,
-) -> dict:
-    """Validate PKCS#12 bytes with a password and return the report (see the module's RETURN)."""
-    if data is None:
-        return missing_report(label)
-    password = password or ""
-    if len(data) > MAX_SIZE:
-        return too_large_report(label, len(data))
-    if not _looks_like_pfx(data):
-        other = _sniff_other(data, label)
-        if other is not None:
-            return other
-    envelope = None
-    try:
-        envelope = _Envelope(data)
-    except NotDer:
-        pass  # BER from some old exporters: cryptography (OpenSSL) reads it
-    except (DerError, IndexError) as exc:
-        if _looks_like_pfx(data):
-            return make_report(
-                CORRUPT,
-                "%s: the PKCS#12 file is damaged or truncated (%s). Copy it again from the "
-                "original export; a vaulted file must be re-encrypted from the binary "
-                "file, not pasted as text." % (label, exc),
-            )
-        return make_report(
-            NOT_PKCS12,
-            "%s: not a PKCS#12 (.pfx/.p12) file. PEC needs the certificate exported with "
-            "its private key from e-Gestor AB." % label,
-        )
-    algorithms = _algorithms(envelope)
-    mac_state, mac_encoding = check_mac(envelope, password) if envelope is not None else ("unsupported", None)
-    if mac_state == "mismatch":
-        return make_report(
-            WRONG_PASSWORD,
-            "%s: wrong password: the file's integrity code (MAC) does not match it. PEC "
-            "would show 'Falha no certificado'. Check the password kept for this "
-            "municipality (vault) or export the certificate again." % label,
-            algorithms=algorithms,
-        )
-    loaded = None
-    if envelope is not None and mac_state == "ok":
-        try:
-            loaded = _fast_load(envelope, password, mac_encoding)
-        except (ValueError, TypeError, UnsupportedAlgorithm):
-            loaded = None
-    if loaded is None:
-        try:
-            loaded = _slow_load(data, password)
-        except (ValueError, TypeError, UnsupportedAlgorithm) as exc:
-            return _load_failure(label, envelope, mac_state, algorithms, exc)
-    return _judge(loaded, label, algorithms, min_days_valid, expected_cnpj, now)
-
-
-def _load_failure(
-    label: str, envelope: _Envelope | None, mac_state: str, algorithms: dict | None, exc: Exception
-) -> dict:
-    legacy = envelope.legacy_algorithms if envelope is not None else []
-    if mac_state == "ok":
-        if legacy:
-            return make_report(
-                UNSUPPORTED_ENCRYPTION,
-                "%s: the password is right (the MAC matches) but the file is "
-                "encrypted with %s, which this OpenSSL cannot decrypt (its legacy "
-                "provider is not available). Enable OpenSSL's legacy provider on "
-                "the controller, or re-export the certificate with AES "
-                "(openssl pkcs12 -export, OpenSSL 3 defaults)." % (label, ", ".join(legacy)),
-                algorithms=algorithms,
-            )
-        return make_report(
-            CORRUPT,
-            "%s: the password is right but the contents cannot be decrypted or read (%s). "
-            "Export the certificate again." % (label, exc),
-            algorithms=algorithms,
-        )
-    hint = ""
-    if legacy:
-        hint = " (or the file's %s encryption is not available in this OpenSSL)" % ", ".join(legacy)
-    return make_report(
-        WRONG_PASSWORD,
-        "%s: the password does not open this PKCS#12 file%s. PEC would show 'Falha no "
-        "certificado'. Check the password kept for this municipality." % (label, hint),
-        algorithms=algorithms,
-    )
-
-
 def _judge(
     loaded: _Loaded,
     label: str,
-    algorithms: dict | None,
+    algorithms_used: dict | None,
     min_days_valid: int,
     expected_cnpj: str | None,
     now: datetime.datetime | None,
 ) -> dict:
     now = now or datetime.datetime.now(datetime.timezone.utc)
-    chain_length = len(loaded.others) + (1 if loaded.certificate is not None else 0)
+    chain_length = len(loaded.certificates)
+    if len(loaded.keys) > 1:
+        return verdicts.several_keys(label, len(loaded.keys), chain_length, algorithms_used)
     if loaded.key is None:
         certificate = describe(loaded.certificate, now) if loaded.certificate is not None else None
-        return make_report(
-            NO_PRIVATE_KEY,
-            "%s: the PKCS#12 file holds %d certificate(s) but no private key. PEC needs "
-            "the key: export the certificate again with 'include the private key'." % (label, chain_length),
-            certificate=certificate,
-            chain_length=chain_length,
-            algorithms=algorithms,
-        )
+        return verdicts.no_private_key(label, chain_length, certificate, algorithms_used)
     if loaded.certificate is None:
-        return make_report(
-            KEY_MISMATCH,
-            "%s: the private key matches none of the %d certificate(s) in the file. Export "
-            "the certificate together with its own key." % (label, chain_length),
-            chain_length=chain_length,
-            algorithms=algorithms,
-        )
+        return verdicts.key_matches_nothing(label, chain_length, algorithms_used)
     certificate = describe(loaded.certificate, now)
     if not proves_possession(loaded.key, loaded.certificate):
-        return make_report(
-            KEY_MISMATCH,
-            "%s: the private key does not belong to the certificate (a signature made "
-            "with it does not verify). Export the certificate together with its own key." % label,
-            certificate=certificate,
-            chain_length=chain_length,
-            algorithms=algorithms,
-        )
-    findings = []
-    days = certificate["days_left"]
+        return verdicts.key_not_proven(label, certificate, chain_length, algorithms_used)
     not_before, not_after = validity(loaded.certificate)
-    if now < not_before:
-        findings.append(
-            (
-                NOT_YET_VALID,
-                "%s: the certificate is valid only from %s. Check the clock of the controller "
-                "or wait until then." % (label, certificate["not_before"]),
-            )
-        )
-    if now >= not_after:
-        findings.append(
-            (
-                EXPIRED,
-                "%s: the certificate expired on %s (%d days ago). PEC would show 'Certificado "
-                "expirado'. Request a new one in e-Gestor AB and deploy it." % (label, certificate["not_after"], -days),
-            )
-        )
-    if expected_cnpj:
-        wanted = normalize_cnpj(expected_cnpj)
-        if certificate["cnpj"] is None:
-            findings.append(
-                (
-                    IDENTITY_MISMATCH,
-                    "%s: expected CNPJ %s but the certificate carries no CNPJ "
-                    "(ICP-Brasil otherName 2.16.76.1.3.3 or CN 'NAME:CNPJ'). Is this the "
-                    "municipality's e-CNPJ certificate?" % (label, format_cnpj(wanted)),
-                )
-            )
-        elif certificate["cnpj"] != wanted:
-            findings.append(
-                (
-                    IDENTITY_MISMATCH,
-                    "%s: the certificate belongs to CNPJ %s, not the expected %s. "
-                    "It is another entity's certificate: check which file goes to "
-                    "this host." % (label, certificate["cnpj_formatted"], format_cnpj(wanted)),
-                )
-            )
-    if not findings and days <= min_days_valid:
-        findings.append(
-            (
-                EXPIRING,
-                "%s: valid, but expires on %s, in %d days (warning threshold %d). Request the "
-                "renewal in e-Gestor AB now." % (label, certificate["not_after"], days, min_days_valid),
-            )
-        )
-    if not findings:
-        return make_report(
-            OK,
-            "%s: valid certificate for %s, %d days left."
-            % (label, certificate["cnpj_formatted"] or certificate["subject"], days),
-            reasons=[],
-            certificate=certificate,
-            chain_length=chain_length,
-            algorithms=algorithms,
-        )
-    verdict, msg = findings[0]
-    return make_report(
-        verdict,
-        msg,
-        reasons=[text for _verdict, text in findings],
-        certificate=certificate,
-        chain_length=chain_length,
-        algorithms=algorithms,
+    wanted = normalize_cnpj(expected_cnpj) if expected_cnpj else None
+    findings = verdicts.date_and_identity_findings(
+        label, certificate, now >= not_after, now < not_before, wanted, format_cnpj(wanted) if wanted else ""
     )
+    if not findings and certificate["days_left"] <= min_days_valid:
+        findings.append(verdicts.expiring(label, certificate, min_days_valid))
+    report = {"certificate": certificate, "chain_length": chain_length, "algorithms": algorithms_used}
+    if not findings:
+        return make_report(OK, verdicts.ok_message(label, certificate), reasons=[], **report)
+    verdict, msg = findings[0]
+    return make_report(verdict, msg, reasons=[text for _verdict, text in findings], **report)
+
+
+def missing_report(label: str) -> dict:
+    return verdicts.missing(label)
+
+
+def too_large_report(label: str, size: int) -> dict:
+    return verdicts.too_large(label, size, MAX_SIZE)

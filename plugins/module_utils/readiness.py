@@ -11,28 +11,16 @@ tab would most likely show.
 
 from __future__ import annotations
 
+from ansible_collections.esus.pec.plugins.module_utils.certificate_files import file_kind
+
 PASS = "pass"
 FAIL = "fail"
 WARN = "warn"
 UNKNOWN = "unknown"
 
-PKCS12_SUFFIXES = (".pfx", ".p12")
-CERTIFICATE_SUFFIXES = (".cer", ".crt", ".der", ".pem")
-
 
 def check(name: str, status: str, reason: str) -> dict:
     return {"name": name, "status": status, "reason": reason}
-
-
-def file_kind(name: str) -> str:
-    lowered = name.lower()
-    if lowered.endswith("~"):
-        return "backup"
-    if lowered.endswith(PKCS12_SUFFIXES):
-        return "pkcs12"
-    if lowered.endswith(CERTIFICATE_SUFFIXES):
-        return "certificate"
-    return "other"
 
 
 def check_pec(pec: dict, root: str) -> dict:

@@ -124,8 +124,7 @@ import tempfile
 
 from ansible.module_utils.basic import AnsibleModule
 
-from ansible_collections.esus.pec.plugins.module_utils.pkcs12 import MAX_SIZE
-from ansible_collections.esus.pec.plugins.module_utils.readiness import file_kind
+from ansible_collections.esus.pec.plugins.module_utils.certificate_files import MAX_SIZE, file_kind
 
 
 def pec_installation(root: str, config_path: str) -> dict:

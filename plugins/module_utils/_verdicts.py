@@ -1,0 +1,304 @@
+# Copyright (c) 2026, esus.pec contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""The verdicts of a certificate check, the report that carries one, and the messages an operator reads.
+
+Private to the collection: no stability promise outside esus.pec (``pkcs12`` re-exports what callers use).
+Every message says what is wrong, where (``label`` names the host and the file) and what to do next.
+Standard library only.
+"""
+
+from __future__ import annotations
+
+OK = "ok"
+EXPIRING = "expiring"
+EXPIRED = "expired"
+NOT_YET_VALID = "not_yet_valid"
+WRONG_PASSWORD = "wrong_password"
+UNSUPPORTED_ENCRYPTION = "unsupported_encryption"
+CERTIFICATE_ONLY = "certificate_only"
+NO_PRIVATE_KEY = "no_private_key"
+KEY_MISMATCH = "key_mismatch"
+IDENTITY_MISMATCH = "identity_mismatch"
+NOT_PKCS12 = "not_pkcs12"
+CORRUPT = "corrupt"
+MISSING = "missing"
+
+VERDICTS = (
+    OK,
+    EXPIRING,
+    EXPIRED,
+    NOT_YET_VALID,
+    WRONG_PASSWORD,
+    UNSUPPORTED_ENCRYPTION,
+    CERTIFICATE_ONLY,
+    NO_PRIVATE_KEY,
+    KEY_MISMATCH,
+    IDENTITY_MISMATCH,
+    NOT_PKCS12,
+    CORRUPT,
+    MISSING,
+)
+USABLE_VERDICTS = (OK, EXPIRING)
+
+# What PEC's RNDS tab ("Gestão Municipal > Certificados") would most likely show for each verdict.
+PEC_STATUS = {
+    OK: "Conexão bem-sucedida",
+    EXPIRING: "Conexão bem-sucedida",
+    EXPIRED: "Certificado expirado",
+}
+PEC_STATUS_DEFAULT = "Falha no certificado"
+
+_EXPORT_AGAIN = (
+    "Download or export the certificate again from the original (e-Gestor AB, or the machine where it was "
+    "requested); a vaulted copy must be re-encrypted from that binary file, not pasted as text."
+)
+
+
+def make_report(
+    verdict: str,
+    msg: str,
+    reasons: list[str] | None = None,
+    certificate: dict | None = None,
+    chain_length: int = 0,
+    algorithms: dict | None = None,
+) -> dict:
+    return {
+        "verdict": verdict,
+        "valid": verdict in USABLE_VERDICTS,
+        "msg": msg,
+        "reasons": reasons if reasons is not None else [msg],
+        "pec_status": PEC_STATUS.get(verdict, PEC_STATUS_DEFAULT),
+        "certificate": certificate,
+        "chain_length": chain_length,
+        "pkcs12": algorithms,
+    }
+
+
+def missing(label: str) -> dict:
+    return make_report(
+        MISSING,
+        "%s: no such file. Put the municipality's certificate (.pfx/.p12 from e-Gestor AB) there, or fix the "
+        "path." % label,
+    )
+
+
+def too_large(label: str, size: int, limit: int) -> dict:
+    return make_report(
+        NOT_PKCS12,
+        "%s: %d bytes is far too large for a certificate (limit %d bytes); this is not the .pfx/.p12 from "
+        "e-Gestor AB." % (label, size, limit),
+    )
+
+
+def not_a_file(label: str, what: str) -> dict:
+    return make_report(
+        NOT_PKCS12,
+        "%s is %s, not a certificate file: give the path of the .pfx/.p12 file itself." % (label, what),
+    )
+
+
+def not_pkcs12(label: str, detail: str = "") -> dict:
+    return make_report(
+        NOT_PKCS12,
+        "%s: not a PKCS#12 (.pfx/.p12) file%s. PEC needs the certificate exported with its private key "
+        "from e-Gestor AB." % (label, " (%s)" % detail if detail else ""),
+    )
+
+
+def empty(label: str) -> dict:
+    return make_report(NOT_PKCS12, "%s: the file is empty. Copy the certificate (.pfx/.p12) again." % label)
+
+
+def pem_bundle(label: str) -> dict:
+    return make_report(
+        NOT_PKCS12,
+        "%s: PEM text with a certificate and a private key, not a PKCS#12 file. PEC accepts only .pfx/.p12: "
+        "bundle them with 'openssl pkcs12 -export' (keep a password on it)." % label,
+    )
+
+
+def pem_other(label: str, first_line: str) -> dict:
+    return make_report(
+        NOT_PKCS12,
+        "%s: PEM text (%s), not a PKCS#12 file. PEC accepts only the .pfx/.p12 exported with the private key."
+        % (label, first_line),
+    )
+
+
+def certificate_only(label: str, form: str) -> dict:
+    return make_report(
+        CERTIFICATE_ONLY,
+        "%s: a certificate without its private key (%s). PEC does not accept it ('Falha no certificado'): it "
+        "needs the PKCS#12 (.pfx/.p12) with the private key, as exported from e-Gestor AB or from the machine "
+        "where the certificate was requested." % (label, form),
+    )
+
+
+def corrupt(label: str, detail: str, algorithms: dict | None = None) -> dict:
+    return make_report(
+        CORRUPT,
+        "%s: the PKCS#12 file is damaged (%s). Its password is not the problem: do not change it. %s"
+        % (label, detail, _EXPORT_AGAIN),
+        algorithms=algorithms,
+    )
+
+
+def damaged_under_right_password(label: str, opened: str, algorithms: dict | None) -> dict:
+    return make_report(
+        CORRUPT,
+        "%s: the password is right (it decrypts the file's %s) but the file's integrity code (MAC) does not "
+        "match: the file was damaged after it was exported (PEC/Java: 'Integrity check failed'). Do not change "
+        "the password. %s" % (label, opened, _EXPORT_AGAIN),
+        algorithms=algorithms,
+    )
+
+
+def unreadable(label: str, error: BaseException) -> dict:
+    """Last resort: something below us (a native library) failed on these bytes."""
+    return make_report(
+        CORRUPT,
+        "%s: the file could not be read (%s). %s" % (label, type(error).__name__, _EXPORT_AGAIN),
+    )
+
+
+def wrong_password(label: str, algorithms: dict | None, hint: str = "") -> dict:
+    return make_report(
+        WRONG_PASSWORD,
+        "%s: wrong password%s. PEC would show 'Falha no certificado'. Check the password kept for this "
+        "municipality (vault) or export the certificate again." % (label, hint),
+        algorithms=algorithms,
+    )
+
+
+def two_passwords(label: str, algorithms: dict | None) -> dict:
+    return make_report(
+        WRONG_PASSWORD,
+        "%s: this password matches the file's integrity code (MAC) but does not decrypt its contents: the file "
+        "was exported with two passwords (openssl -twopass), and PEC takes only one. Export it again with a "
+        "single password, or give the password of the contents." % label,
+        algorithms=algorithms,
+    )
+
+
+def unsupported(label: str, detail: str, algorithms: dict | None = None) -> dict:
+    return make_report(
+        UNSUPPORTED_ENCRYPTION,
+        "%s: the file is not checked because %s. Export the certificate again with standard settings "
+        "(e-Gestor AB, Windows, or 'openssl pkcs12 -export' with OpenSSL 3 defaults)." % (label, detail),
+        algorithms=algorithms,
+    )
+
+
+def legacy_unavailable(label: str, legacy: list[str], algorithms: dict | None) -> dict:
+    return make_report(
+        UNSUPPORTED_ENCRYPTION,
+        "%s: the password is right (the MAC matches) but the file is encrypted with %s, which this OpenSSL "
+        "cannot decrypt (its legacy provider is not available). Enable OpenSSL's legacy provider on the "
+        "controller, or re-export the certificate with AES (openssl pkcs12 -export, OpenSSL 3 defaults)."
+        % (label, ", ".join(legacy)),
+        algorithms=algorithms,
+    )
+
+
+def contents_unreadable(label: str, detail: str, algorithms: dict | None) -> dict:
+    return corrupt(label, "the password is right but the contents cannot be read: %s" % detail, algorithms)
+
+
+def no_private_key(label: str, chain_length: int, certificate: dict | None, algorithms: dict | None) -> dict:
+    return make_report(
+        NO_PRIVATE_KEY,
+        "%s: the PKCS#12 file holds %d certificate(s) but no private key. PEC needs the key: export the "
+        "certificate again with 'include the private key'." % (label, chain_length),
+        certificate=certificate,
+        chain_length=chain_length,
+        algorithms=algorithms,
+    )
+
+
+def several_keys(label: str, count: int, chain_length: int, algorithms: dict | None) -> dict:
+    return make_report(
+        KEY_MISMATCH,
+        "%s: the file holds %d private keys; PEC takes one key with its certificate, and which one it would "
+        "pick cannot be told. Export the municipality's certificate alone, with its own key." % (label, count),
+        chain_length=chain_length,
+        algorithms=algorithms,
+    )
+
+
+def key_matches_nothing(label: str, chain_length: int, algorithms: dict | None) -> dict:
+    return make_report(
+        KEY_MISMATCH,
+        "%s: the private key matches none of the %d certificate(s) in the file. Export the certificate "
+        "together with its own key." % (label, chain_length),
+        chain_length=chain_length,
+        algorithms=algorithms,
+    )
+
+
+def key_not_proven(label: str, certificate: dict, chain_length: int, algorithms: dict | None) -> dict:
+    return make_report(
+        KEY_MISMATCH,
+        "%s: the private key does not belong to the certificate (a signature made with it does not verify). "
+        "Export the certificate together with its own key." % label,
+        certificate=certificate,
+        chain_length=chain_length,
+        algorithms=algorithms,
+    )
+
+
+def date_and_identity_findings(
+    label: str, certificate: dict, expired: bool, early: bool, wanted: str | None, wanted_text: str
+) -> list[tuple[str, str]]:
+    """(verdict, message) for each problem with dates and identity, most serious first."""
+    findings = []
+    if early:
+        findings.append(
+            (
+                NOT_YET_VALID,
+                "%s: the certificate is valid only from %s. Check the clock of the controller or wait until then."
+                % (label, certificate["not_before"]),
+            )
+        )
+    if expired:
+        findings.append(
+            (
+                EXPIRED,
+                "%s: the certificate expired on %s (%d days ago). PEC would show 'Certificado expirado'. Request "
+                "a new one in e-Gestor AB and deploy it."
+                % (label, certificate["not_after"], -certificate["days_left"]),
+            )
+        )
+    if wanted and certificate["cnpj"] is None:
+        findings.append(
+            (
+                IDENTITY_MISMATCH,
+                "%s: expected CNPJ %s but the certificate carries no CNPJ (ICP-Brasil otherName 2.16.76.1.3.3 or "
+                "CN 'NAME:CNPJ'). Is this the municipality's e-CNPJ certificate?" % (label, wanted_text),
+            )
+        )
+    elif wanted and certificate["cnpj"] != wanted:
+        findings.append(
+            (
+                IDENTITY_MISMATCH,
+                "%s: the certificate belongs to CNPJ %s, not the expected %s. It is another entity's certificate: "
+                "check which file goes to this host." % (label, certificate["cnpj_formatted"], wanted_text),
+            )
+        )
+    return findings
+
+
+def expiring(label: str, certificate: dict, min_days_valid: int) -> tuple[str, str]:
+    return (
+        EXPIRING,
+        "%s: valid, but expires on %s, in %d days (warning threshold %d). Request the renewal in e-Gestor AB now."
+        % (label, certificate["not_after"], certificate["days_left"], min_days_valid),
+    )
+
+
+def ok_message(label: str, certificate: dict) -> str:
+    return "%s: valid certificate for %s, %d days left." % (
+        label,
+        certificate["cnpj_formatted"] or certificate["subject"],
+        certificate["days_left"],
+    )
