@@ -29,10 +29,12 @@ esus_venv() {
     export VIRTUAL_ENV="$ESUS_VENV"
 }
 
-# The openssl CLI makes the legacy (RC2) test files; Chromium renders the HTML report in its test.
+# The openssl CLI makes the legacy (RC2) test files; Chromium renders the HTML report in its test;
+# keytool (Java's PKCS12 KeyStore, what PEC opens certificates with) is the reference for verdicts.
 esus_need_commands() {
     local missing=()
     command -v openssl >/dev/null 2>&1 || missing+=(openssl)
+    command -v keytool >/dev/null 2>&1 || missing+=(openjdk-17-jre-headless)
     command -v git >/dev/null 2>&1 || missing+=(git)
     command -v chromium >/dev/null 2>&1 || missing+=(chromium)
     if [ "${#missing[@]}" -gt 0 ]; then

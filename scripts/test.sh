@@ -5,7 +5,8 @@
 #
 #   scripts/test.sh                  everything (what CI runs)
 #   scripts/test.sh units            pytest unit tests (seconds)
-#   scripts/test.sh integration      real ansible-playbook runs on localhost
+#   scripts/test.sh integration      real ansible-playbook runs on localhost, keytool, the PKCS#12 repros
+#   scripts/test.sh fuzz             fixed-budget fuzz of the PKCS#12 core (ESUS_FUZZ_SECONDS, default 90)
 #   scripts/test.sh lint             ruff, ansible-lint (production profile), changelog lint
 #   scripts/test.sh sanity           ansible-test sanity on the shipped collection
 #   scripts/test.sh molecule [NAME]  Molecule scenarios (all, or the named ones)
@@ -60,6 +61,7 @@ run_pytest() {  # run_pytest NAME PATHS...
 
 step_units() { run_pytest units tests/unit; }
 step_integration() { run_pytest integration tests/integration; }
+step_fuzz() { run_pytest fuzz tests/fuzz; }
 
 step_lint() {
     check ruff ruff check .
@@ -119,11 +121,12 @@ main() {
     case "$step" in
         units) step_units ;;
         integration) step_integration ;;
+        fuzz) step_fuzz ;;
         lint) step_lint ;;
         sanity) step_sanity ;;
         molecule) step_molecule "$@" ;;
-        all) step_units; step_integration; step_lint; step_sanity; step_molecule ;;
-        *) esus_log "unknown part '$step': units, integration, lint, sanity, molecule [NAME], all"; exit 2 ;;
+        all) step_units; step_integration; step_fuzz; step_lint; step_sanity; step_molecule ;;
+        *) esus_log "unknown part '$step': units, integration, fuzz, lint, sanity, molecule [NAME], all"; exit 2 ;;
     esac
     if [ "${#failures[@]}" -gt 0 ]; then
         esus_log "failed:"

@@ -11,11 +11,13 @@ the host needs nothing and no secret travels. ``path``: the module runs on the h
 from __future__ import annotations
 
 import os
+import stat
 
 from ansible.errors import AnsibleError, AnsibleFileNotFound
 from ansible.module_utils.basic import missing_required_lib
 from ansible.plugins.action import ActionBase
 
+from ansible_collections.esus.pec.plugins.module_utils._verdicts import not_a_file
 from ansible_collections.esus.pec.plugins.module_utils.pkcs12 import (
     HAS_CRYPTOGRAPHY,
     MAX_SIZE,
@@ -82,7 +84,11 @@ class ActionModule(ActionBase):
         except AnsibleError:
             return dict(missing_report(label), src=src, src_vaulted=False)
         label = "host %s, file %s" % (host, real)
-        size = os.path.getsize(real)
+        info = os.stat(real)
+        if not stat.S_ISREG(info.st_mode):  # a folder or a FIFO: nothing to decrypt, nothing to wait for
+            what = "a folder" if stat.S_ISDIR(info.st_mode) else "not a regular file"
+            return dict(not_a_file(label, what), src=real, src_vaulted=False)
+        size = info.st_size
         if size > _MAX_VAULTED_SIZE:  # refused before reading or decrypting anything
             return dict(too_large_report(label, size), src=real, src_vaulted=False)
         try:

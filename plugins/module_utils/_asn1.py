@@ -48,6 +48,18 @@ _STRING_TAGS = {
     Tag.VISIBLE_STRING,
 }
 _CONSTRUCTED = 0x20
+_BOOLEAN = 0x01
+# Content rules OpenSSL and Java enforce on universal types wherever they appear (an empty INTEGER or
+# OID, a NULL with content, an INTEGER padded with a redundant leading byte)
+_PRIMITIVE_RULES = {
+    _BOOLEAN: lambda value: len(value) == 1,
+    0x02: lambda value: (
+        bool(value)
+        and not (len(value) > 1 and ((value[0] == 0 and value[1] < 0x80) or (value[0] == 0xFF and value[1] >= 0x80)))
+    ),
+    0x05: lambda value: not value,
+    0x06: lambda value: bool(value) and not value[-1] & 0x80 and value[0] != 0x80,
+}
 _END_OF_CONTENTS = b"\x00\x00"
 
 MAX_DEPTH = 32
@@ -92,6 +104,8 @@ class _Reader:
         if pos + 2 > end:
             raise Asn1Error("truncated: an element header at byte %d runs past the end" % pos)
         tag = data[pos]
+        if tag == 0:
+            raise Asn1Error("an end-of-contents marker where an element is expected, at byte %d" % pos)
         if tag & 0x1F == 0x1F:
             raise Asn1Error("multi-byte tag at byte %d (not used by PKCS#12)" % pos)
         first = data[pos + 1]
@@ -119,7 +133,10 @@ class _Reader:
             raise Asn1Error("truncated: an element claims %d bytes, %d remain" % (length, end - pos))
         stop = pos + length
         if not tag & _CONSTRUCTED:
-            return Node(tag, data[pos:stop]), stop
+            value = data[pos:stop]
+            if tag in _PRIMITIVE_RULES and not _PRIMITIVE_RULES[tag](value):
+                raise Asn1Error("a malformed %s at byte %d" % (_tag_name(tag), pos))
+            return Node(tag, value), stop
         children = []
         while pos < stop:
             child, pos = self.element(pos, stop, depth + 1)

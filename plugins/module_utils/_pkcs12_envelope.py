@@ -60,6 +60,11 @@ OID_PBES2 = "1.2.840.113549.1.5.13"
 OID_PBKDF2 = "1.2.840.113549.1.5.12"
 OID_PBMAC1 = "1.2.840.113549.1.5.14"
 _OID_SCRYPT = "1.3.6.1.4.1.11591.4.11"
+# Bag attributes whose value type OpenSSL and Java insist on when they load the file
+_TYPED_ATTRIBUTES = {
+    "1.2.840.113549.1.9.20": Tag.BMP_STRING,  # friendlyName
+    "1.2.840.113549.1.9.21": Tag.OCTET_STRING,  # localKeyID
+}
 
 # PKCS#12 PBE (RFC 7292 appendix C): name, key bytes, IV bytes, needs OpenSSL 3's legacy provider
 _PKCS12_PBE = {
@@ -314,6 +319,8 @@ def _content_info(node: Node, what: str) -> tuple[str, Node | None]:
 def _encrypted_part(info: Node, content: Node) -> EncryptedPart:
     """An encryptedData part, re-encoded as DER with its encrypted content in one primitive [0]."""
     fields = items(expect(content, Tag.SEQUENCE, "EncryptedData"), "EncryptedData", 2, 3)
+    if len(fields) == 3:
+        expect(fields[2], Tag.CONTEXT_1, "EncryptedData unprotectedAttrs")
     version = fields[0]
     integer(version, "EncryptedData version")
     info_fields = list(items(expect(fields[1], Tag.SEQUENCE, "EncryptedContentInfo"), "EncryptedContentInfo", 2, 3))
@@ -360,8 +367,14 @@ def _attributes(node: Node) -> None:
     """bagAttributes ::= SET OF SEQUENCE { attrId OID, attrValues SET OF ANY }, checked, not used."""
     for attribute in items(expect(node, Tag.SET, "bag attributes"), "bag attributes"):
         attr_type, values = items(expect(attribute, Tag.SEQUENCE, "bag attribute"), "bag attribute", 2, 2)
-        oid(attr_type, "bag attribute type")
-        items(expect(values, Tag.SET, "bag attribute values"), "bag attribute values")
+        name = oid(attr_type, "bag attribute type")
+        values = items(expect(values, Tag.SET, "bag attribute values"), "bag attribute values")
+        if name in _TYPED_ATTRIBUTES:
+            what = "friendlyName" if _TYPED_ATTRIBUTES[name] == Tag.BMP_STRING else "localKeyID"
+            if not values:
+                raise Damaged("a %s attribute without a value" % what)
+            for value in values:
+                expect(value, _TYPED_ATTRIBUTES[name], what)
 
 
 def _algorithm(node: Node, what: str) -> tuple[str, Node | None]:
@@ -409,7 +422,9 @@ def protection(node: Node) -> Protection:
     key_length = _count(rest.pop(0), "PBKDF2 key length") if rest and rest[0].tag == Tag.INTEGER else None
     prf, prf_size = "SHA1", 20
     if rest:
-        prf_oid = _algorithm(rest.pop(0), "PBKDF2 PRF")[0]
+        prf_oid, prf_params = _algorithm(rest.pop(0), "PBKDF2 PRF")
+        if prf_params is not None and (prf_params.tag != Tag.NULL or prf_params.value):
+            raise Damaged("PBKDF2 PRF parameters: expected NULL, found tag 0x%02x" % prf_params.tag)
         if prf_oid not in PBKDF2_PRFS:
             raise Unsupported("its PBKDF2 uses the PRF %s, which PEC does not support" % prf_oid)
         prf, prf_size = PBKDF2_PRFS[prf_oid]

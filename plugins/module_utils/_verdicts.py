@@ -216,6 +216,28 @@ def no_private_key(label: str, chain_length: int, certificate: dict | None, algo
     )
 
 
+def unencrypted_key(label: str, certificate: dict | None, chain_length: int, algorithms: dict | None) -> dict:
+    return make_report(
+        NO_PRIVATE_KEY,
+        "%s: the private key is stored unencrypted (a plain PKCS#12 KeyBag, as 'openssl pkcs12 -keypbe NONE' "
+        "writes), and Java, which PEC opens the file with, skips such a key: PEC would find none. Export the "
+        "certificate again with its key encrypted (the default)." % label,
+        certificate=certificate,
+        chain_length=chain_length,
+        algorithms=algorithms,
+    )
+
+
+def password_java_refuses(label: str) -> tuple[str, str]:
+    return (
+        UNSUPPORTED_ENCRYPTION,
+        "%s: the password is right, but it has characters outside plain ASCII (accents such as 'ç' or 'ã', "
+        "emoji, tabs), and Java's PKCS#12 KeyStore, which PEC opens the file with, refuses such a password "
+        "('keystore password was incorrect'). Export the certificate again with a password of unaccented "
+        "letters, digits and symbols, and keep that one in the vault." % label,
+    )
+
+
 def several_keys(label: str, count: int, chain_length: int, algorithms: dict | None) -> dict:
     return make_report(
         KEY_MISMATCH,

@@ -157,7 +157,7 @@ def _validate(data, password: str, label: str, min_days_valid: int, expected_cnp
             if envelope.mac is None:
                 return verdicts.wrong_password(label, algorithms_used, " (the file has no integrity code to tell more)")
             return verdicts.two_passwords(label, algorithms_used)
-    return _judge(loaded, label, algorithms_used, min_days_valid, expected_cnpj, now)
+    return _judge(loaded, password, label, algorithms_used, min_days_valid, expected_cnpj, now)
 
 
 # --- what the bytes are, when they are not a PFX ----------------------------------------------------
@@ -207,9 +207,10 @@ class _Unreadable(Exception):
 
 
 class _Loaded:
-    def __init__(self, keys: list, certificates: list) -> None:
+    def __init__(self, keys: list, certificates: list, unencrypted_keys: int = 0) -> None:
         self.keys = keys
         self.certificates = certificates
+        self.unencrypted_keys = unencrypted_keys  # in plain KeyBags, which Java (PEC) skips
         self.key = keys[0] if len(keys) == 1 else None
         self.certificate = None
         self.others = list(certificates)
@@ -241,7 +242,7 @@ def _load(envelope: envelopes.Envelope, password: str, encodings: list[bytes]) -
         hidden_keys, more = _load_with_openssl(legacy_parts, password, encodings)
         keys.extend(hidden_keys)
         certificates.extend(more)
-    return _Loaded(keys, certificates)
+    return _Loaded(keys, certificates, sum(1 for bag in envelope.keys if bag.protection is None))
 
 
 def _key(bag: envelopes.KeyBag, password: str, encodings: list[bytes]):
@@ -574,8 +575,14 @@ def describe(certificate, now: datetime.datetime) -> dict:
 # --- the verdict ---------------------------------------------------------------------------------
 
 
+def _java_password(password: str) -> bool:
+    """Java's PBE keys (PKCS12 KeyStore, what PEC opens the file with) take printable ASCII only."""
+    return all(" " <= char <= "~" for char in password)
+
+
 def _judge(
     loaded: _Loaded,
+    password: str,
     label: str,
     algorithms_used: dict | None,
     min_days_valid: int,
@@ -589,6 +596,10 @@ def _judge(
     if loaded.key is None:
         certificate = describe(loaded.certificate, now) if loaded.certificate is not None else None
         return verdicts.no_private_key(label, chain_length, certificate, algorithms_used)
+    if loaded.unencrypted_keys:
+        return verdicts.unencrypted_key(
+            label, describe(loaded.certificate, now) if loaded.certificate else None, chain_length, algorithms_used
+        )
     if loaded.certificate is None:
         return verdicts.key_matches_nothing(label, chain_length, algorithms_used)
     certificate = describe(loaded.certificate, now)
@@ -599,6 +610,8 @@ def _judge(
     findings = verdicts.date_and_identity_findings(
         label, certificate, now >= not_after, now < not_before, wanted, format_cnpj(wanted) if wanted else ""
     )
+    if not findings and not _java_password(password):
+        findings.append(verdicts.password_java_refuses(label))
     if not findings and certificate["days_left"] <= min_days_valid:
         findings.append(verdicts.expiring(label, certificate, min_days_valid))
     report = {"certificate": certificate, "chain_length": chain_length, "algorithms": algorithms_used}

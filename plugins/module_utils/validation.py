@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import stat
 
 from ansible_collections.esus.pec.plugins.module_utils.pkcs12 import (
     EXPIRING,
@@ -41,11 +42,29 @@ def check_inputs(params: dict) -> str | None:
     return None
 
 
+class NotARegularFile(OSError):
+    """A folder, a FIFO, a device or a socket where a certificate file was expected."""
+
+    def __init__(self, what: str) -> None:
+        super().__init__(what)
+        self.what = what
+
+
+_KINDS = ((stat.S_ISDIR, "a folder"), (stat.S_ISFIFO, "a named pipe (FIFO)"), (stat.S_ISSOCK, "a socket"))
+
+
 def read_limited(path: str, limit: int) -> tuple[bytes, int]:
-    """(first limit+1 bytes, real size): an oversized file is refused without reading it all."""
-    with open(path, "rb") as handle:
-        size = os.fstat(handle.fileno()).st_size
-        return handle.read(limit + 1), size
+    """(first limit+1 bytes, real size): an oversized file is refused without reading it all.
+
+    Opened non-blocking and checked to be a regular file before any read, so a FIFO or a device given as
+    the path cannot stall the task. Raises NotARegularFile (or the OSError of open).
+    """
+    descriptor = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
+    with os.fdopen(descriptor, "rb") as handle:
+        info = os.fstat(descriptor)
+        if not stat.S_ISREG(info.st_mode):
+            raise NotARegularFile(next((what for test, what in _KINDS if test(info.st_mode)), "a device"))
+        return handle.read(limit + 1), info.st_size
 
 
 def run_validation(data: bytes | None, size: int | None, params: dict, label: str) -> dict:

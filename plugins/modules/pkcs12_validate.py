@@ -284,9 +284,11 @@ pkcs12:
 
 from ansible.module_utils.basic import AnsibleModule, missing_required_lib
 
+from ansible_collections.esus.pec.plugins.module_utils._verdicts import not_a_file
 from ansible_collections.esus.pec.plugins.module_utils.pkcs12 import HAS_CRYPTOGRAPHY, MAX_SIZE
 from ansible_collections.esus.pec.plugins.module_utils.validation import (
     ARGUMENT_SPEC,
+    NotARegularFile,
     check_inputs,
     finish,
     read_limited,
@@ -323,13 +325,9 @@ def main() -> None:
         data, size = read_limited(path, MAX_SIZE)
     except FileNotFoundError:
         pass  # verdict "missing"
-    except IsADirectoryError:
-        module.fail_json(
-            msg="%s is a folder, not a certificate file: give the .pfx/.p12 inside it." % path,
-            verdict="not_pkcs12",
-            valid=False,
-            path=path,
-        )
+    except (IsADirectoryError, NotARegularFile) as exc:
+        what = exc.what if isinstance(exc, NotARegularFile) else "a folder"
+        module.fail_json(**dict(not_a_file(path, what), path=path, changed=False))
     except OSError as exc:
         module.fail_json(
             msg="%s cannot be read (%s): check its permissions, or run the task with become." % (path, exc.strerror),

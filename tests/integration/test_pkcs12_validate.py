@@ -202,3 +202,31 @@ def test_bad_options_fail_before_reading(pki, tmp_path):
     assert result.returncode != 0
     assert "check digits" in result.stdout
     assert os.path.exists("/nonexistent.pfx") is False
+
+
+def _ad_hoc(tmp_path, arguments: str) -> subprocess.CompletedProcess:
+    inventory = tmp_path / "inv.ini"
+    inventory.write_text("localhost ansible_connection=local ansible_python_interpreter=%s\n" % sys.executable)
+    command = ["ansible", "localhost", "-i", str(inventory), "-m", "esus.pec.pkcs12_validate", "-a", arguments]
+    return subprocess.run(command, env=ansible_env(), capture_output=True, text=True, timeout=120, check=False)
+
+
+def test_a_folder_given_as_src_or_path_is_named_as_such(tmp_path):
+    """Not 'cannot be decrypted with the vault secrets' (a wrong_password verdict) for a folder."""
+    folder = tmp_path / "certificados"
+    folder.mkdir()
+    for option in ("src", "path"):
+        result = _ad_hoc(tmp_path, "%s=%s password=x" % (option, folder))
+        assert result.returncode != 0, result.stdout
+        assert "is a folder, not a certificate file" in result.stdout, result.stdout
+        assert '"verdict": "not_pkcs12"' in result.stdout, result.stdout
+        assert "vault secrets" not in result.stdout
+
+
+def test_a_fifo_as_path_fails_at_once_instead_of_blocking(tmp_path):
+    """A named pipe nobody writes to would block a plain open()/read() forever."""
+    fifo = tmp_path / "certificado.pfx"
+    os.mkfifo(fifo)
+    result = _ad_hoc(tmp_path, "path=%s password=x" % fifo)  # the 120 s timeout is the hang detector
+    assert result.returncode != 0
+    assert "is a named pipe (FIFO), not a certificate file" in result.stdout, result.stdout

@@ -40,7 +40,7 @@ def sandbox(pki, tmp_path_factory):
     for index, (host, value) in enumerate(HOSTS.items()):
         key, cert = pki.leaf(key=pki.key("rsa", host), cnpj_value=value)
         keys.append(key)
-        passwords[host] = "Senha %d ção $HOME `id` \"'" % index
+        passwords[host] = "Senha %d $HOME `id` \"' ;|&" % index
         plain = pki.pfx("%s.pfx" % host, key, cert, passwords[host])
         sources[host] = plain.read_bytes()
         vault_encrypt(plain, vault_password, env)

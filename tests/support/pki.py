@@ -274,10 +274,17 @@ def standard_cases(pki: Pki) -> dict:
 
     add(
         "ok_aes",
-        pki.pfx("ok_aes.pfx", key, cert, "Açaí $(id) `x` 'q' \"d\" 🔐"),
-        "Açaí $(id) `x` 'q' \"d\" 🔐",
+        pki.pfx("ok_aes.pfx", key, cert, "S3nha $(id) `x` 'q' \"d\" ;|&"),
+        "S3nha $(id) `x` 'q' \"d\" ;|&",
         "ok",
         expected_cnpj=CASE_CNPJ,
+    )
+    # right password, but Java (PEC) takes only printable ASCII for a PKCS#12 password
+    add(
+        "password_not_ascii",
+        pki.pfx("acai.pfx", key, cert, "Açaí-São João 🔐"),
+        "Açaí-São João 🔐",
+        "unsupported_encryption",
     )
     add("ok_3des", pki.pfx("ok_3des.pfx", key, cert, "tres-des;|&", encryption="3des"), "tres-des;|&", "ok")
     add("ok_rc2", pki.pfx("ok_rc2.pfx", key, cert, "rc2-legacy", encryption="rc2"), "rc2-legacy", "ok")
