@@ -19,7 +19,12 @@ description:
     O(expected_cnpj).
   - A wrong password is told apart from a file whose cipher OpenSSL cannot run (RC2-40 without OpenSSL's legacy
     provider), because the PKCS#12 integrity code (MAC) is keyed by the password alone and is checked on its own
-    first.
+    first. When the MAC does not match but the password decrypts a part of the file, the file is V(corrupt), as
+    Java's PKCS12 KeyStore (what PEC uses) decides.
+  - Any file is untrusted input. The check returns a verdict in bounded time and never fails with an error on
+    damaged or hostile bytes. A file that asks for more key-derivation work than the budget gets
+    V(unsupported_encryption): 1,000,000 iterations per count, 5,000,000 rounds in all, 32 encrypted parts
+    and keys.
   - Two faces, one name. With O(src) the file is read on the B(controller) by the action plugin, through
     Ansible's loader, so an ansible-vault encrypted binary C(.pfx) is decrypted in memory and never written
     anywhere; the target needs nothing (Windows targets too). With O(path) the module runs on the target and
@@ -87,8 +92,9 @@ extends_documentation_fragment:
 requirements:
   - cryptography >= 3.3 where the check runs (the controller for O(src), the host for O(path)).
 notes:
-  - A damaged file whose MAC no longer matches is reported as V(wrong_password). The MAC is the only integrity
-    check a PKCS#12 file has, so the two cannot be told apart.
+  - A right password with characters outside printable ASCII gets V(unsupported_encryption), because Java's
+    PKCS12 KeyStore (PEC) refuses it. An unencrypted key (C(openssl pkcs12 -keypbe NONE)) gets
+    V(no_private_key), because Java skips it.
   - The verdict predicts PEC's RNDS status, returned as RV(pec_status) (V(Conexão bem-sucedida),
     V(Certificado expirado), V(Falha no certificado)); a network problem (V(Sem conexão)) is out of its reach.
 seealso:
@@ -125,10 +131,12 @@ verdict:
     - One word for the state of the certificate. V(ok) and V(expiring) are usable; every other verdict fails
       the task unless O(fail_on_invalid=false).
     - V(ok); V(expiring) (valid, O(min_days_valid) days left or fewer); V(expired); V(not_yet_valid);
-      V(wrong_password); V(unsupported_encryption) (right password, cipher this OpenSSL cannot run, such as
-      RC2-40 without the legacy provider); V(certificate_only) (a C(.cer)/C(.crt), DER or PEM, that PEC does not
-      accept); V(no_private_key); V(key_mismatch); V(identity_mismatch) (CNPJ differs from O(expected_cnpj));
-      V(not_pkcs12); V(corrupt) (damaged or truncated PKCS#12); V(missing) (no such file).
+      V(wrong_password) (the password opens nothing in the file); V(unsupported_encryption) (a cipher this
+      OpenSSL cannot run, such as RC2-40 without the legacy provider, a password Java refuses, or more work than
+      the budget); V(certificate_only) (a C(.cer)/C(.crt)/C(.p7b), DER or PEM, that PEC does not accept);
+      V(no_private_key); V(key_mismatch) (including several keys); V(identity_mismatch) (CNPJ differs from
+      O(expected_cnpj)); V(not_pkcs12); V(corrupt) (damaged or truncated, including a right password under a
+      MAC that does not match); V(missing) (no such file).
   returned: always
   type: str
   sample: ok
