@@ -23,8 +23,8 @@ description:
     Java's PKCS12 KeyStore (what PEC uses) decides.
   - Any file is untrusted input. The check returns a verdict in bounded time and never fails with an error on
     damaged or hostile bytes. A file that asks for more key-derivation work than the budget gets
-    V(unsupported_encryption): 1,000,000 iterations per count, 5,000,000 rounds in all, 32 encrypted parts
-    and keys.
+    V(unsupported_encryption). The budget is 1,000,000 iterations per count, 5,000,000 rounds in all, and
+    32 encrypted parts and keys.
   - Two faces, one name. With O(src) the file is read on the B(controller) by the action plugin, through
     Ansible's loader, so an ansible-vault encrypted binary C(.pfx) is decrypted in memory and never written
     anywhere; the target needs nothing (Windows targets too). With O(path) the module runs on the target and
