@@ -61,7 +61,7 @@ run_pytest() {  # run_pytest NAME PATHS...
 
 step_units() { run_pytest units tests/unit; }
 step_integration() { run_pytest integration tests/integration; }
-step_fuzz() { run_pytest fuzz tests/fuzz; }
+step_fuzz() { run_pytest fuzz -s tests/fuzz; }  # -s: the fuzzer's counts go to fuzz.log
 
 step_lint() {
     check ruff ruff check .
