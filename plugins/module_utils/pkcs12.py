@@ -148,7 +148,9 @@ def _validate(data, password: str, label: str, min_days_valid: int, expected_cnp
     try:
         loaded = _load(envelope, password, encodings)
     except _Unreadable as exc:
-        return verdicts.contents_unreadable(label, str(exc), algorithms_used)
+        loaded = _second_opinion(envelope, data, password)  # never stricter than OpenSSL on what it reads
+        if loaded is None:
+            return verdicts.contents_unreadable(label, str(exc), algorithms_used)
     except _Undecryptable:
         if envelope.legacy_algorithms and not legacy_provider_available():
             return verdicts.legacy_unavailable(label, envelope.legacy_algorithms, algorithms_used)
