@@ -359,7 +359,7 @@ def fleet(out: Path, hosts: list) -> dict:
     pki = Pki(out)
     made = {}
     for index, host in enumerate(hosts):
-        password = "Mol-" + secrets.token_urlsafe(12) + "-ç$;"
+        password = "Mol-" + secrets.token_urlsafe(12) + "-$;&|"  # Java (PEC) takes printable ASCII only
         value = cnpj("%08d0001" % (11111111 * (index + 1) % 100000000))
         days = (-400, -3) if "expired" in host else (-10, 365)  # a host named *expired* gets an expired one
         key, cert = pki.leaf(
