@@ -255,9 +255,7 @@ def _key(bag: envelopes.KeyBag, password: str, encodings: list[bytes]):
         plain = _pbes2_decrypt(bag.protection.pbes2, bag.ciphertext, password)
     elif password:
         try:
-            return serialization.load_der_private_key(
-                bag.der, password.encode("utf-8"), unsafe_skip_rsa_key_validation=True
-            )
+            return _load_der_key(bag.der, password.encode("utf-8"))
         except (ValueError, TypeError, UnsupportedAlgorithm) as exc:
             raise _Undecryptable(str(exc)) from None
     else:  # cryptography takes no empty password here: its PKCS#12 loader does, on the bag alone
@@ -272,9 +270,19 @@ def _key(bag: envelopes.KeyBag, password: str, encodings: list[bytes]):
             raise _Unreadable("a key bag that holds no key")
         return keys[0]
     try:
-        return serialization.load_der_private_key(plain, None, unsafe_skip_rsa_key_validation=True)
+        return _load_der_key(plain, None)
     except (ValueError, TypeError, UnsupportedAlgorithm) as exc:
         raise _Unreadable("the private key cannot be read (%s)" % exc) from None
+
+
+def _load_der_key(der: bytes, password: bytes | None):
+    """A private key without cryptography's slow RSA re-validation (proven by a signature instead)."""
+    try:
+        return serialization.load_der_private_key(der, password, unsafe_skip_rsa_key_validation=True)
+    except TypeError as exc:
+        if "unsafe_skip_rsa_key_validation" not in str(exc):
+            raise
+    return serialization.load_der_private_key(der, password)  # cryptography < 39 (Debian 12 hosts)
 
 
 def _certificate(der: bytes):
