@@ -83,6 +83,7 @@ def fleet(work: Path, size: int, source: Path, plain: bytes, port: int) -> Path:
             {
                 "ansible_connection": "local",
                 "ansible_python_interpreter": sys.executable,
+                "esus_pec_become": False,
                 "rnds_certificate_src": str(source),
                 "rnds_certificate_password": PASSWORD,
                 "rnds_certificate_expected_cnpj": cnpj("123456780001"),

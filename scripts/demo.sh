@@ -36,6 +36,7 @@ for host, item in fleet.items():
     groups["pec_pending" if state == "pending" else "pec_servers"].append(host)
     (work / "host_vars" / ("%s.yml" % host)).write_text(json.dumps({
         "ansible_connection": "local", "ansible_python_interpreter": sys.executable,
+        "esus_pec_become": False,  # sandbox PEC folders owned by the user running the demo: no sudo
         "rnds_certificate_ibge_code": item["ibge"], "rnds_readiness_municipality": item["municipality"],
         "rnds_readiness_uf": "SP", "rnds_certificate_src": item["pfx"],
         "rnds_certificate_password": item["password"], "rnds_certificate_expected_cnpj": item["cnpj"],

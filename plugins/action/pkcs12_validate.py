@@ -10,31 +10,12 @@ the host needs nothing and no secret travels. ``path``: the module runs on the h
 
 from __future__ import annotations
 
-import os
-import stat
-
-from ansible.errors import AnsibleError, AnsibleFileNotFound
 from ansible.module_utils.basic import missing_required_lib
 from ansible.plugins.action import ActionBase
 
-from ansible_collections.esus.pec.plugins.module_utils._verdicts import not_a_file
-from ansible_collections.esus.pec.plugins.module_utils.pkcs12 import (
-    HAS_CRYPTOGRAPHY,
-    MAX_SIZE,
-    WRONG_PASSWORD,
-    make_report,
-    missing_report,
-    too_large_report,
-)
-from ansible_collections.esus.pec.plugins.module_utils.validation import (
-    ARGUMENT_SPEC,
-    check_inputs,
-    finish,
-    run_validation,
-)
-
-# An ansible-vault file is about 4.1 times its plaintext (hex of hex plus line breaks).
-_MAX_VAULTED_SIZE = 5 * MAX_SIZE
+from ansible_collections.esus.pec.plugins.module_utils.pkcs12 import HAS_CRYPTOGRAPHY
+from ansible_collections.esus.pec.plugins.module_utils.validation import ARGUMENT_SPEC, check_inputs, finish
+from ansible_collections.esus.pec.plugins.plugin_utils.vaulted_source import read_and_validate
 
 
 class ActionModule(ActionBase):
@@ -77,29 +58,4 @@ class ActionModule(ActionBase):
         return result
 
     def _validate_src(self, args: dict, host: str) -> dict:
-        src = args["src"]
-        label = "host %s, file %s" % (host, src)
-        try:
-            real = self._find_needle("files", src)
-        except AnsibleError:
-            return dict(missing_report(label), src=src, src_vaulted=False)
-        label = "host %s, file %s" % (host, real)
-        info = os.stat(real)
-        if not stat.S_ISREG(info.st_mode):  # a folder or a FIFO: nothing to decrypt, nothing to wait for
-            what = "a folder" if stat.S_ISDIR(info.st_mode) else "not a regular file"
-            return dict(not_a_file(label, what), src=real, src_vaulted=False)
-        size = info.st_size
-        if size > _MAX_VAULTED_SIZE:  # refused before reading or decrypting anything
-            return dict(too_large_report(label, size), src=real, src_vaulted=False)
-        try:
-            data, show_content = self._loader._get_file_contents(real)
-        except AnsibleFileNotFound:
-            return dict(missing_report(label), src=real, src_vaulted=False)
-        except AnsibleError as exc:
-            msg = (
-                "%s: the file cannot be decrypted with the vault secrets given to this run (%s). Pass the right "
-                "--vault-id / --vault-password-file for this municipality's file." % (label, exc.message)
-            )
-            return dict(make_report(WRONG_PASSWORD, msg), src=real, src_vaulted=True)
-        data = bytes(data)  # drop the loader's origin tag
-        return dict(run_validation(data, len(data), args, label), src=real, src_vaulted=not show_content)
+        return read_and_validate(self, args, host)[0]

@@ -60,6 +60,7 @@ def sandbox(pki, tmp_path_factory):
                     "rnds_certificate_owner": getpass.getuser(),
                     "rnds_certificate_group": grp.getgrgid(os.getgid()).gr_name,
                     "rnds_certificate_ibge_code": host[-1],
+                    "esus_pec_become": False,  # a sandbox owned by the test's user
                 },
                 ensure_ascii=False,
             )

@@ -1,0 +1,124 @@
+# Copyright (c) 2026, esus.pec contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""Controller face of esus.pec.certificate_deploy (documentation lives with the module stub).
+
+One read of the vaulted source, one validation of those bytes, and only those bytes are sent (on the
+connection's stdin, so no copy is written on the controller's disk): a file
+replaced on the controller while the play runs can never be installed unvalidated. On the host,
+esus.pec.chaves_certificate first plans (one module execution, all that an unchanged host costs), then,
+only when the certificate must be written, receives the bytes and installs them staged, verified and
+renamed into place.
+"""
+
+from __future__ import annotations
+
+import os
+import shlex
+
+from ansible.errors import AnsibleError
+from ansible.module_utils.basic import missing_required_lib
+from ansible.plugins.action import ActionBase
+
+from ansible_collections.esus.pec.plugins.module_utils.pkcs12 import EXPIRING, HAS_CRYPTOGRAPHY
+from ansible_collections.esus.pec.plugins.module_utils.validation import check_inputs
+from ansible_collections.esus.pec.plugins.plugin_utils.vaulted_source import read_and_validate
+
+ARGUMENT_SPEC = {
+    "src": {"type": "path", "required": True},
+    "password": {"type": "str", "default": "", "no_log": True},
+    "min_days_valid": {"type": "int", "default": 30},
+    "expected_cnpj": {"type": "str"},
+    "allow_plaintext": {"type": "bool", "default": False},
+    "pec_root": {"type": "path", "default": "/opt/e-SUS/webserver"},
+    "create_pec_root": {"type": "bool", "default": False},
+    "dest_name": {"type": "str", "required": True},
+    "owner": {"type": "str", "default": "root"},
+    "group": {"type": "str", "default": "root"},
+    "dir_mode": {"type": "str", "default": "0750"},
+    "file_mode": {"type": "str", "default": "0600"},
+    "backups": {"type": "int", "default": 2},
+    "remove_others": {"type": "bool", "default": False},
+}
+_HOST_OPTIONS = (
+    "pec_root",
+    "create_pec_root",
+    "dest_name",
+    "owner",
+    "group",
+    "dir_mode",
+    "file_mode",
+    "backups",
+    "remove_others",
+)
+_REPORT_KEYS = ("verdict", "valid", "reasons", "pec_status", "certificate", "chain_length", "pkcs12", "src_vaulted")
+_HOST_MODULE = "esus.pec.chaves_certificate"
+_UNTOUCHED = " Nothing was changed on the host."
+
+
+class ActionModule(ActionBase):
+    TRANSFERS_FILES = True
+    _supports_check_mode = True
+    _supports_async = False
+
+    def run(self, tmp=None, task_vars=None):
+        result = super().run(tmp, task_vars)
+        del tmp  # made only when bytes are sent
+        _validation, args = self.validate_argument_spec(argument_spec=ARGUMENT_SPEC)
+        host = (task_vars or {}).get("inventory_hostname", "?")
+        problem = check_inputs(args)
+        if problem:
+            return dict(result, failed=True, msg="host %s: %s%s" % (host, problem, _UNTOUCHED))
+        if not HAS_CRYPTOGRAPHY:
+            reason = "on the controller, to check the certificate before it is deployed"
+            return dict(result, failed=True, msg=missing_required_lib("cryptography", reason=reason))
+
+        report, data = read_and_validate(self, args, host)
+        result.update({key: report[key] for key in _REPORT_KEYS if key in report})
+        result["src"] = report.get("src", args["src"])
+        if not report["valid"]:
+            return dict(result, failed=True, changed=False, msg=report["msg"] + _UNTOUCHED)
+        if not report["src_vaulted"] and not args["allow_plaintext"]:
+            name = os.path.basename(result["src"])
+            msg = (
+                "host %s, file %s: the certificate is not ansible-vault encrypted. Encrypt it (ansible-vault encrypt "
+                "--vault-id <state>@prompt %s) or, knowingly, set rnds_certificate_allow_plaintext: true.%s"
+                % (host, result["src"], name, _UNTOUCHED)
+            )
+            return dict(result, failed=True, changed=False, msg=msg)
+        if report["verdict"] == EXPIRING:
+            result["warnings"] = [report["msg"]]
+
+        host_args = {key: args[key] for key in _HOST_OPTIONS}
+        host_args.update(checksum=report["checksum"], size=report["size"])
+        try:
+            outcome = self._execute_module(module_name=_HOST_MODULE, module_args=host_args, task_vars=task_vars)
+            if outcome.get("needs_content") and not outcome.get("failed"):
+                outcome = self._send_and_install(data, host_args, task_vars)
+        finally:  # the module files and the staged certificate, whatever happened
+            self._remove_tmp_path(self._connection._shell.tmpdir)
+        outcome.pop("needs_content", None)
+        if outcome.get("failed"):
+            outcome["msg"] = "host %s: %s" % (host, outcome.get("msg", "the deploy failed"))
+        else:
+            outcome["msg"] = report["msg"]
+        result.update(outcome)
+        return result
+
+    def _send_and_install(self, data: bytes, host_args: dict, task_vars) -> dict:
+        tmp = self._connection._shell.tmpdir or self._make_tmp_path()
+        staged = self._connection._shell.join_path(tmp, "esus-pec-certificate")
+        self._send(data, staged)
+        self._fixup_perms2((tmp, staged))
+        return self._execute_module(
+            module_name=_HOST_MODULE, module_args=dict(host_args, staged=staged), task_vars=task_vars
+        )
+
+    def _send(self, data: bytes, remote_path: str) -> None:
+        """Send the bytes on the connection's stdin: no copy of them is written on the controller's disk."""
+        command = "umask 077 && cat > %s" % shlex.quote(remote_path)
+        done = self._low_level_execute_command(command, sudoable=False, in_data=data)
+        if done["rc"] != 0:
+            raise AnsibleError(
+                "the certificate could not be sent to %s (%s)" % (remote_path, done.get("stderr", "").strip()[:300])
+            )

@@ -1,0 +1,170 @@
+#!/usr/bin/python
+# Copyright (c) 2026, esus.pec contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+from __future__ import annotations
+
+DOCUMENTATION = r"""
+module: certificate_deploy
+short_description: Put a validated RNDS certificate into a Linux PEC server's chaves folder, atomically
+version_added: 0.2.0
+description:
+  - Reads the municipality's ansible-vault encrypted certificate on the B(controller) once, validates those bytes
+    with the same checks as M(esus.pec.pkcs12_validate), and only then touches the host. A wrong password, an
+    expired certificate, another entity's CNPJ or a plaintext source fails the task and changes nothing.
+  - On the host, in one module execution, it looks at C(chaves) and the certificate there. When all is in place
+    (owner, group, mode, same SHA-1) nothing else happens. Otherwise C(chaves) is created or closed first, the
+    validated bytes are sent, written under a name PEC ignores (C(.esus-pec-staging-*)), their SHA-1 is checked
+    on the host, and the file is renamed over the old one (an atomic C(rename)). The old file is kept in
+    C(<pec_root>/esus-pec-backups) (mode 0600, the newest O(backups) kept), where PEC does not list it.
+  - A failure or a killed run at any step leaves the previous certificate in place; a staging file left by a
+    killed run is removed by the next run.
+  - The bytes are sent on the connection's standard input (C(cat) into a file of mode 0600 in the connecting
+    user's temporary folder on the host), so no decrypted copy is ever written to the controller's disk.
+  - With C(--check) it reports what a real run would change and changes nothing; with C(--diff) it shows owner,
+    mode and SHA-1, never the file's bytes.
+  - An action plugin; its host part is M(esus.pec.chaves_certificate).
+options:
+  src:
+    description:
+      - Controller path of the certificate (.pfx/.p12), ansible-vault encrypted.
+      - Looked up like M(ansible.builtin.copy)'s O(ansible.builtin.copy#module:src) (the role's or play's C(files/)).
+    type: path
+    required: true
+  password:
+    description: Password of the certificate. Never shown.
+    type: str
+    default: ""
+  min_days_valid:
+    description: Fewer days left than this gives the verdict C(expiring) (a warning, still deployed).
+    type: int
+    default: 30
+  expected_cnpj:
+    description: CNPJ the certificate must belong to.
+    type: str
+  allow_plaintext:
+    description: Accept a source that is not ansible-vault encrypted.
+    type: bool
+    default: false
+  pec_root:
+    description: The PEC webserver folder; C(chaves) is inside it.
+    type: path
+    default: /opt/e-SUS/webserver
+  create_pec_root:
+    description: Create O(pec_root) when it does not exist, instead of failing.
+    type: bool
+    default: false
+  dest_name:
+    description: File name in C(chaves). Keep it stable, since PEC remembers the file the admin selected.
+    type: str
+    required: true
+  owner:
+    description: Owner of C(chaves) and the certificate.
+    type: str
+    default: root
+  group:
+    description: Group of C(chaves) and the certificate.
+    type: str
+    default: root
+  dir_mode:
+    description: Mode of C(chaves), octal in a string.
+    type: str
+    default: "0750"
+  file_mode:
+    description: Mode of the certificate file, octal in a string.
+    type: str
+    default: "0600"
+  backups:
+    description: How many replaced certificates to keep in C(<pec_root>/esus-pec-backups). C(0) keeps none.
+    type: int
+    default: 2
+  remove_others:
+    description: Remove the other .pfx/.p12 files from C(chaves) (names compared without regard to case).
+    type: bool
+    default: false
+attributes:
+  check_mode:
+    support: full
+  diff_mode:
+    support: full
+  platform:
+    platforms: posix
+extends_documentation_fragment:
+  - ansible.builtin.action_common_attributes
+author:
+  - esus.pec contributors (@esus-pec)
+"""
+
+EXAMPLES = r"""
+- name: Deploy the municipality's certificate (validated on the controller first)
+  esus.pec.certificate_deploy:
+    src: "files/certificados/3550308.pfx"   # ansible-vault encrypt 3550308.pfx
+    password: "{{ vault_rnds_certificate_password }}"
+    expected_cnpj: "46.395.000/0001-39"
+    dest_name: 3550308.pfx
+  become: true
+"""
+
+RETURN = r"""
+verdict:
+  description: The certificate's verdict (see M(esus.pec.pkcs12_validate)).
+  returned: always
+  type: str
+  sample: ok
+changes:
+  description: What was changed (or, in check mode, would be).
+  returned: always
+  type: list
+  elements: str
+  sample: [create chaves, install the certificate]
+dest:
+  description: Path of the certificate on the host.
+  returned: when the certificate is valid
+  type: str
+  sample: /opt/e-SUS/webserver/chaves/3550308.pfx
+checksum:
+  description: SHA-1 of the validated bytes, and of the file on the host after the task.
+  returned: when the certificate is valid
+  type: str
+backup:
+  description: Where the replaced certificate was kept.
+  returned: when a certificate was replaced and O(backups) is not 0
+  type: str
+others:
+  description: Other .pfx/.p12 files in C(chaves) (removed with O(remove_others)).
+  returned: when the certificate is valid
+  type: list
+  elements: str
+"""
+
+from ansible.module_utils.basic import AnsibleModule
+
+
+def main() -> None:
+    module = AnsibleModule(
+        argument_spec={
+            "src": {"type": "path", "required": True},
+            "password": {"type": "str", "default": "", "no_log": True},
+            "min_days_valid": {"type": "int", "default": 30},
+            "expected_cnpj": {"type": "str"},
+            "allow_plaintext": {"type": "bool", "default": False},
+            "pec_root": {"type": "path", "default": "/opt/e-SUS/webserver"},
+            "create_pec_root": {"type": "bool", "default": False},
+            "dest_name": {"type": "str", "required": True},
+            "owner": {"type": "str", "default": "root"},
+            "group": {"type": "str", "default": "root"},
+            "dir_mode": {"type": "str", "default": "0750"},
+            "file_mode": {"type": "str", "default": "0600"},
+            "backups": {"type": "int", "default": 2},
+            "remove_others": {"type": "bool", "default": False},
+        },
+        supports_check_mode=True,
+    )
+    module.fail_json(
+        msg="esus.pec.certificate_deploy runs on the controller (its action plugin): call it by its full name."
+    )
+
+
+if __name__ == "__main__":
+    main()
