@@ -1,0 +1,332 @@
+# Copyright (c) 2026, esus.pec contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""esus.pec.certificate_deploy on a sandbox PEC folder, through real ansible-playbook runs.
+
+--check on a fresh host, a renewal, wrong modes and an up-to-date host; backups and their retention;
+a staging file left by a killed run; a kill -9 while the certificate is being written; bytes that do
+not match the validated checksum; the source swapped on the controller between its read and the
+transfer (inotify, a real race, no mock); a password holding Jinja syntax kept literal with !unsafe.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import getpass
+import grp
+import json
+import os
+import re
+import signal
+import stat
+import struct
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+import pytest
+
+from tests.support.collection import ansible_env, run_playbook, vault_decrypt, vault_encrypt
+from tests.support.leaks import file_material, key_material, leaks
+from tests.support.pki import cnpj
+
+CNPJ = cnpj("303030300001")
+PASSWORD = "Deploy-{{ not_a_variable }}{% raw %}$(id)'\""  # Jinja syntax: kept literal by !unsafe
+PLAYBOOK = (
+    """
+- name: Deploy a certificate into the sandbox PEC
+  hosts: pec
+  gather_facts: false
+  tasks:
+    - name: Deploy
+      esus.pec.certificate_deploy:
+        src: "{{ src }}"
+        password: "{{ certificate_password }}"
+        expected_cnpj: "%s"
+        pec_root: "{{ pec_root }}"
+        dest_name: 3550308.pfx
+        owner: "{{ owner }}"
+        group: "{{ group }}"
+        backups: 2
+      register: deployed
+
+    - name: Save the result for the test
+      ansible.builtin.copy:
+        content: "{{ deployed | to_nice_json }}"
+        dest: "{{ out }}"
+        mode: "0600"
+      delegate_to: localhost
+      check_mode: false
+      changed_when: false
+"""
+    % CNPJ
+)
+
+
+class Sandbox:
+    def __init__(self, pki, work: Path) -> None:
+        self.pki, self.work = pki, work
+        self.env = ansible_env(ANSIBLE_LOCAL_TEMP=str(work / "local_tmp"), ANSIBLE_REMOTE_TMP=str(work / "remote_tmp"))
+        self.vault = work / "vault-pass"
+        self.vault.write_text("deploy-vault-secret\n")
+        self.root = work / "pec" / "webserver"
+        (self.root / "config").mkdir(parents=True)
+        self.chaves = self.root / "chaves"
+        self.dest = self.chaves / "3550308.pfx"
+        self.backups = self.root / "esus-pec-backups"
+        self.src = work / "certificado.pfx"
+        self.keys, self.plain = [], {}
+        (work / "deploy.yml").write_text(PLAYBOOK)
+        host_vars = work / "host_vars"
+        host_vars.mkdir()
+        # YAML with !unsafe, as docs/inventory.md tells users to write a password holding "{{" or "{%"
+        (host_vars / "pec-sandbox.yml").write_text(
+            "certificate_password: !unsafe %s\n" % json.dumps(PASSWORD)
+            + "".join(
+                "%s: %s\n" % (k, json.dumps(v))
+                for k, v in {
+                    "src": str(self.src),
+                    "pec_root": str(self.root),
+                    "owner": getpass.getuser(),
+                    "group": grp.getgrgid(os.getgid()).gr_name,
+                    "out": str(work / "result.json"),
+                    "ansible_connection": "local",
+                    "ansible_python_interpreter": sys.executable,
+                }.items()
+            )
+        )
+        (work / "hosts.ini").write_text("[pec]\npec-sandbox\n")
+
+    def certificate(self, name: str) -> Path:
+        """A new certificate for the municipality, vaulted into ``name``; returns the vaulted file."""
+        key, cert = self.pki.leaf(key=self.pki.key("ec", name), cnpj_value=CNPJ)
+        self.keys.append(key)
+        plain = self.pki.pfx("deploy-%s.pfx" % name, key, cert, PASSWORD)
+        self.plain[name] = plain.read_bytes()
+        return vault_encrypt(plain, self.vault, self.env, output=self.work / ("%s.vault" % name))
+
+    def use(self, name: str) -> None:
+        """Make the vaulted ``name`` the deploy's source (an atomic rename, as an editor or cp would leave it)."""
+        vaulted = self.work / ("%s.vault" % name)
+        if not vaulted.exists():
+            self.certificate(name)
+        temp = self.work / ".src.tmp"
+        temp.write_bytes(vaulted.read_bytes())
+        os.replace(temp, self.src)
+
+    def deploy(self, *options: str) -> tuple[subprocess.CompletedProcess, dict]:
+        result = run_playbook(
+            self.work / "deploy.yml",
+            self.work / "hosts.ini",
+            self.env,
+            "-vvvv",
+            "--vault-password-file",
+            str(self.vault),
+            *options,
+        )
+        secrets = [PASSWORD, "deploy-vault-secret", *key_material(self.keys)]
+        secrets += file_material(self.pki.dir / ("deploy-%s.pfx" % n) for n in self.plain)
+        found = leaks(result.stdout + result.stderr, secrets)
+        assert not found, "secret material in the -vvvv output of %s" % (options,)
+        saved = json.loads((self.work / "result.json").read_text()) if (self.work / "result.json").exists() else {}
+        return result, saved
+
+    def snapshot(self) -> dict:
+        """Every path under the PEC root with its mode and bytes: what --check must leave as it was."""
+        found = {}
+        for path in sorted(self.root.rglob("*")):
+            info = path.lstat()
+            found[str(path)] = (stat.S_IMODE(info.st_mode), path.read_bytes() if path.is_file() else None)
+        return found
+
+
+def changed(result: subprocess.CompletedProcess) -> int:
+    return int(re.search(r"pec-sandbox\s+:.*changed=(\d+)", result.stdout).group(1))
+
+
+@pytest.fixture()
+def sandbox(pki, tmp_path):
+    box = Sandbox(pki, tmp_path)
+    box.use("a")
+    return box
+
+
+def test_check_on_a_fresh_host_reports_the_change_and_makes_nothing(sandbox):
+    before = sandbox.snapshot()
+    result, saved = sandbox.deploy("--check", "--diff")
+    assert result.returncode == 0, result.stdout[-3000:]
+    assert changed(result) == 1
+    assert saved["changes"] == ["create chaves", "install the certificate"]
+    assert sandbox.snapshot() == before and not sandbox.chaves.exists()
+    assert "sha1 %s" % saved["checksum"] in result.stdout  # the diff shows metadata, never bytes
+
+
+def test_deploy_then_nothing_to_do(sandbox):
+    result, saved = sandbox.deploy()
+    assert result.returncode == 0, result.stdout[-3000:]
+    assert sandbox.dest.read_bytes() == sandbox.plain["a"]
+    assert stat.S_IMODE(sandbox.chaves.stat().st_mode) == 0o750
+    assert stat.S_IMODE(sandbox.dest.stat().st_mode) == 0o600
+    assert sorted(p.name for p in sandbox.chaves.iterdir()) == ["3550308.pfx"]  # no staging file left
+    for options in (("--check",), ()):
+        again, saved = sandbox.deploy(*options)
+        assert changed(again) == 0 and saved["changes"] == [], again.stdout[-2000:]
+
+
+def test_check_on_wrong_modes_reports_them_and_a_run_fixes_them(sandbox):
+    sandbox.deploy()
+    sandbox.chaves.chmod(0o777)
+    sandbox.dest.chmod(0o644)
+    before = sandbox.snapshot()
+    result, saved = sandbox.deploy("--check", "--diff")
+    assert changed(result) == 1
+    assert saved["changes"] == [
+        "set the owner, group and mode of chaves",
+        "set the owner, group and mode of the certificate",
+    ]
+    assert sandbox.snapshot() == before
+    result, saved = sandbox.deploy()
+    assert changed(result) == 1
+    assert stat.S_IMODE(sandbox.chaves.stat().st_mode) == 0o750
+    assert stat.S_IMODE(sandbox.dest.stat().st_mode) == 0o600
+    assert sandbox.dest.read_bytes() == sandbox.plain["a"]
+
+
+def test_renewal_check_then_renewals_keep_two_backups(sandbox):
+    sandbox.deploy()
+    sandbox.use("b")
+    before = sandbox.snapshot()
+    result, saved = sandbox.deploy("--check", "--diff")
+    assert result.returncode == 0, result.stdout[-3000:]
+    assert changed(result) == 1 and saved["changes"] == ["replace the certificate (renewal)"]
+    assert sandbox.snapshot() == before and not sandbox.backups.exists()
+    result, saved = sandbox.deploy()
+    assert sandbox.dest.read_bytes() == sandbox.plain["b"]
+    assert stat.S_IMODE(sandbox.backups.stat().st_mode) == 0o700
+    backup = Path(saved["backup"])
+    assert backup.parent == sandbox.backups and backup.read_bytes() == sandbox.plain["a"]
+    assert stat.S_IMODE(backup.stat().st_mode) == 0o600
+    for name in ("c", "d", "e"):
+        time.sleep(1.1)  # backups are named by the second
+        sandbox.use(name)
+        result, _saved = sandbox.deploy()
+        assert result.returncode == 0 and sandbox.dest.read_bytes() == sandbox.plain[name]
+    kept = sorted(sandbox.backups.iterdir())
+    assert [p.read_bytes() for p in kept] == [sandbox.plain["c"], sandbox.plain["d"]]  # the newest two
+    assert sorted(p.name for p in sandbox.chaves.iterdir()) == ["3550308.pfx"]  # PEC lists only this
+
+
+def test_a_staging_file_left_by_a_killed_run_is_removed(sandbox):
+    sandbox.deploy()
+    stale = sandbox.chaves / ".esus-pec-staging-0123456789ab"
+    stale.write_bytes(b"half a certificate")
+    result, saved = sandbox.deploy("--check")
+    assert changed(result) == 1 and stale.exists()
+    result, saved = sandbox.deploy()
+    assert saved["changes"] == ["remove a staging file left by an interrupted run"]
+    assert not stale.exists() and sandbox.dest.read_bytes() == sandbox.plain["a"]
+
+
+def _module(sandbox, staged: Path, checksum: str, size: int) -> subprocess.Popen:
+    """The host module alone (ad hoc), as the action calls it once the bytes are on the host."""
+    arguments = {
+        "pec_root": str(sandbox.root),
+        "dest_name": "3550308.pfx",
+        "checksum": checksum,
+        "size": size,
+        "staged": str(staged),
+        "owner": getpass.getuser(),
+        "group": grp.getgrgid(os.getgid()).gr_name,
+    }
+    command = ["ansible", "pec-sandbox", "-i", "pec-sandbox,", "-c", "local", "-m", "esus.pec.chaves_certificate"]
+    command += ["-a", json.dumps(arguments), "-e", "ansible_python_interpreter=%s" % sys.executable]
+    return subprocess.Popen(
+        command, env=sandbox.env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, start_new_session=True
+    )
+
+
+def test_bytes_that_do_not_match_the_validated_checksum_leave_the_old_certificate(sandbox):
+    import hashlib
+
+    sandbox.deploy()
+    sandbox.certificate("b")
+    staged = sandbox.work / "staged.pfx"
+    damaged = bytearray(sandbox.plain["b"])
+    damaged[len(damaged) // 2] ^= 0x01  # one bit flipped in transit
+    staged.write_bytes(bytes(damaged))
+    process = _module(sandbox, staged, hashlib.sha1(sandbox.plain["b"]).hexdigest(), len(sandbox.plain["b"]))
+    output, _ = process.communicate(timeout=120)
+    assert process.returncode != 0 and "not the validated" in output, output
+    assert "previous certificate, if any, is still in place" in output
+    assert sandbox.dest.read_bytes() == sandbox.plain["a"]
+    assert sorted(p.name for p in sandbox.chaves.iterdir()) == ["3550308.pfx"]
+
+
+def test_kill_9_while_the_certificate_is_written_leaves_the_old_one(sandbox):
+    """The staging file is made before its bytes are read: a FIFO that nobody writes holds the module there."""
+    import hashlib
+
+    sandbox.deploy()
+    sandbox.certificate("b")
+    fifo = sandbox.work / "staged.fifo"
+    os.mkfifo(fifo)
+    process = _module(sandbox, fifo, hashlib.sha1(sandbox.plain["b"]).hexdigest(), len(sandbox.plain["b"]))
+    deadline = time.monotonic() + 60
+    while not list(sandbox.chaves.glob(".esus-pec-staging-*")):
+        assert time.monotonic() < deadline and process.poll() is None, "the module never staged"
+        time.sleep(0.05)
+    os.killpg(process.pid, signal.SIGKILL)
+    process.wait(timeout=30)
+    assert sandbox.dest.read_bytes() == sandbox.plain["a"]  # PEC still has its certificate
+    pec_sees = [p.name for p in sandbox.chaves.iterdir() if p.suffix.lower() in (".pfx", ".p12")]
+    assert pec_sees == ["3550308.pfx"]
+    result, saved = sandbox.deploy()  # the next run cleans up
+    assert result.returncode == 0 and "remove a staging file left by an interrupted run" in saved["changes"]
+    assert sorted(p.name for p in sandbox.chaves.iterdir()) == ["3550308.pfx"]
+
+
+IN_CLOSE_NOWRITE = 0x10
+
+
+def _after_first_read(path: Path, then) -> threading.Thread:
+    """Call ``then`` right after ``path`` is first closed after a read (Linux inotify, through libc)."""
+    libc = ctypes.CDLL(None, use_errno=True)
+    descriptor = libc.inotify_init1(os.O_CLOEXEC)
+    assert descriptor >= 0 and libc.inotify_add_watch(descriptor, bytes(path), IN_CLOSE_NOWRITE) >= 0
+
+    def watch():
+        try:
+            data = os.read(descriptor, 4096)
+            _wd, mask, _cookie, _length = struct.unpack_from("iIII", data)
+            if mask & IN_CLOSE_NOWRITE:
+                then()
+        finally:
+            os.close(descriptor)
+
+    thread = threading.Thread(target=watch, daemon=True)
+    thread.start()
+    return thread
+
+
+def test_a_source_swapped_after_it_was_read_is_not_what_gets_installed(sandbox):
+    """A colleague drops the next export over the same file while the play runs: the host gets the bytes
+    that were validated, never ones read again later (what copy: decrypt: true after a validation did)."""
+    sandbox.certificate("b")
+    watcher = _after_first_read(sandbox.src, lambda: sandbox.use("b"))
+    result, _saved = sandbox.deploy()
+    watcher.join(timeout=10)
+    assert result.returncode == 0, result.stdout[-3000:]
+    assert vault_decrypt(sandbox.src, sandbox.vault) == sandbox.plain["b"]  # the swap did happen
+    assert sandbox.dest.read_bytes() == sandbox.plain["a"]  # what was validated is what was installed
+    result, _saved = sandbox.deploy()  # the next run validates and installs the new file
+    assert sandbox.dest.read_bytes() == sandbox.plain["b"]
+
+
+def test_nothing_is_written_on_the_controller(sandbox):
+    """No decrypted copy under ANSIBLE_LOCAL_TEMP (the bytes go on the connection's stdin)."""
+    sandbox.deploy()
+    local = [p for p in (sandbox.work / "local_tmp").rglob("*") if p.is_file()]
+    assert not [p for p in local if p.read_bytes().find(sandbox.plain["a"][:64]) >= 0]
+    assert not [p for p in (sandbox.work / "remote_tmp").rglob("*") if p.is_file()]
