@@ -198,7 +198,7 @@ class ActionModule(ActionBase):
         if found.get("failed"):
             return found
         encoded = found.pop("certificate_b64", None)
-        probe = {key: found.get(key) for key in ("pec", "chaves", "files", "network")}
+        probe = {key: found.get(key) for key in ("pec", "chaves", "files", "network", "user")}
         probe["certificate"] = base64.b64decode(encoded) if encoded else None
         return probe
 

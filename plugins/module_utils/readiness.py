@@ -61,10 +61,21 @@ def check_chaves(chaves: dict, path: str, expected: dict) -> dict:
     return check("chaves", PASS, "%s is %s." % (path, seen))
 
 
-def check_files(files: list, chaves_exists: bool) -> tuple[dict, dict | None]:
+_BECOME = "run the audit with become (esus_pec_become: true, the default; the user needs sudo on the host)"
+
+
+def check_files(files: list, chaves: dict, user: str | None = None) -> tuple[dict, dict | None]:
     """(check, the one PKCS#12 file or None)."""
-    if not chaves_exists:
+    if not chaves.get("exists"):
         return check("certificate_file", UNKNOWN, "No chaves folder to look in."), None
+    as_user = " as %s" % user if user else ""
+    if chaves.get("readable") is False:
+        return check(
+            "certificate_file",
+            FAIL,
+            "Cannot list chaves%s (%s), so its certificate cannot be seen: %s."
+            % (as_user, chaves.get("error") or "permission denied", _BECOME),
+        ), None
     pkcs12 = [f for f in files if file_kind(f["name"]) == "pkcs12"]
     bare = [f["name"] for f in files if file_kind(f["name"]) == "certificate"]
     if not pkcs12:
@@ -76,6 +87,13 @@ def check_files(files: list, chaves_exists: bool) -> tuple[dict, dict | None]:
                 "PEC does not accept. Deploy the .pfx/.p12." % ", ".join(bare),
             ), None
         return check("certificate_file", FAIL, "No .pfx/.p12 in chaves: deploy the municipality's certificate."), None
+    unreadable = [f["name"] for f in pkcs12 if f.get("readable") is False]
+    if unreadable:
+        return check(
+            "certificate_file",
+            FAIL,
+            "Cannot read %s%s, so the certificate cannot be checked: %s." % (", ".join(unreadable), as_user, _BECOME),
+        ), None
     if len(pkcs12) > 1:
         names = ", ".join(sorted(f["name"] for f in pkcs12))
         return check(
@@ -145,7 +163,7 @@ def assess(probe: dict, certificate_report: dict | None, expected: dict, token: 
     checks = [check_pec(probe.get("pec", {}), root)]
     if probe.get("pec", {}).get("installed"):
         checks.append(check_chaves(probe.get("chaves", {}), chaves_path, expected))
-        files_check, _single = check_files(probe.get("files", []), bool(probe.get("chaves", {}).get("exists")))
+        files_check, _single = check_files(probe.get("files", []), probe.get("chaves", {}), probe.get("user"))
         checks.append(files_check)
     else:
         checks.append(check("chaves", UNKNOWN, "No PEC installation to look in."))

@@ -89,12 +89,22 @@ pec:
   type: dict
   sample: {installed: true, version: "5.3.21", webserver_version: "5.3.21", directory: /opt/e-SUS}
 chaves:
-  description: The chaves folder (owner, group and mode when it exists).
+  description:
+    - The chaves folder (owner, group and mode when it exists).
+    - C(readable) is false, with C(error), when the user the probe runs as cannot list it (no become).
   returned: always
   type: dict
-  sample: {exists: true, is_dir: true, owner: root, group: root, mode: "0750", path: /opt/e-SUS/webserver/chaves}
+  sample: {exists: true, is_dir: true, readable: true, owner: root, group: root, mode: "0750",
+           path: /opt/e-SUS/webserver/chaves}
+user:
+  description: The user the probe ran as (after become).
+  returned: always
+  type: str
+  sample: root
 files:
-  description: Regular files in chaves, with name, size, sha1, owner, group and mode.
+  description:
+    - Regular files in chaves, with name, size, sha1, owner, group and mode.
+    - C(readable) is false (and C(sha1) null) for a file the probe's user cannot read.
   returned: always
   type: list
   elements: dict
@@ -163,31 +173,39 @@ def chaves_folder(path: str) -> dict:
     }
 
 
-def chaves_files(path: str) -> list:
+def chaves_files(path: str) -> tuple[list, str | None]:
+    """(regular files in chaves, why the folder could not be listed). A file that cannot be read is listed
+    with ``readable: false`` rather than stopping the probe (an audit without become on a root-only chaves)."""
     files = []
     try:
         entries = sorted(os.scandir(path), key=lambda entry: entry.name)
-    except OSError:
-        return files
+    except FileNotFoundError:
+        return files, None
+    except OSError as exc:
+        return files, exc.strerror or str(exc)
     for entry in entries:
         if not entry.is_file(follow_symlinks=False):
             continue
-        digest = hashlib.sha1()
-        with open(entry.path, "rb") as handle:
-            for block in iter(lambda handle=handle: handle.read(65536), b""):
-                digest.update(block)
         info = entry.stat(follow_symlinks=False)
-        files.append(
-            {
-                "name": entry.name,
-                "size": info.st_size,
-                "sha1": digest.hexdigest(),
-                "owner": _name(pwd.getpwuid, info.st_uid),
-                "group": _name(grp.getgrgid, info.st_gid),
-                "mode": "%04o" % stat.S_IMODE(info.st_mode),
-            }
-        )
-    return files
+        found = {
+            "name": entry.name,
+            "size": info.st_size,
+            "sha1": None,
+            "readable": True,
+            "owner": _name(pwd.getpwuid, info.st_uid),
+            "group": _name(grp.getgrgid, info.st_gid),
+            "mode": "%04o" % stat.S_IMODE(info.st_mode),
+        }
+        digest = hashlib.sha1()
+        try:
+            with open(entry.path, "rb") as handle:
+                for block in iter(lambda handle=handle: handle.read(65536), b""):
+                    digest.update(block)
+            found["sha1"] = digest.hexdigest()
+        except OSError:
+            found["readable"] = False
+        files.append(found)
+    return files, None
 
 
 def reach(host: str, port: int, timeout: float) -> dict:
@@ -249,14 +267,20 @@ def main() -> None:
     if params["fact"] is not None:
         module.exit_json(changed=write_fact(module, params["fact_path"], params["fact"]), fact_path=params["fact_path"])
     chaves_path = os.path.join(params["pec_root"], "chaves")
+    files, listing_error = chaves_files(chaves_path)
     result = {
         "changed": False,
         "pec": pec_installation(params["pec_root"], params["pec_config"]),
         "chaves": chaves_folder(chaves_path),
-        "files": chaves_files(chaves_path),
+        "files": files,
+        "user": _name(pwd.getpwuid, os.geteuid()),
     }
+    if result["chaves"]["exists"]:
+        result["chaves"]["readable"] = listing_error is None
+        if listing_error:
+            result["chaves"]["error"] = listing_error
     pkcs12 = [f for f in result["files"] if file_kind(f["name"]) == "pkcs12"]
-    if params["read_certificate"] and len(pkcs12) == 1 and pkcs12[0]["size"] <= MAX_SIZE:
+    if params["read_certificate"] and len(pkcs12) == 1 and pkcs12[0]["readable"] and pkcs12[0]["size"] <= MAX_SIZE:
         with open(os.path.join(chaves_path, pkcs12[0]["name"]), "rb") as handle:
             result["certificate_b64"] = base64.b64encode(handle.read()).decode("ascii")
     if params["endpoints"]:

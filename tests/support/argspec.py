@@ -18,6 +18,8 @@ BOOLEAN_WORDS = {True, False, "yes", "no", "true", "false", "True", "False"}
 @functools.lru_cache(maxsize=None)
 def specs(modules: tuple) -> dict:
     """module name -> its documented options, for all the modules at once (one ansible-doc call)."""
+    if not modules:
+        return {}
     output = subprocess.run(
         [sys.executable, "-m", "ansible.cli.doc", "-j", *modules],
         env=ansible_env(),

@@ -86,6 +86,7 @@ def role_variables(windows: bool) -> dict:
             "verdict": "ok",
             "src_vaulted": True,
             "msg": "ok",
+            "others": ["/x/antigo.pfx"],
         },
         __rnds_certificate_found={"files": [{"path": "C:\\x\\chaves\\antigo.pfx" if windows else "/x/antigo.pfx"}]},
         __rnds_certificate_others=["C:\\x\\chaves\\antigo.pfx" if windows else "/x/antigo.pfx"],
@@ -146,8 +147,18 @@ def test_linux_tasks_match_argument_specs():
     assert check_arguments("linux.yml", windows=False) == []
 
 
-def test_main_tasks_match_argument_specs():
-    assert check_arguments("main.yml", windows=False) == []
+def test_main_tasks_send_each_host_to_its_own_task_file():
+    included = [(task["ansible.builtin.include_tasks"], task["when"]) for task in tasks("main.yml")]
+    assert included == [
+        ("linux.yml", "not (__rnds_certificate_windows | bool)"),
+        ("windows.yml", "__rnds_certificate_windows | bool"),
+    ]
+
+
+def test_linux_deploys_in_one_task_that_validates_what_it_sends():
+    """No second read of the source after its validation (the swap-in-between test shows why)."""
+    modules = [module_of(task) for task in tasks("linux.yml")]
+    assert modules == ["esus.pec.certificate_deploy", "ansible.builtin.debug"]
 
 
 @pytest.mark.parametrize(
@@ -186,7 +197,8 @@ def test_windows_acl_gives_full_control_to_system_administrators_and_extra_princ
 def test_a_wrong_option_would_be_caught(monkeypatch):
     """The checker itself must be able to fail: feed it a task with a misspelt option."""
     broken = tasks("windows.yml")
-    broken[0]["ansible.windows.win_stat"]["get_checksums"] = False
+    stat_task = next(task for task in broken if "ansible.windows.win_stat" in task)
+    stat_task["ansible.windows.win_stat"]["get_checksums"] = False
     monkeypatch.setattr(sys.modules[__name__], "tasks", lambda filename: broken)
     problems = check_arguments("windows.yml", windows=True)
     assert any("get_checksums" in problem for problem in problems)

@@ -159,3 +159,19 @@ def test_report_formats():
     page = report.to_html(rows(), "now")
     assert "A &lt;b&gt;&amp;" in page and "<b>&" not in page.replace("<b>%d</b>", "")
     assert "http://" not in page and "https://" not in page  # self-contained
+
+
+def test_a_chaves_that_cannot_be_listed_is_not_reported_as_empty():
+    """Without become a root-only chaves looks empty: the audit must say it could not look, and why."""
+    folder = {"exists": True, "is_dir": True, "readable": False, "error": "Permission denied"}
+    found, single = r.check_files([], folder, "pecadmin")
+    assert single is None and found["status"] == r.FAIL
+    assert "Cannot list chaves as pecadmin (Permission denied)" in found["reason"]
+    assert "become" in found["reason"] and "No .pfx" not in found["reason"]
+
+
+def test_a_certificate_that_cannot_be_read_asks_for_become():
+    files = [{"name": "3550308.pfx", "size": 3000, "sha1": None, "readable": False}]
+    found, single = r.check_files(files, {"exists": True, "readable": True}, "pecadmin")
+    assert single is None and found["status"] == r.FAIL
+    assert "Cannot read 3550308.pfx as pecadmin" in found["reason"] and "become" in found["reason"]
