@@ -35,6 +35,9 @@ esus_need_commands() {
     local missing=()
     command -v openssl >/dev/null 2>&1 || missing+=(openssl)
     command -v keytool >/dev/null 2>&1 || missing+=(openjdk-17-jre-headless)
+    # the SSH fleet tests: a private sshd on 127.0.0.1 and an admin who becomes root with sudo
+    [ -x /usr/sbin/sshd ] || missing+=(openssh-server)
+    command -v sudo >/dev/null 2>&1 || missing+=(sudo)
     command -v git >/dev/null 2>&1 || missing+=(git)
     command -v chromium >/dev/null 2>&1 || missing+=(chromium)
     if [ "${#missing[@]}" -gt 0 ]; then

@@ -1,0 +1,148 @@
+# Copyright (c) 2026, esus.pec contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""The path state teams take: real SSH, as a non-root admin, becoming root with sudo, with and without pipelining.
+
+Two inventory hosts reach this machine through a private sshd on 127.0.0.1 (tests/support/sshd.py) as
+``pecadmin``, each with its own root-owned sandbox PEC folder. esus.pec.deploy deploys, a second run changes
+nothing, esus.pec.readiness finds both ready; the same audit without become says, per host, that it cannot
+read chaves and to use become (never "no certificate"). The -vvvv output holds no secret.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import stat
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.support import sshd
+from tests.support.collection import REPO, ansible_env, run_playbook, vault_encrypt
+from tests.support.leaks import file_material, key_material, leaks
+from tests.support.pki import cnpj
+
+pytestmark = pytest.mark.skipif(sshd.why_not() is not None, reason=str(sshd.why_not()))
+
+HOSTS = {"pec-ssh-a": cnpj("404040400001"), "pec-ssh-b": cnpj("505050500001")}
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    with sshd.loopback_sshd(tmp_path_factory.mktemp("sshd")) as found:
+        yield found
+
+
+@pytest.fixture(params=[False, True], ids=["no-pipelining", "pipelining"])
+def fleet(request, server, pki, tmp_path):
+    pipelining = request.param
+    sandbox = Path("/srv/esus-pec-ssh-tests") / tmp_path.name  # root-owned, like /opt/e-SUS on a PEC server
+    env = ansible_env(
+        ANSIBLE_PIPELINING="1" if pipelining else "0",
+        ANSIBLE_LOCAL_TEMP=str(tmp_path / "local_tmp"),
+        ANSIBLE_SSH_CONTROL_PATH_DIR=str(tmp_path / "cp"),
+    )
+    vault = tmp_path / "vault-pass"
+    vault.write_text("ssh-vault-secret\n")
+    inventory = {"pec_servers": {"hosts": {}}}
+    keys, secrets, files = [], ["ssh-vault-secret"], []
+    for index, (host, value) in enumerate(HOSTS.items()):
+        key, cert = pki.leaf(key=pki.key("ec", host), cnpj_value=value)
+        password = "Ssh-%d $(id) ;|& `x`" % index
+        plain = pki.pfx("ssh-%s.pfx" % host, key, cert, password)
+        files.append(plain.read_bytes())
+        vaulted = vault_encrypt(plain, vault, env, output=tmp_path / ("%s.pfx" % host))
+        root = sandbox / host / "webserver"
+        (root / "config").mkdir(parents=True)
+        keys.append(key)
+        secrets += [password, *file_material([plain])]
+        inventory["pec_servers"]["hosts"][host] = {
+            "ansible_host": server["host"],
+            "ansible_port": server["port"],
+            "ansible_user": server["user"],
+            "ansible_ssh_private_key_file": server["key"],
+            "ansible_ssh_common_args": server["ssh_args"],
+            "ansible_python_interpreter": "/usr/bin/python3",
+            "rnds_certificate_src": str(vaulted),
+            "rnds_certificate_password": password,
+            "rnds_certificate_expected_cnpj": value,
+            "rnds_certificate_pec_root": str(root),
+            "rnds_certificate_ibge_code": "35503%02d" % index,
+            "rnds_readiness_fact_path": str(sandbox / host / "esus_pec_rnds.fact"),
+            "rnds_readiness_check_network": False,
+            "rnds_readiness_report_dir": str(tmp_path / "report"),
+        }
+    (tmp_path / "inventory.json").write_text(json.dumps(inventory))
+    yield {
+        "env": env,
+        "inventory": tmp_path / "inventory.json",
+        "vault": vault,
+        "sandbox": sandbox,
+        "report": tmp_path / "report",
+        "secrets": secrets + key_material(keys),
+        "files": files,
+    }
+    shutil.rmtree(sandbox, ignore_errors=True)
+
+
+def play(fleet, name: str, *options: str):
+    result = run_playbook(
+        REPO / "playbooks" / name,
+        fleet["inventory"],
+        fleet["env"],
+        "-vvvv",
+        "--vault-password-file",
+        str(fleet["vault"]),
+        *options,
+    )
+    found = leaks(result.stdout + result.stderr, fleet["secrets"])
+    assert not found, "secret material in the -vvvv output of %s %s" % (name, options)
+    return result
+
+
+def recap(result) -> dict:
+    return {
+        host: {key: int(value) for key, value in re.findall(r"(\w+)=(\d+)", counts)}
+        for host, counts in re.findall(r"^(pec-ssh-\S+)\s+:\s+(.*)$", result.stdout, re.M)
+    }
+
+
+def test_deploy_redeploy_and_audit_as_an_admin_with_sudo(fleet):
+    result = play(fleet, "deploy.yml")
+    assert result.returncode == 0, result.stdout[-4000:]
+    assert "ESTABLISH SSH CONNECTION FOR USER: pecadmin" in result.stdout
+    assert {host: counts["changed"] for host, counts in recap(result).items()} == {h: 1 for h in HOSTS}
+    for index, host in enumerate(HOSTS):
+        chaves = fleet["sandbox"] / host / "webserver" / "chaves"
+        deployed = chaves / ("35503%02d.pfx" % index)
+        assert deployed.read_bytes() == fleet["files"][index]
+        for path, mode in ((chaves, 0o750), (deployed, 0o600)):
+            info = path.stat()
+            assert (info.st_uid, info.st_gid, stat.S_IMODE(info.st_mode)) == (0, 0, mode), path
+
+    for options in ((), ("--check", "--diff")):
+        again = play(fleet, "deploy.yml", *options)
+        assert again.returncode == 0, again.stdout[-3000:]
+        assert all(counts["changed"] == 0 for counts in recap(again).values()), (options, recap(again))
+
+    audit = play(fleet, "readiness.yml")
+    assert audit.returncode == 0, audit.stdout[-3000:]
+    report = json.loads((fleet["report"] / "readiness.json").read_text())
+    assert {row["host"]: row["ready"] for row in report["hosts"]} == {h: True for h in HOSTS}
+
+
+def test_an_audit_without_become_says_it_cannot_read_chaves(fleet):
+    assert play(fleet, "deploy.yml").returncode == 0
+    audit = play(fleet, "readiness.yml", "-e", "esus_pec_become=false", "-e", "rnds_readiness_persist_fact=false")
+    assert audit.returncode == 0, audit.stdout[-3000:]
+    report = json.loads((fleet["report"] / "readiness.json").read_text())
+    for row in report["hosts"]:
+        assert row["ready"] is False
+        reasons = " ".join(row["reasons"])
+        assert "Cannot list chaves as pecadmin (Permission denied)" in reasons and "become" in reasons, reasons
+        assert "No .pfx" not in reasons
+    assert os.geteuid() == 0 and sys.platform.startswith("linux")
