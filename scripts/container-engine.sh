@@ -8,15 +8,18 @@
 #   esus_engine_stop
 # Environment:
 #   ESUS_DOCKER_SOCK   socket path of the private engine (default /run/esus-pec-docker.sock)
-#   ESUS_IMAGE         image name Molecule platforms use (default localhost/esus-debian:12)
-#   ESUS_IMAGE_CACHE   tarball kept between runs on the same machine (default ~/.cache/esus-pec)
+#   ESUS_DEBIAN_RELEASES  Debian releases to build as localhost/esus-debian:<N> (default "11 12 13")
+#   ESUS_IMAGE_CACHE      tarballs kept between runs on the same machine (default ~/.cache/esus-pec)
 
 ESUS_DOCKER_SOCK="${ESUS_DOCKER_SOCK:-/run/esus-pec-docker.sock}"
-ESUS_IMAGE="${ESUS_IMAGE:-localhost/esus-debian:12}"
+ESUS_DEBIAN_RELEASES="${ESUS_DEBIAN_RELEASES:-11 12 13}"
 ESUS_IMAGE_CACHE="${ESUS_IMAGE_CACHE:-${HOME:-/root}/.cache/esus-pec}"
-# Installed after debootstrap (its --include does not configure python3-cryptography): Debian's own
-# python3-cryptography (38.x) lets the module face of pkcs12_validate run on a container like a real host.
-ESUS_IMAGE_PACKAGES="${ESUS_IMAGE_PACKAGES:-python3-cryptography}"
+# Every image: python3 and sudo, and the admin account state teams log in with (pecadmin, passwordless sudo),
+# so Molecule connects as pecadmin and becomes root, as in the field. Debian 12 also gets Debian's own
+# python3-cryptography (38.x) for the module face of pkcs12_validate; 11 and 13 do without it, like most
+# PEC servers. Installed after debootstrap (its --include does not configure python3-cryptography).
+_esus_image_packages() { if [ "$1" = 12 ]; then echo "sudo python3-cryptography"; else echo "sudo"; fi; }
+_esus_codename() { case "$1" in 11) echo bullseye ;; 12) echo bookworm ;; 13) echo trixie ;; *) return 1 ;; esac; }
 _esus_dockerd_pid=""
 
 esus_engine_log() { printf '[engine] %s\n' "$*" >&2; }
@@ -71,20 +74,36 @@ esus_engine_stop() {
     fi
 }
 
-esus_image_build() {
-    if docker image inspect "${ESUS_IMAGE}" >/dev/null 2>&1; then
+esus_image_build() {  # every release in ESUS_DEBIAN_RELEASES
+    local release
+    for release in ${ESUS_DEBIAN_RELEASES}; do
+        _esus_image_build_one "$release" || return 1
+    done
+}
+
+_esus_image_build_one() {
+    local release="$1" image="localhost/esus-debian:$1" codename packages recipe
+    codename="$(_esus_codename "$release")" || { esus_engine_log "unknown Debian release $release"; return 1; }
+    packages="$(_esus_image_packages "$release")"
+    # the tarball's name changes with what goes into it, so a cache from an older recipe is not reused
+    recipe="$(printf '%s|%s|pecadmin-sudo-1' "$codename" "$packages" | sha256sum | cut -c1-10)"
+    if [ "$(docker image inspect --format '{{ index .Config.Labels "esus.recipe" }}' "$image" 2>/dev/null)" = "$recipe" ]; then
         return 0
     fi
-    local tarball="${ESUS_IMAGE_CACHE}/debian12-rootfs.tar"
+    local tarball="${ESUS_IMAGE_CACHE}/debian${release}-${recipe}-rootfs.tar"
     if [ ! -s "$tarball" ]; then
         local dir
-        dir="$(mktemp -d /tmp/esus-debian12.XXXXXX)"
-        esus_engine_log "debootstrap bookworm into $dir (about a minute)"
-        if ! { debootstrap --variant=minbase --include=python3 bookworm "$dir" &&
-            chroot "$dir" apt-get install -y -q --no-install-recommends ${ESUS_IMAGE_PACKAGES} &&
-            chroot "$dir" apt-get clean; } >/tmp/esus-pec-debootstrap.log 2>&1; then
-            esus_engine_log "debootstrap failed; its log:"
-            tail -n 30 /tmp/esus-pec-debootstrap.log >&2
+        dir="$(mktemp -d "/tmp/esus-debian${release}.XXXXXX")"
+        esus_engine_log "debootstrap ${codename} into $dir (about a minute)"
+        if ! { debootstrap --variant=minbase --include=python3 "$codename" "$dir" &&
+            chroot "$dir" apt-get install -y -q --no-install-recommends ${packages} &&
+            chroot "$dir" apt-get clean &&
+            chroot "$dir" useradd --create-home --shell /bin/bash pecadmin &&
+            chroot "$dir" usermod --password '*' pecadmin &&
+            printf 'pecadmin ALL=(ALL) NOPASSWD: ALL\n' >"$dir/etc/sudoers.d/pecadmin" &&
+            chmod 0440 "$dir/etc/sudoers.d/pecadmin"; } >"/tmp/esus-pec-debootstrap-${release}.log" 2>&1; then
+            esus_engine_log "debootstrap ${codename} failed; its log:"
+            tail -n 30 "/tmp/esus-pec-debootstrap-${release}.log" >&2
             rm -rf "$dir"
             return 1
         fi
@@ -93,6 +112,7 @@ esus_image_build() {
         tar -C "$dir" -cf "$tarball.partial" . && mv "$tarball.partial" "$tarball"
         rm -rf "$dir"
     fi
-    esus_engine_log "importing ${ESUS_IMAGE}"
-    docker import --change 'CMD ["sleep", "infinity"]' "$tarball" "${ESUS_IMAGE}" >/dev/null
+    esus_engine_log "importing ${image}"
+    docker import --change 'CMD ["sleep", "infinity"]' --change "LABEL esus.recipe=${recipe}" \
+        "$tarball" "${image}" >/dev/null
 }

@@ -18,6 +18,7 @@ FLEET = json.loads((EPHEMERAL / "fleet.json").read_text())
 PROJECT = Path(os.environ["MOLECULE_PROJECT_DIRECTORY"])
 VAULT_PASSWORD = PROJECT / "molecule" / "shared" / "vault-password"
 CHAVES = "/opt/e-SUS/webserver/chaves"
+BACKUPS = "/opt/e-SUS/webserver/esus-pec-backups"
 RENEWED = "pec-3550308"
 
 
@@ -60,13 +61,24 @@ def test_certificate_is_exactly_the_validated_file(certificate, name):
     assert certificate.sha256sum == hashlib.sha256(plain_bytes(source)).hexdigest()
 
 
-def test_renewal_kept_a_backup_of_the_previous_certificate(host, name):
-    backups = host.run("find %s -name '*.pfx.*~'" % CHAVES).stdout.split()
+def test_renewal_kept_a_backup_of_the_previous_certificate_where_pec_does_not_look(host, name):
+    backups = host.run("find %s -name '*.pfx.*~'" % BACKUPS).stdout.split()
+    assert host.run("find %s -mindepth 1 -name '.*'" % CHAVES).stdout.split() == []  # no staging file left
     if name != RENEWED:
         assert backups == []
         return
     assert len(backups) == 1
     assert host.file(backups[0]).sha256sum == hashlib.sha256(plain_bytes(FLEET[name]["pfx"])).hexdigest()
+    assert oct(host.file(backups[0]).mode) == "0o600" and host.file(backups[0]).user == "root"
+    assert oct(host.file(BACKUPS).mode) == "0o700"
+
+
+def test_the_release_under_test(host, name):
+    """Debian 11, 12 and 13 hosts; only 12 has python3-cryptography, which deploy does not need."""
+    release = host.system_info.release.split(".")[0]
+    assert release == {"pec-3550308": "11", "pec-3304557": "12", "pec-5300108": "13"}[name]
+    has_cryptography = host.run("python3 -c 'import cryptography'").rc == 0
+    assert has_cryptography is (release == "12")
 
 
 def test_other_certificates_are_left_in_place_by_default(host, name):
@@ -89,5 +101,8 @@ def test_no_password_in_any_file_on_the_host(host, name):
 
 
 def test_no_temp_files_left_on_the_host(host):
-    leftovers = host.run("find /root/.ansible/tmp /tmp -mindepth 1 2>/dev/null").stdout.split()
+    """Nothing in the admin's or root's Ansible temp folders, nor in /tmp (the certificate travels there)."""
+    leftovers = host.run(
+        "find /home/pecadmin/.ansible/tmp /root/.ansible/tmp /tmp -mindepth 1 2>/dev/null"
+    ).stdout.split()
     assert leftovers == []

@@ -52,7 +52,9 @@ def test_certificates_are_untouched(host, verdicts):
 
 
 def test_no_temp_files_left_on_the_host(host):
-    leftovers = host.run("find /root/.ansible/tmp /tmp -mindepth 1 2>/dev/null").stdout.split()
+    leftovers = host.run(
+        "find /home/pecadmin/.ansible/tmp /root/.ansible/tmp /tmp -mindepth 1 2>/dev/null"
+    ).stdout.split()
     assert leftovers == []
 
 

@@ -73,5 +73,7 @@ def test_report_files_and_counts(report):
 def test_audit_changed_nothing_else_on_the_host(host, name):
     chaves = host.file("/opt/e-SUS/webserver/chaves")
     assert chaves.exists is (name in ("rd-ready", "rd-expired", "rd-two-certs"))
-    leftovers = host.run("find /root/.ansible/tmp /tmp -mindepth 1 2>/dev/null").stdout.split()
+    leftovers = host.run(
+        "find /home/pecadmin/.ansible/tmp /root/.ansible/tmp /tmp -mindepth 1 2>/dev/null"
+    ).stdout.split()
     assert leftovers == []
