@@ -20,37 +20,11 @@ from ansible.errors import AnsibleError
 from ansible.module_utils.basic import missing_required_lib
 from ansible.plugins.action import ActionBase
 
+from ansible_collections.esus.pec.plugins.module_utils.chaves_options import CHAVES_OPTIONS, DEPLOY_ARGUMENT_SPEC
 from ansible_collections.esus.pec.plugins.module_utils.pkcs12 import EXPIRING, HAS_CRYPTOGRAPHY
 from ansible_collections.esus.pec.plugins.module_utils.validation import check_inputs
 from ansible_collections.esus.pec.plugins.plugin_utils.vaulted_source import read_and_validate
 
-ARGUMENT_SPEC = {
-    "src": {"type": "path", "required": True},
-    "password": {"type": "str", "default": "", "no_log": True},
-    "min_days_valid": {"type": "int", "default": 30},
-    "expected_cnpj": {"type": "str"},
-    "allow_plaintext": {"type": "bool", "default": False},
-    "pec_root": {"type": "path", "default": "/opt/e-SUS/webserver"},
-    "create_pec_root": {"type": "bool", "default": False},
-    "dest_name": {"type": "str", "required": True},
-    "owner": {"type": "str", "default": "root"},
-    "group": {"type": "str", "default": "root"},
-    "dir_mode": {"type": "str", "default": "0750"},
-    "file_mode": {"type": "str", "default": "0600"},
-    "backups": {"type": "int", "default": 2},
-    "remove_others": {"type": "bool", "default": False},
-}
-_HOST_OPTIONS = (
-    "pec_root",
-    "create_pec_root",
-    "dest_name",
-    "owner",
-    "group",
-    "dir_mode",
-    "file_mode",
-    "backups",
-    "remove_others",
-)
 _REPORT_KEYS = ("verdict", "valid", "reasons", "pec_status", "certificate", "chain_length", "pkcs12", "src_vaulted")
 _HOST_MODULE = "esus.pec.chaves_certificate"
 _UNTOUCHED = " Nothing was changed on the host."
@@ -64,7 +38,7 @@ class ActionModule(ActionBase):
     def run(self, tmp=None, task_vars=None):
         result = super().run(tmp, task_vars)
         del tmp  # made only when bytes are sent
-        _validation, args = self.validate_argument_spec(argument_spec=ARGUMENT_SPEC)
+        _validation, args = self.validate_argument_spec(argument_spec=DEPLOY_ARGUMENT_SPEC)
         host = (task_vars or {}).get("inventory_hostname", "?")
         problem = check_inputs(args)
         if problem:
@@ -89,7 +63,7 @@ class ActionModule(ActionBase):
         if report["verdict"] == EXPIRING:
             result["warnings"] = [report["msg"]]
 
-        host_args = {key: args[key] for key in _HOST_OPTIONS}
+        host_args = {key: args[key] for key in CHAVES_OPTIONS}
         host_args.update(checksum=report["checksum"], size=report["size"])
         try:
             outcome = self._execute_module(module_name=_HOST_MODULE, module_args=host_args, task_vars=task_vars)

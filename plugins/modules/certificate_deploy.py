@@ -47,42 +47,6 @@ options:
     description: Accept a source that is not ansible-vault encrypted.
     type: bool
     default: false
-  pec_root:
-    description: The PEC webserver folder; C(chaves) is inside it.
-    type: path
-    default: /opt/e-SUS/webserver
-  create_pec_root:
-    description: Create O(pec_root) when it does not exist, instead of failing.
-    type: bool
-    default: false
-  dest_name:
-    description: File name in C(chaves). Keep it stable, since PEC remembers the file the admin selected.
-    type: str
-    required: true
-  owner:
-    description: Owner of C(chaves) and the certificate.
-    type: str
-    default: root
-  group:
-    description: Group of C(chaves) and the certificate.
-    type: str
-    default: root
-  dir_mode:
-    description: Mode of C(chaves), octal in a string.
-    type: str
-    default: "0750"
-  file_mode:
-    description: Mode of the certificate file, octal in a string.
-    type: str
-    default: "0600"
-  backups:
-    description: How many replaced certificates to keep in C(<pec_root>/esus-pec-backups). C(0) keeps none.
-    type: int
-    default: 2
-  remove_others:
-    description: Remove the other .pfx/.p12 files from C(chaves) (names compared without regard to case).
-    type: bool
-    default: false
 attributes:
   check_mode:
     support: full
@@ -92,6 +56,7 @@ attributes:
     platforms: posix
 extends_documentation_fragment:
   - ansible.builtin.action_common_attributes
+  - esus.pec.chaves
 author:
   - esus.pec contributors (@esus-pec)
 """
@@ -140,27 +105,11 @@ others:
 
 from ansible.module_utils.basic import AnsibleModule
 
+from ansible_collections.esus.pec.plugins.module_utils.chaves_options import DEPLOY_ARGUMENT_SPEC
+
 
 def main() -> None:
-    module = AnsibleModule(
-        argument_spec={
-            "src": {"type": "path", "required": True},
-            "password": {"type": "str", "default": "", "no_log": True},
-            "min_days_valid": {"type": "int", "default": 30},
-            "expected_cnpj": {"type": "str"},
-            "allow_plaintext": {"type": "bool", "default": False},
-            "pec_root": {"type": "path", "default": "/opt/e-SUS/webserver"},
-            "create_pec_root": {"type": "bool", "default": False},
-            "dest_name": {"type": "str", "required": True},
-            "owner": {"type": "str", "default": "root"},
-            "group": {"type": "str", "default": "root"},
-            "dir_mode": {"type": "str", "default": "0750"},
-            "file_mode": {"type": "str", "default": "0600"},
-            "backups": {"type": "int", "default": 2},
-            "remove_others": {"type": "bool", "default": False},
-        },
-        supports_check_mode=True,
-    )
+    module = AnsibleModule(argument_spec=DEPLOY_ARGUMENT_SPEC, supports_check_mode=True)
     module.fail_json(
         msg="esus.pec.certificate_deploy runs on the controller (its action plugin): call it by its full name."
     )

@@ -19,18 +19,6 @@ description:
   - A failure at any step leaves the previous certificate in place; a staging file left by a killed run is
     removed by the next run.
 options:
-  pec_root:
-    description: The PEC webserver folder; C(chaves) is inside it.
-    type: path
-    default: /opt/e-SUS/webserver
-  create_pec_root:
-    description: Create O(pec_root) when it does not exist, instead of failing.
-    type: bool
-    default: false
-  dest_name:
-    description: File name in C(chaves).
-    type: str
-    required: true
   checksum:
     description: SHA-1 the certificate must have (of the validated bytes).
     type: str
@@ -43,30 +31,6 @@ options:
     description:
       - Path on the host of the bytes to install (the action's temporary upload). Without it, nothing is written.
     type: path
-  owner:
-    description: Owner of C(chaves) and the certificate.
-    type: str
-    default: root
-  group:
-    description: Group of C(chaves) and the certificate.
-    type: str
-    default: root
-  dir_mode:
-    description: Mode of C(chaves), octal in a string.
-    type: str
-    default: "0750"
-  file_mode:
-    description: Mode of the certificate file, octal in a string.
-    type: str
-    default: "0600"
-  backups:
-    description: How many replaced certificates to keep in C(<pec_root>/esus-pec-backups). C(0) keeps none.
-    type: int
-    default: 2
-  remove_others:
-    description: Remove the other .pfx/.p12 files from C(chaves) (names compared without regard to case).
-    type: bool
-    default: false
 attributes:
   check_mode:
     support: full
@@ -76,6 +40,7 @@ attributes:
     platforms: posix
 extends_documentation_fragment:
   - ansible.builtin.action_common_attributes
+  - esus.pec.chaves
 author:
   - esus.pec contributors (@esus-pec)
 """
@@ -133,6 +98,7 @@ import time
 from ansible.module_utils.basic import AnsibleModule
 
 from ansible_collections.esus.pec.plugins.module_utils.certificate_files import file_kind
+from ansible_collections.esus.pec.plugins.module_utils.chaves_options import HOST_ARGUMENT_SPEC
 
 STAGING_PREFIX = ".esus-pec-staging-"  # no .pfx/.p12 suffix: PEC does not list it
 BACKUP_FOLDER = "esus-pec-backups"
@@ -372,23 +338,7 @@ def _group(gid: int) -> str:
 
 
 def main() -> None:
-    module = AnsibleModule(
-        argument_spec={
-            "pec_root": {"type": "path", "default": "/opt/e-SUS/webserver"},
-            "create_pec_root": {"type": "bool", "default": False},
-            "dest_name": {"type": "str", "required": True},
-            "checksum": {"type": "str", "required": True},
-            "size": {"type": "int", "required": True},
-            "owner": {"type": "str", "default": "root"},
-            "group": {"type": "str", "default": "root"},
-            "dir_mode": {"type": "str", "default": "0750"},
-            "file_mode": {"type": "str", "default": "0600"},
-            "backups": {"type": "int", "default": 2},
-            "remove_others": {"type": "bool", "default": False},
-            "staged": {"type": "path"},
-        },
-        supports_check_mode=True,
-    )
+    module = AnsibleModule(argument_spec=HOST_ARGUMENT_SPEC, supports_check_mode=True)
     params = module.params
     if "/" in params["dest_name"] or params["dest_name"] in (".", ".."):
         module.fail_json(msg="dest_name must be a file name, not a path: %s" % params["dest_name"])

@@ -1,0 +1,37 @@
+# Copyright (c) 2026, esus.pec contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""Argument specs of esus.pec.certificate_deploy (controller) and esus.pec.chaves_certificate (host), in one place.
+
+The options of the chaves folder are documented once, in plugins/doc_fragments/chaves.py.
+"""
+
+from __future__ import annotations
+
+CHAVES_OPTIONS = {
+    "pec_root": {"type": "path", "default": "/opt/e-SUS/webserver"},
+    "create_pec_root": {"type": "bool", "default": False},
+    "dest_name": {"type": "str", "required": True},
+    "owner": {"type": "str", "default": "root"},
+    "group": {"type": "str", "default": "root"},
+    "dir_mode": {"type": "str", "default": "0750"},
+    "file_mode": {"type": "str", "default": "0600"},
+    "backups": {"type": "int", "default": 2},
+    "remove_others": {"type": "bool", "default": False},
+}
+
+DEPLOY_ARGUMENT_SPEC = dict(
+    CHAVES_OPTIONS,
+    src={"type": "path", "required": True},
+    password={"type": "str", "default": "", "no_log": True},
+    min_days_valid={"type": "int", "default": 30},
+    expected_cnpj={"type": "str"},
+    allow_plaintext={"type": "bool", "default": False},
+)
+
+HOST_ARGUMENT_SPEC = dict(
+    CHAVES_OPTIONS,
+    checksum={"type": "str", "required": True},
+    size={"type": "int", "required": True},
+    staged={"type": "path"},
+)
