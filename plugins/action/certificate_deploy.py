@@ -27,6 +27,7 @@ from ansible_collections.esus.pec.plugins.plugin_utils.vaulted_source import rea
 
 _REPORT_KEYS = ("verdict", "valid", "reasons", "pec_status", "certificate", "chain_length", "pkcs12", "src_vaulted")
 _HOST_MODULE = "esus.pec.chaves_certificate"
+_STAGED_NAME = "esus-pec-certificate"
 _UNTOUCHED = " Nothing was changed on the host."
 
 
@@ -81,7 +82,7 @@ class ActionModule(ActionBase):
 
     def _send_and_install(self, data: bytes, host_args: dict, task_vars) -> dict:
         tmp = self._connection._shell.tmpdir or self._make_tmp_path()
-        staged = self._connection._shell.join_path(tmp, "esus-pec-certificate")
+        staged = self._connection._shell.join_path(tmp, _STAGED_NAME)
         self._send(data, staged)
         self._fixup_perms2((tmp, staged))
         return self._execute_module(
@@ -89,8 +90,16 @@ class ActionModule(ActionBase):
         )
 
     def _send(self, data: bytes, remote_path: str) -> None:
-        """Send the bytes on the connection's stdin: no copy of them is written on the controller's disk."""
-        command = "umask 077 && cat > %s" % shlex.quote(remote_path)
+        """Send the bytes on the connection's stdin: no copy of them is written on the controller's disk.
+
+        A copy left in the admin's temporary folder on the host by a run killed before its cleanup (older
+        than an hour, so a run in progress is never touched) is removed on the way.
+        """
+        base = os.path.dirname(os.path.dirname(remote_path))  # <remote_tmp>/ansible-tmp-*/esus-pec-certificate
+        command = (
+            "find %s -mindepth 2 -maxdepth 2 -type f -name %s -mmin +60 -delete 2>/dev/null; "
+            "umask 077 && cat > %s" % (shlex.quote(base), _STAGED_NAME, shlex.quote(remote_path))
+        )
         done = self._low_level_execute_command(command, sudoable=False, in_data=data)
         if done["rc"] != 0:
             raise AnsibleError(

@@ -21,7 +21,9 @@ description:
   - A failure or a killed run at any step leaves the previous certificate in place; a staging file left by a
     killed run is removed by the next run.
   - The bytes are sent on the connection's standard input (C(cat) into a file of mode 0600 in the connecting
-    user's temporary folder on the host), so no decrypted copy is ever written to the controller's disk.
+    user's temporary folder on the host), so no decrypted copy is ever written to the controller's disk. On the
+    host that copy (the .pfx, still under its password) lives only during the task; one left by a killed run
+    is removed by the next run that sends a certificate to that host, once it is an hour old.
   - With C(--check) it reports what a real run would change and changes nothing; with C(--diff) it shows owner,
     mode and SHA-1, never the file's bytes.
   - An action plugin; its host part is M(esus.pec.chaves_certificate).

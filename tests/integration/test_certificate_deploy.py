@@ -229,6 +229,24 @@ def test_a_staging_file_left_by_a_killed_run_is_removed(sandbox):
     assert not stale.exists() and sandbox.dest.read_bytes() == sandbox.plain["a"]
 
 
+def test_a_copy_left_in_the_remote_temp_folder_by_a_killed_run_is_removed(sandbox):
+    """ansible-playbook killed after the upload leaves the (encrypted) .pfx in the admin's temp folder on the
+    host; the next run that sends a certificate removes such copies older than an hour."""
+    sandbox.deploy()
+    stale = sandbox.work / "remote_tmp" / "ansible-tmp-1-2-3" / "esus-pec-certificate"
+    recent = sandbox.work / "remote_tmp" / "ansible-tmp-4-5-6" / "esus-pec-certificate"
+    for path in (stale, recent):
+        path.parent.mkdir(parents=True)
+        path.write_bytes(sandbox.plain["a"])
+    two_hours_ago = time.time() - 7200
+    os.utime(stale, (two_hours_ago, two_hours_ago))
+    sandbox.use("b")
+    result, _saved = sandbox.deploy()
+    assert result.returncode == 0, result.stdout[-3000:]
+    assert not stale.exists()
+    assert recent.exists()  # maybe a run in progress: left alone
+
+
 def _module(sandbox, staged: Path, checksum: str, size: int) -> subprocess.Popen:
     """The host module alone (ad hoc), as the action calls it once the bytes are on the host."""
     arguments = {
@@ -325,7 +343,8 @@ def test_a_source_swapped_after_it_was_read_is_not_what_gets_installed(sandbox):
 
 
 def test_nothing_is_written_on_the_controller(sandbox):
-    """No decrypted copy under ANSIBLE_LOCAL_TEMP (the bytes go on the connection's stdin)."""
+    """No decrypted copy under ANSIBLE_LOCAL_TEMP (the bytes go on the connection's stdin), and nothing left
+    in the remote temp folder after a run."""
     sandbox.deploy()
     local = [p for p in (sandbox.work / "local_tmp").rglob("*") if p.is_file()]
     assert not [p for p in local if p.read_bytes().find(sandbox.plain["a"][:64]) >= 0]
