@@ -1,0 +1,46 @@
+# Copyright (c) 2026, esus.pec contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""What `ansible-galaxy collection build` ships: only what users run, and nothing named like a secret."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+import tarfile
+
+from tests.support.collection import REPO, ansible_env
+
+SHIPPED = {
+    "MANIFEST.json",
+    "FILES.json",
+    "README.md",
+    "execution-environment.yml",
+    "LICENSES",
+    "changelogs",
+    "docs",
+    "meta",
+    "playbooks",
+    "plugins",
+    "roles",
+}
+SECRET_LOOKING = re.compile(r"(?i)(passw|secret|private|\.(pfx|p12|pem|key|cer|crt|der)$|^id_(rsa|ed25519|ecdsa))")
+
+
+def test_the_tarball_holds_only_what_users_run(tmp_path):
+    subprocess.run(
+        [sys.executable, "-m", "ansible.cli.galaxy", "collection", "build", "--output-path", str(tmp_path), str(REPO)],
+        env=ansible_env(),
+        check=True,
+        capture_output=True,
+    )
+    (tarball,) = tmp_path.glob("esus-pec-*.tar.gz")
+    with tarfile.open(tarball) as archive:
+        names = [member.name for member in archive.getmembers()]
+    top = {name.split("/", 1)[0] for name in names}
+    assert top - SHIPPED == set(), "shipped but not for users: %s" % sorted(top - SHIPPED)
+    assert {"plugins", "roles", "playbooks", "meta", "README.md"} <= top
+    suspicious = [name for name in names if SECRET_LOOKING.search(name.rsplit("/", 1)[-1])]
+    assert suspicious == [], "named like a key, a password or a certificate: %s" % suspicious
+    assert "plugins/modules/certificate_deploy.py" in names and "playbooks/deploy.yml" in names
