@@ -251,7 +251,7 @@ class Deployer:
         if backups <= 0 or not os.path.exists(self.dest):
             return None
         os.makedirs(self.backup_dir, mode=0o700, exist_ok=True)
-        os.chown(self.backup_dir, 0, 0)
+        os.chown(self.backup_dir, self.uid, self.gid)  # owned like chaves, closed to everyone else
         os.chmod(self.backup_dir, 0o700)
         stamp = time.strftime("%Y%m%dT%H%M%SZ", time.gmtime())
         path = os.path.join(self.backup_dir, "%s.%s~" % (os.path.basename(self.dest), stamp))
@@ -264,6 +264,7 @@ class Deployer:
                 raise
             with open(self.dest, "rb") as source, open(path, "wb") as out:
                 out.write(source.read())
+        os.chown(path, self.uid, self.gid)
         os.chmod(path, 0o600)
         self._prune(backups)
         return path
