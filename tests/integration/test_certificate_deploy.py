@@ -163,9 +163,15 @@ def test_check_on_a_fresh_host_reports_the_change_and_makes_nothing(sandbox):
     assert "sha1 %s" % saved["checksum"] in result.stdout  # the diff shows metadata, never bytes
 
 
+def module_runs(result) -> int:
+    """Executions of the host module in a -vvvv run without pipelining (each ships its AnsiballZ file)."""
+    return len(re.findall(r"PUT \S+ TO \S+/AnsiballZ_chaves_certificate\.py", result.stdout))
+
+
 def test_deploy_then_nothing_to_do(sandbox):
     result, saved = sandbox.deploy()
     assert result.returncode == 0, result.stdout[-3000:]
+    assert module_runs(result) == 2  # plan, then install with the bytes
     assert sandbox.dest.read_bytes() == sandbox.plain["a"]
     assert stat.S_IMODE(sandbox.chaves.stat().st_mode) == 0o750
     assert stat.S_IMODE(sandbox.dest.stat().st_mode) == 0o600
@@ -173,6 +179,7 @@ def test_deploy_then_nothing_to_do(sandbox):
     for options in (("--check",), ()):
         again, saved = sandbox.deploy(*options)
         assert changed(again) == 0 and saved["changes"] == [], again.stdout[-2000:]
+        assert module_runs(again) == 1  # an unchanged host costs one module execution
 
 
 def test_check_on_wrong_modes_reports_them_and_a_run_fixes_them(sandbox):
