@@ -343,26 +343,29 @@ def _load_with_openssl(parts: list[bytes], password: str, encodings: list[bytes]
     password is decrypted the same way (OpenSSL picks NULL or "" from the MAC).
     """
     auth_safe = _asn1.encode_tlv(_asn1.Tag.SEQUENCE, b"".join(parts))
+    salt = hashlib.sha256(auth_safe).digest()[:8]
+    sha256 = _asn1.encode_tlv(
+        _asn1.Tag.SEQUENCE, _asn1.encode_tlv(_asn1.Tag.OID, bytes.fromhex("608648016503040201")) + b"\x05\x00"
+    )
     last = None
     for encoding in encodings:
-        salt = hashlib.sha256(auth_safe).digest()[:8]
         mac = _pkcs12_mac.mac(auth_safe, encoding, salt, 1, "sha256")
-        sha256 = _asn1.encode_tlv(
-            _asn1.Tag.SEQUENCE,
-            _asn1.encode_tlv(_asn1.Tag.OID, bytes.fromhex("608648016503040201")) + b"\x05\x00",
-        )
         digest_info = _asn1.encode_tlv(_asn1.Tag.SEQUENCE, sha256 + _asn1.encode_tlv(_asn1.Tag.OCTET_STRING, mac))
         mac_data = _asn1.encode_tlv(_asn1.Tag.SEQUENCE, digest_info + _asn1.encode_tlv(_asn1.Tag.OCTET_STRING, salt))
         pfx = _asn1.encode_tlv(_asn1.Tag.SEQUENCE, _PFX_VERSION + _content_info(auth_safe) + mac_data)
         try:
-            with warnings.catch_warnings():
-                warnings.simplefilter("ignore")
-                key, certificate, others = pkcs12.load_key_and_certificates(pfx, password.encode("utf-8") or None)
+            return _whole_file_load(pfx, password)
         except (ValueError, TypeError, UnsupportedAlgorithm) as exc:
             last = exc
-            continue
-        return ([key] if key is not None else []), ([certificate] if certificate is not None else []) + list(others)
     raise _Undecryptable(str(last))
+
+
+def _whole_file_load(pfx: bytes, password: str) -> tuple[list, list]:
+    """cryptography's own PKCS#12 loader: (keys, certificates)."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        key, certificate, others = pkcs12.load_key_and_certificates(pfx, password.encode("utf-8") or None)
+    return ([key] if key is not None else []), ([certificate] if certificate is not None else []) + list(others)
 
 
 def _what_the_password_opens(envelope: envelopes.Envelope, password: str, encodings: list[bytes]) -> str | None:
@@ -392,12 +395,9 @@ def _second_opinion(envelope: envelopes.Envelope, data: bytes, password: str) ->
     if envelope.work > envelopes.MAX_WORK // 4:
         return None
     try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            key, certificate, others = pkcs12.load_key_and_certificates(data, password.encode("utf-8") or None)
+        return _Loaded(*_whole_file_load(data, password))
     except (ValueError, TypeError, UnsupportedAlgorithm):
         return None
-    return _Loaded([key] if key is not None else [], ([certificate] if certificate else []) + list(others))
 
 
 @functools.lru_cache(maxsize=1)
@@ -484,11 +484,6 @@ def mask_cpf(cpf: str) -> str:
     return "***.%s.%s-**" % (cpf[3:6], cpf[6:9])
 
 
-def decode_der_string(value: bytes) -> str:
-    """Text of a DER string (OCTET, UTF8, Printable, IA5, BMP), unwrapping an explicit [0]."""
-    return _asn1.decode_string(value)
-
-
 def identity(certificate) -> dict:
     """CNPJ, responsible person's masked CPF and name from an ICP-Brasil certificate."""
     found = {"cnpj": None, "responsible_cpf_masked": None, "responsible_name": None}
@@ -499,7 +494,7 @@ def identity(certificate) -> dict:
         other_names = []
     for other in other_names:
         try:
-            text = decode_der_string(other.value).strip()
+            text = _asn1.decode_string(other.value).strip()
         except _asn1.Asn1Error:
             continue
         oid = other.type_id.dotted_string

@@ -298,7 +298,7 @@ def _remove(path: str) -> None:
         os.unlink(path)
 
 
-def _diff(deployer: Deployer, plan: dict) -> dict:
+def _diff(deployer: Deployer) -> dict:
     def describe(path: str) -> str:
         meta = _meta(path)
         if meta is None:
@@ -355,7 +355,7 @@ def main() -> None:
         "needs_content": False,
     }
     if module._diff and changes:
-        result["diff"] = _diff(deployer, plan)
+        result["diff"] = _diff(deployer)
     if not changes or module.check_mode:
         module.exit_json(**result)
     if plan["content"] and not params["staged"]:
