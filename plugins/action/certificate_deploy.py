@@ -8,11 +8,14 @@ connection's stdin, so no copy is written on the controller's disk): a file
 replaced on the controller while the play runs can never be installed unvalidated. On the host,
 esus.pec.chaves_certificate first plans (one module execution, all that an unchanged host costs), then,
 only when the certificate must be written, receives the bytes and installs them staged, verified and
-renamed into place.
+renamed into place. On Windows (any shell: PowerShell or cmd) one execution of
+esus.pec.win_chaves_certificate does it all, the bytes travelling base64 in its no_log arguments (never in a
+file on either side), with chaves closed by one security descriptor (module_utils/windows_acl.py).
 """
 
 from __future__ import annotations
 
+import base64
 import os
 import shlex
 
@@ -20,19 +23,28 @@ from ansible.errors import AnsibleError
 from ansible.module_utils.basic import missing_required_lib
 from ansible.plugins.action import ActionBase
 
-from ansible_collections.esus.pec.plugins.module_utils.chaves_options import CHAVES_OPTIONS, DEPLOY_ARGUMENT_SPEC
+from ansible_collections.esus.pec.plugins.module_utils.chaves_options import (
+    CHAVES_OPTIONS,
+    DEPLOY_ARGUMENT_SPEC,
+    LINUX_PEC_ROOT,
+    WINDOWS_PEC_ROOT,
+)
 from ansible_collections.esus.pec.plugins.module_utils.pkcs12 import EXPIRING, HAS_CRYPTOGRAPHY
 from ansible_collections.esus.pec.plugins.module_utils.validation import check_inputs
+from ansible_collections.esus.pec.plugins.module_utils.windows_acl import SddlError, chaves_template
+from ansible_collections.esus.pec.plugins.plugin_utils.hosts import is_windows
 from ansible_collections.esus.pec.plugins.plugin_utils.vaulted_source import read_and_validate
 
 _REPORT_KEYS = ("verdict", "valid", "reasons", "pec_status", "certificate", "chain_length", "pkcs12", "src_vaulted")
 _HOST_MODULE = "esus.pec.chaves_certificate"
+_WINDOWS_MODULE = "esus.pec.win_chaves_certificate"
+_WINDOWS_OPTIONS = ("create_pec_root", "dest_name", "backups", "remove_others")
 _STAGED_NAME = "esus-pec-certificate"
 _UNTOUCHED = " Nothing was changed on the host."
 
 
 class ActionModule(ActionBase):
-    TRANSFERS_FILES = True
+    TRANSFERS_FILES = False  # a temporary folder is made only when bytes are sent (Linux), never up front
     _supports_check_mode = True
     _supports_async = False
 
@@ -64,12 +76,14 @@ class ActionModule(ActionBase):
         if report["verdict"] == EXPIRING:
             result["warnings"] = [report["msg"]]
 
-        host_args = {key: args[key] for key in CHAVES_OPTIONS}
-        host_args.update(checksum=report["checksum"], size=report["size"])
+        windows = is_windows(self._connection)
         try:
-            outcome = self._execute_module(module_name=_HOST_MODULE, module_args=host_args, task_vars=task_vars)
-            if outcome.get("needs_content") and not outcome.get("failed"):
-                outcome = self._send_and_install(data, host_args, task_vars)
+            if windows:
+                outcome = self._deploy_windows(args, report, data, task_vars)
+            else:
+                outcome = self._deploy_linux(args, report, data, task_vars)
+        except SddlError as exc:
+            return dict(result, failed=True, changed=False, msg="host %s: %s.%s" % (host, exc, _UNTOUCHED))
         finally:  # the module files and the staged certificate, whatever happened
             self._remove_tmp_path(self._connection._shell.tmpdir)
         outcome.pop("needs_content", None)
@@ -79,6 +93,29 @@ class ActionModule(ActionBase):
             outcome["msg"] = report["msg"]
         result.update(outcome)
         return result
+
+    def _deploy_linux(self, args: dict, report: dict, data: bytes, task_vars) -> dict:
+        host_args = {key: args[key] for key in CHAVES_OPTIONS}
+        host_args.update(pec_root=args["pec_root"] or LINUX_PEC_ROOT, checksum=report["checksum"], size=report["size"])
+        outcome = self._execute_module(module_name=_HOST_MODULE, module_args=host_args, task_vars=task_vars)
+        if outcome.get("needs_content") and not outcome.get("failed"):
+            outcome = self._send_and_install(data, host_args, task_vars)
+        return outcome
+
+    def _deploy_windows(self, args: dict, report: dict, data: bytes, task_vars) -> dict:
+        """One execution: the plan, and in a real run the bytes with it (no_log, base64, in memory only)."""
+        template, principals = chaves_template(args["windows_principals"])
+        host_args = {key: args[key] for key in _WINDOWS_OPTIONS}
+        host_args.update(
+            pec_root=args["pec_root"] or WINDOWS_PEC_ROOT,
+            sddl=template,
+            principals=principals,
+            checksum=report["checksum"],
+            size=report["size"],
+        )
+        if not self._task.check_mode:
+            host_args["content"] = base64.b64encode(data).decode("ascii")
+        return self._execute_module(module_name=_WINDOWS_MODULE, module_args=host_args, task_vars=task_vars)
 
     def _send_and_install(self, data: bytes, host_args: dict, task_vars) -> dict:
         tmp = self._connection._shell.tmpdir or self._make_tmp_path()

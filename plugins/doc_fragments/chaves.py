@@ -9,10 +9,6 @@ from __future__ import annotations
 class ModuleDocFragment:
     DOCUMENTATION = r"""
 options:
-  pec_root:
-    description: The PEC webserver folder; C(chaves) is inside it.
-    type: path
-    default: /opt/e-SUS/webserver
   create_pec_root:
     description: Create O(pec_root) when it does not exist, instead of failing.
     type: bool

@@ -20,8 +20,18 @@ CHAVES_OPTIONS = {
     "remove_others": {"type": "bool", "default": False},
 }
 
+LINUX_PEC_ROOT = "/opt/e-SUS/webserver"
+WINDOWS_PEC_ROOT = "C:\\Program Files\\e-SUS\\webserver"
+
 DEPLOY_ARGUMENT_SPEC = dict(
     CHAVES_OPTIONS,
+    pec_root={"type": "str"},  # its default depends on the host: LINUX_PEC_ROOT or WINDOWS_PEC_ROOT
+    windows_principals={
+        "type": "list",
+        "elements": "dict",
+        "default": [],
+        "options": {"user": {"type": "str", "required": True}, "rights": {"type": "str", "default": "FullControl"}},
+    },
     src={"type": "path", "required": True},
     password={"type": "str", "default": "", "no_log": True},
     min_days_valid={"type": "int", "default": 30},

@@ -11,7 +11,10 @@ tab would most likely show.
 
 from __future__ import annotations
 
+import json
+
 from ansible_collections.esus.pec.plugins.module_utils.certificate_files import file_kind
+from ansible_collections.esus.pec.plugins.module_utils.windows_acl import FILE_SDDL, differences
 
 PASS = "pass"
 FAIL = "fail"
@@ -23,33 +26,55 @@ def check(name: str, status: str, reason: str) -> dict:
     return {"name": name, "status": status, "reason": reason}
 
 
+def fact_text(fact: dict) -> str:
+    """The local fact as the probe writes it on the host, to compare with what the last audit left there."""
+    return json.dumps(fact, indent=2, sort_keys=True) + "\n"
+
+
 def check_pec(pec: dict, root: str) -> dict:
+    if pec.get("error"):
+        return check("pec", FAIL, "Cannot look at %s: %s. Run the audit as an administrator." % (root, pec["error"]))
     if not pec.get("installed"):
         return check("pec", FAIL, "PEC is not installed in %s (no such folder)." % root)
     version = pec.get("version")
     if version:
         return check("pec", PASS, "PEC %s installed in %s." % (version, root))
-    return check("pec", PASS, "PEC installed in %s; version unknown (no readable /etc/pec.config)." % root)
+    source = pec.get("version_source") or "a readable /etc/pec.config"
+    return check("pec", PASS, "PEC installed in %s; version unknown (not found in %s)." % (root, source))
 
 
-def check_chaves(chaves: dict, path: str, expected: dict) -> dict:
+def check_windows_descriptors(chaves: dict, files: list, path: str, expected: dict) -> dict:
+    """chaves against its one descriptor, and the certificate file(s) against O:BAD:AI (all from chaves)."""
+    if chaves.get("sddl") is None:
+        return check(
+            "chaves", UNKNOWN, "%s exists; its security descriptor was not read (%s)." % (path, chaves.get("error"))
+        )
+    names = expected.get("names") or {}
+    problems = ["%s: %s" % (path, p) for p in differences(expected["sddl"], chaves["sddl"], names)]
+    for entry in files:
+        if file_kind(entry["name"]) == "pkcs12" and entry.get("sddl"):
+            problems += ["%s: %s" % (entry["name"], p) for p in differences(FILE_SDDL, entry["sddl"], names)]
+    unresolved = expected.get("unresolved") or []
+    if unresolved:
+        problems.append("this host cannot resolve %s to a SID" % ", ".join(unresolved))
+    if problems:
+        return check("chaves", WARN, "%s (the rnds_certificate role fixes this)." % "; ".join(problems))
+    return check(
+        "chaves",
+        PASS,
+        "%s: owner Administrators, closed to all but SYSTEM, Administrators and the extra principals." % path,
+    )
+
+
+def check_chaves(chaves: dict, path: str, expected: dict, files: list | None = None) -> dict:
     if not chaves.get("exists"):
         return check("chaves", FAIL, "%s does not exist: deploy with the rnds_certificate role." % path)
+    if chaves.get("readable") is False and chaves.get("is_dir") is False:
+        return check("chaves", FAIL, "Cannot look at %s: %s." % (path, chaves.get("error") or "access denied"))
     if not chaves.get("is_dir"):
         return check("chaves", FAIL, "%s is not a folder." % path)
-    if chaves.get("acl") is not None:  # Windows
-        acl = chaves["acl"]
-        problems = []
-        if acl.get("owner") != "S-1-5-32-544":
-            problems.append("owner is %s, not Administrators" % acl.get("owner"))
-        if not acl.get("protected"):
-            problems.append("it inherits access from its parent folder")
-        others = sorted(set(acl.get("sids", [])) - {"S-1-5-18", "S-1-5-32-544"} - set(expected.get("extra_sids", [])))
-        if others:
-            problems.append("also open to %s" % ", ".join(others))
-        if problems:
-            return check("chaves", WARN, "%s: %s (the rnds_certificate role fixes this)." % (path, "; ".join(problems)))
-        return check("chaves", PASS, "%s: owner Administrators, only SYSTEM and Administrators." % path)
+    if expected.get("windows"):
+        return check_windows_descriptors(chaves, files or [], path, expected)
     if chaves.get("owner") is None:
         return check("chaves", UNKNOWN, "%s exists; its owner and mode were not read." % path)
     seen = "%s:%s %s" % (chaves.get("owner"), chaves.get("group"), chaves.get("mode"))
@@ -62,19 +87,21 @@ def check_chaves(chaves: dict, path: str, expected: dict) -> dict:
 
 
 _BECOME = "run the audit with become (esus_pec_become: true, the default; the user needs sudo on the host)"
+_ADMINISTRATOR = "run the audit as a member of the host's Administrators group"
 
 
-def check_files(files: list, chaves: dict, user: str | None = None) -> tuple[dict, dict | None]:
+def check_files(files: list, chaves: dict, user: str | None = None, windows: bool = False) -> tuple[dict, dict | None]:
     """(check, the one PKCS#12 file or None)."""
     if not chaves.get("exists"):
         return check("certificate_file", UNKNOWN, "No chaves folder to look in."), None
     as_user = " as %s" % user if user else ""
+    fix = _ADMINISTRATOR if windows else _BECOME
     if chaves.get("readable") is False:
         return check(
             "certificate_file",
             FAIL,
             "Cannot list chaves%s (%s), so its certificate cannot be seen: %s."
-            % (as_user, chaves.get("error") or "permission denied", _BECOME),
+            % (as_user, chaves.get("error") or "permission denied", fix),
         ), None
     pkcs12 = [f for f in files if file_kind(f["name"]) == "pkcs12"]
     bare = [f["name"] for f in files if file_kind(f["name"]) == "certificate"]
@@ -92,7 +119,7 @@ def check_files(files: list, chaves: dict, user: str | None = None) -> tuple[dic
         return check(
             "certificate_file",
             FAIL,
-            "Cannot read %s%s, so the certificate cannot be checked: %s." % (", ".join(unreadable), as_user, _BECOME),
+            "Cannot read %s%s, so the certificate cannot be checked: %s." % (", ".join(unreadable), as_user, fix),
         ), None
     if len(pkcs12) > 1:
         names = ", ".join(sorted(f["name"] for f in pkcs12))
@@ -122,6 +149,8 @@ def check_certificate(report: dict | None) -> dict:
 def check_network(results: list | None) -> dict:
     if results is None:
         return check("network", UNKNOWN, "Not checked (rnds_readiness_check_network: false).")
+    if not results:
+        return check("network", UNKNOWN, "No endpoint to check (rnds_readiness_endpoints is empty).")
     failed = [r for r in results if not r.get("reachable")]
     if failed:
         return check(
@@ -160,10 +189,13 @@ def assess(probe: dict, certificate_report: dict | None, expected: dict, token: 
     """The readiness of one host: {ready, checks, reasons, verdict, days_left, pec_status, pec_version}."""
     root = expected["pec_root"]
     chaves_path = expected["chaves"]
-    checks = [check_pec(probe.get("pec", {}), root)]
-    if probe.get("pec", {}).get("installed"):
-        checks.append(check_chaves(probe.get("chaves", {}), chaves_path, expected))
-        files_check, _single = check_files(probe.get("files", []), probe.get("chaves", {}), probe.get("user"))
+    checks = [check_pec(probe.get("pec") or {}, root)]
+    if (probe.get("pec") or {}).get("installed"):
+        files = probe.get("files") or []
+        checks.append(check_chaves(probe.get("chaves") or {}, chaves_path, expected, files))
+        files_check, _single = check_files(
+            files, probe.get("chaves") or {}, probe.get("user"), windows=bool(expected.get("windows"))
+        )
         checks.append(files_check)
     else:
         checks.append(check("chaves", UNKNOWN, "No PEC installation to look in."))

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 DOCUMENTATION = r"""
 module: certificate_deploy
-short_description: Put a validated RNDS certificate into a Linux PEC server's chaves folder, atomically
+short_description: Put a validated RNDS certificate into a PEC server's chaves folder (Linux or Windows), atomically
 version_added: 0.2.0
 description:
   - Reads the municipality's ansible-vault encrypted certificate on the B(controller) once, validates those bytes
@@ -25,8 +25,15 @@ description:
     host that copy (the .pfx, still under its password) lives only during the task; one left by a killed run
     is removed by the next run that sends a certificate to that host, once it is an hour old.
   - With C(--check) it reports what a real run would change and changes nothing; with C(--diff) it shows owner,
-    mode and SHA-1, never the file's bytes.
-  - An action plugin; its host part is M(esus.pec.chaves_certificate).
+    mode (Windows, the descriptor) and SHA-1, never the file's bytes.
+  - "On B(Windows) (PowerShell, or cmd over SSH) everything happens in one execution of
+    M(esus.pec.win_chaves_certificate): C(chaves) is closed by one security descriptor (owner Administrators,
+    protected, full control for SYSTEM and Administrators plus one ACE per O(windows_principals), nothing else),
+    the certificate gets no ACE of its own (it holds what C(chaves) gives), and it is staged, verified and put in
+    place by C(ReplaceFile) (the old file becomes the backup in one step). The bytes travel base64 in the
+    module's no_log arguments, in memory on both sides: no copy in a file. O(owner), O(group), O(dir_mode) and
+    O(file_mode) are not used there."
+  - An action plugin; its host part is M(esus.pec.chaves_certificate) (Linux) or M(esus.pec.win_chaves_certificate).
 options:
   src:
     description:
@@ -49,14 +56,20 @@ options:
     description: Accept a source that is not ansible-vault encrypted.
     type: bool
     default: false
+  pec_root:
+    description:
+      - The PEC webserver folder; C(chaves) is inside it.
+      - Defaults to C(/opt/e-SUS/webserver), or C(C:\Program Files\e-SUS\webserver) on a Windows host.
+    type: str
 attributes:
   check_mode:
     support: full
   diff_mode:
     support: full
   platform:
-    platforms: posix
+    platforms: posix, windows
 extends_documentation_fragment:
+  - esus.pec.windows_principals
   - ansible.builtin.action_common_attributes
   - esus.pec.chaves
 author:

@@ -19,6 +19,10 @@ description:
   - A failure at any step leaves the previous certificate in place; a staging file left by a killed run is
     removed by the next run.
 options:
+  pec_root:
+    description: The PEC webserver folder; C(chaves) is inside it.
+    type: path
+    default: /opt/e-SUS/webserver
   checksum:
     description: SHA-1 the certificate must have (of the validated bytes).
     type: str

@@ -17,6 +17,7 @@ description:
   - Lists the files in C(chaves) with their size and SHA-1, and returns the bytes of the single PKCS#12 file
     (base64) so that M(esus.pec.rnds_audit) validates it on the controller and drops them.
   - Tries a TCP connection to each of O(endpoints) from the host.
+  - Returns the local fact the last audit left (RV(fact_current)), so that the audit writes it only when it changed.
   - With O(fact), writes it instead (JSON) to O(fact_path), the local fact the audit leaves behind.
   - Meant to be called by the M(esus.pec.rnds_audit) action; usable alone.
 options:
@@ -28,24 +29,6 @@ options:
     description: PEC's JSON configuration file, for the version.
     type: path
     default: /etc/pec.config
-  endpoints:
-    description: Hosts and ports to try a TCP connection to, for example the RNDS authentication endpoint.
-    type: list
-    elements: dict
-    default: []
-    suboptions:
-      host:
-        description: Name or address.
-        type: str
-        required: true
-      port:
-        description: TCP port.
-        type: int
-        default: 443
-  timeout:
-    description: Seconds to wait for each connection.
-    type: float
-    default: 5
   read_certificate:
     description:
       - Return the bytes (base64) of the single .pfx/.p12 in C(chaves), when there is exactly one.
@@ -68,6 +51,7 @@ attributes:
   platform:
     platforms: posix
 extends_documentation_fragment:
+  - esus.pec.probe
   - ansible.builtin.action_common_attributes
 author:
   - esus.pec contributors (@esus-pec)
@@ -101,6 +85,10 @@ user:
   returned: always
   type: str
   sample: root
+fact_current:
+  description: The text of O(fact_path) as the last audit left it (null when absent or unreadable).
+  returned: when O(fact) is not given
+  type: str
 files:
   description:
     - Regular files in chaves, with name, size, sha1, owner, group and mode.
@@ -135,6 +123,7 @@ import tempfile
 from ansible.module_utils.basic import AnsibleModule
 
 from ansible_collections.esus.pec.plugins.module_utils.certificate_files import MAX_SIZE, file_kind
+from ansible_collections.esus.pec.plugins.module_utils.readiness import fact_text
 
 
 def pec_installation(root: str, config_path: str) -> dict:
@@ -222,14 +211,18 @@ def reach(host: str, port: int, timeout: float) -> dict:
     return result
 
 
-def write_fact(module: AnsibleModule, path: str, fact: dict) -> bool:
-    content = json.dumps(fact, indent=2, sort_keys=True) + "\n"
+def read_fact(path: str) -> str | None:
     try:
         with open(path, encoding="utf-8") as handle:
-            if handle.read() == content:
-                return False
-    except OSError:
-        pass
+            return handle.read(65536)
+    except (OSError, UnicodeDecodeError):
+        return None
+
+
+def write_fact(module: AnsibleModule, path: str, fact: dict) -> bool:
+    content = fact_text(fact)
+    if read_fact(path) == content:
+        return False
     if module.check_mode:
         return True
     directory = os.path.dirname(path)
@@ -274,6 +267,7 @@ def main() -> None:
         "chaves": chaves_folder(chaves_path),
         "files": files,
         "user": _name(pwd.getpwuid, os.geteuid()),
+        "fact_current": read_fact(params["fact_path"]),
     }
     if result["chaves"]["exists"]:
         result["chaves"]["readable"] = listing_error is None

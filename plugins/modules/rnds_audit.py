@@ -12,13 +12,18 @@ description:
   - Audits one PEC server (read-only except for the local fact) and returns checks with a status
     (V(pass), V(fail), V(warn), V(unknown)) and a reason an operator understands, RV(rnds_ready), and the status
     PEC's RNDS tab would most likely show.
-  - "Checks: PEC installed (and its version from C(/etc/pec.config), reading only the version keys); C(chaves)
-    exists with the owner and mode (Linux) or ACL (Windows) the esus.pec.rnds_certificate role sets; exactly one
+  - "Checks: PEC installed (and its version: from C(/etc/pec.config), reading only the version keys, on Linux;
+    from PEC's entry in the uninstall registry on Windows); C(chaves) exists with the owner and mode (Linux) or
+    the one security descriptor (Windows, C(chaves) and the certificate file) the esus.pec.rnds_certificate role
+    sets; exactly one
     .pfx/.p12 in it (a .cer is flagged); the certificate's verdict (esus.pec.pkcs12_validate rules); whether the
     host reaches the RNDS authentication endpoint; optionally, a mutual-TLS token request with the certificate."
   - The certificate is read from the host and validated on the B(controller), so the host needs no
     C(cryptography) (Windows hosts too). Its bytes never appear in the result.
-  - On Linux the host sees two module executions (esus.pec.pec_probe to look, then to write the local fact).
+  - "The host sees one module execution (esus.pec.pec_probe on Linux, esus.pec.win_pec_probe on Windows, any
+    shell) that reads everything, and a second one only when the local fact must change (the first audit, or a
+    result different from the last one)."
+  - An error while looking (access denied, for example) is reported as that error, never as an absence.
   - Runs on the controller as an action plugin; there is no host-side module of this name.
 options:
   pec_root:
@@ -48,11 +53,6 @@ options:
     description: Expected mode of C(chaves) (Linux).
     type: str
     default: '0750'
-  extra_sids:
-    description: SIDs allowed on C(chaves) besides SYSTEM and Administrators (Windows).
-    type: list
-    elements: str
-    default: []
   check_network:
     description: Try a TCP connection from the host to O(endpoints). With V(false) the check reads V(unknown).
     type: bool
@@ -62,6 +62,15 @@ options:
     type: list
     elements: dict
     default: [{host: ehr-auth.saude.gov.br, port: 443}]
+    suboptions:
+      host:
+        description: Host name.
+        type: str
+        required: true
+      port:
+        description: TCP port.
+        type: int
+        default: 443
   network_timeout:
     description: Seconds to wait for each connection.
     type: float
@@ -109,6 +118,7 @@ attributes:
   bypass_host_loop:
     support: none
 extends_documentation_fragment:
+  - esus.pec.windows_principals
   - ansible.builtin.action_common_attributes
   - ansible.builtin.action_common_attributes.flow
 author:
@@ -160,6 +170,6 @@ rnds_readiness:
       type: str
       sample: Sem conexão
     pec_version:
-      description: PEC's version from C(/etc/pec.config), when readable.
+      description: PEC's version (C(/etc/pec.config) on Linux, the uninstall registry on Windows), null when unknown.
       type: str
 """

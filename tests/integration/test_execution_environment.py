@@ -44,7 +44,9 @@ def test_collection_tarball_ships_the_collection_and_nothing_local(tarball):
     for needed in (
         "plugins/modules/pkcs12_validate.py",
         "plugins/action/rnds_audit.py",
-        "roles/rnds_certificate/tasks/windows.yml",
+        "roles/rnds_certificate/tasks/main.yml",
+        "plugins/modules/win_chaves_certificate.ps1",
+        "plugins/modules/win_pec_probe.ps1",
         "roles/rnds_readiness/tasks/main.yml",
         "playbooks/readiness.yml",
         "meta/execution-environment.yml",

@@ -1,15 +1,14 @@
 # Copyright (c) 2026, esus.pec contributors
 # GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
-"""Every task argument of the rnds_certificate role, rendered, against the module's real argument spec.
+"""Every task argument of the rnds_certificate role, rendered, against the action's real argument spec.
 
-There is no Windows host and no PowerShell on these machines, so the Windows task file cannot run here
-(molecule/windows runs it against a real host). This is as far as it can honestly be proven without one:
-each task's options are rendered with the role's own defaults and vars for a Windows host (psrp) and a
-Linux host, then checked against ``ansible-doc -j`` of the module that would run them (ansible.windows.*
-from the installed ``ansible`` bundle): unknown options, missing required ones, values outside the
-documented choices and non-boolean values for boolean options all fail. ansible-lint does not catch these.
-The Linux task file gets the same treatment, and Molecule runs it for real.
+The role is one task for Linux and Windows hosts alike (esus.pec.certificate_deploy picks the host module).
+Its options are rendered with the role's own defaults and vars for a Windows host (psrp) and a Linux host,
+then checked against ``ansible-doc -j`` (what users read) and against the argument spec the action really
+validates: unknown options, missing required ones, values outside the choices and non-booleans all fail.
+What the action then sends to the Windows module is checked in tests/unit/plugins/test_windows_path.py;
+Molecule runs the Linux path for real, molecule/windows the Windows one on a real host.
 """
 
 from __future__ import annotations
@@ -22,6 +21,7 @@ from ansible.errors import AnsibleValueOmittedError
 from ansible.parsing.dataloader import DataLoader
 from ansible.template import Templar
 
+from ansible_collections.esus.pec.plugins.module_utils.chaves_options import DEPLOY_ARGUMENT_SPEC
 from tests.support.argspec import argument_problems, specs
 from tests.support.collection import REPO
 
@@ -88,10 +88,6 @@ def role_variables(windows: bool) -> dict:
             "msg": "ok",
             "others": ["/x/antigo.pfx"],
         },
-        __rnds_certificate_found={"files": [{"path": "C:\\x\\chaves\\antigo.pfx" if windows else "/x/antigo.pfx"}]},
-        __rnds_certificate_others=["C:\\x\\chaves\\antigo.pfx" if windows else "/x/antigo.pfx"],
-        __rnds_certificate_pec={"stat": {"isdir": True}},
-        __rnds_certificate_deployed={"stat": {"exists": True, "checksum": "0" * 40}},
     )
     return variables
 
@@ -132,33 +128,36 @@ def check_arguments(filename: str, windows: bool) -> list[str]:
     return problems
 
 
-def test_windows_tasks_match_ansible_windows_argument_specs():
-    modules = {module_of(task) for task in tasks("windows.yml")}
-    assert {
-        "ansible.windows.win_acl",
-        "ansible.windows.win_copy",
-        "ansible.windows.win_acl_inheritance",
-        "ansible.windows.win_owner",
-    } <= modules
-    assert check_arguments("windows.yml", windows=True) == []
+@pytest.mark.parametrize("windows", [True, False])
+def test_the_task_matches_the_documented_and_the_real_argument_spec(windows):
+    assert check_arguments("main.yml", windows=windows) == []
+    real = dict(DEPLOY_ARGUMENT_SPEC)
+    for _name, module, arguments in rendered_tasks("main.yml", windows):
+        if module == "esus.pec.certificate_deploy":
+            assert argument_problems(module, arguments, real) == []
 
 
-def test_linux_tasks_match_argument_specs():
-    assert check_arguments("linux.yml", windows=False) == []
-
-
-def test_main_tasks_send_each_host_to_its_own_task_file():
-    included = [(task["ansible.builtin.include_tasks"], task["when"]) for task in tasks("main.yml")]
-    assert included == [
-        ("linux.yml", "not (__rnds_certificate_windows | bool)"),
-        ("windows.yml", "__rnds_certificate_windows | bool"),
-    ]
-
-
-def test_linux_deploys_in_one_task_that_validates_what_it_sends():
-    """No second read of the source after its validation (the swap-in-between test shows why)."""
-    modules = [module_of(task) for task in tasks("linux.yml")]
+def test_one_task_deploys_on_linux_and_windows_alike():
+    """No include per platform, and no second read of the source after its validation."""
+    modules = [module_of(task) for task in tasks("main.yml")]
     assert modules == ["esus.pec.certificate_deploy", "ansible.builtin.debug"]
+
+
+@pytest.mark.parametrize("windows", [True, False])
+def test_the_extra_principals_reach_the_action(windows):
+    deploy = next(args for _n, module, args in rendered_tasks("main.yml", windows) if module.endswith("deploy"))
+    assert deploy["windows_principals"] == [{"user": "NT SERVICE\\e-SUS-PEC", "rights": "Modify"}]
+    assert deploy["pec_root"] == ("C:\\Program Files\\e-SUS\\webserver" if windows else "/opt/e-SUS/webserver")
+
+
+@pytest.mark.parametrize("windows", [True, False])
+def test_the_warning_names_the_other_files_by_their_names(windows):
+    others = ["C:\\x\\chaves\\Antigo.PFX"] if windows else ["/x/chaves/antigo.pfx"]
+    variables = dict(role_variables(windows), rnds_certificate_result={"others": others})
+    warning = next(task for task in tasks("main.yml") if "ansible.builtin.debug" in task)
+    text = Templar(loader=loader(), variables=variables).template(warning["ansible.builtin.debug"]["msg"])
+    assert ("also holds Antigo.PFX." if windows else "also holds antigo.pfx.") in text
+    assert "\\" not in text.split("also holds")[1].split(".")[0]
 
 
 @pytest.mark.parametrize(
@@ -173,35 +172,16 @@ def test_destination_paths(windows, dest):
     assert Templar(loader=loader(), variables=variables).template(variables["__rnds_certificate_dest"]) == dest
 
 
-def test_windows_acl_gives_full_control_to_system_administrators_and_extra_principals_only():
-    acl = [
-        args
-        for name, module, args in rendered_tasks("windows.yml", windows=True)
-        if module == "ansible.windows.win_acl"
-    ]
-    assert [(a["user"], a["rights"], a["type"]) for a in acl] == [
-        ("S-1-5-18", "FullControl", "allow"),
-        ("S-1-5-32-544", "FullControl", "allow"),
-        ("NT SERVICE\\e-SUS-PEC", "Modify", "allow"),
-    ]
-    inheritance = [
-        args
-        for name, module, args in rendered_tasks("windows.yml", windows=True)
-        if module == "ansible.windows.win_acl_inheritance"
-    ]
-    assert inheritance == [
-        {"path": "C:\\Program Files\\e-SUS\\webserver\\chaves", "state": "absent", "reorganize": False}
-    ]
-
-
 def test_a_wrong_option_would_be_caught(monkeypatch):
-    """The checker itself must be able to fail: feed it a task with a misspelt option."""
-    broken = tasks("windows.yml")
-    stat_task = next(task for task in broken if "ansible.windows.win_stat" in task)
-    stat_task["ansible.windows.win_stat"]["get_checksums"] = False
+    """The checker itself must be able to fail: feed it a task with a misspelt option and a wrong boolean."""
+    broken = tasks("main.yml")
+    deploy = next(task for task in broken if "esus.pec.certificate_deploy" in task)
+    deploy["esus.pec.certificate_deploy"]["remove_other"] = True
+    deploy["esus.pec.certificate_deploy"]["create_pec_root"] = "sometimes"
     monkeypatch.setattr(sys.modules[__name__], "tasks", lambda filename: broken)
-    problems = check_arguments("windows.yml", windows=True)
-    assert any("get_checksums" in problem for problem in problems)
+    problems = check_arguments("main.yml", windows=True)
+    assert any("remove_other" in problem for problem in problems)
+    assert any("sometimes" in problem for problem in problems)
 
 
 def test_argument_specs_document_every_default():
@@ -225,6 +205,6 @@ def test_readiness_argument_specs_are_documented():
 
 
 def test_role_files_exist():
-    for path in ("tasks/linux.yml", "tasks/windows.yml", "meta/argument_specs.yml", "README.md"):
+    for path in ("tasks/main.yml", "meta/argument_specs.yml", "README.md"):
         assert (ROLE / path).is_file(), path
     assert Path(REPO / "playbooks" / "deploy.yml").is_file()

@@ -20,8 +20,15 @@ EXPECTED = {
     "owner": "root",
     "group": "root",
     "dir_mode": "0750",
-    "extra_sids": [],
 }
+WINDOWS = {
+    "pec_root": "C:\\Program Files\\e-SUS\\webserver",
+    "chaves": "C:\\Program Files\\e-SUS\\webserver\\chaves",
+    "windows": True,
+    "sddl": "O:BAD:PAI(A;OICI;FA;;;SY)(A;OICI;FA;;;BA)",
+}
+CLOSED = "O:BAG:SYD:PAI(A;OICI;FA;;;SY)(A;OICI;FA;;;BA)"  # as Windows prints it: group too, aliases
+INHERITING = "O:BAG:SYD:AI(A;ID;FA;;;SY)(A;ID;FA;;;BA)"
 OK_REPORT = {"verdict": "ok", "msg": "valid", "certificate": {"days_left": 200, "not_after": "x", "cnpj": "1"}}
 
 
@@ -73,16 +80,56 @@ def test_chaves(chaves, status):
 
 
 @pytest.mark.parametrize(
-    "acl, status",
+    "chaves_sddl, file_sddl, status, words",
     [
-        ({"owner": "S-1-5-32-544", "protected": True, "sids": ["S-1-5-18", "S-1-5-32-544"]}, "pass"),
-        ({"owner": "S-1-5-32-544", "protected": False, "sids": ["S-1-5-18", "S-1-5-32-544"]}, "warn"),
-        ({"owner": "S-1-5-32-544", "protected": True, "sids": ["S-1-5-18", "S-1-5-32-544", "S-1-5-32-545"]}, "warn"),
+        (CLOSED, INHERITING, "pass", "owner Administrators"),
+        (
+            "O:BAD:AI(A;OICI;FA;;;SY)(A;OICI;FA;;;BA)(A;OICIID;0x1200a9;;;BU)",
+            INHERITING,
+            "warn",
+            "inherits access from its parent folder",
+        ),
+        (CLOSED + "(A;OICI;0x1200a9;;;BU)", INHERITING, "warn", "also has allow Users (S-1-5-32-545) ReadAndExecute"),
+        (
+            "O:S-1-5-21-1-2-3-1001D:PAI(A;OICI;FA;;;SY)(A;OICI;FA;;;BA)",
+            INHERITING,
+            "warn",
+            "owner is S-1-5-21-1-2-3-1001",
+        ),
+        ("O:BAD:PAI(A;OICI;FA;;;SY)", INHERITING, "warn", "lacks allow Administrators"),
+        (CLOSED, "O:BAD:AI(A;;FA;;;BU)(A;ID;FA;;;SY)", "warn", "3550308.pfx: also has allow Users"),
+        (CLOSED, "O:BAD:PAI(A;;FA;;;SY)(A;;FA;;;BA)", "warn", "does not take its access from chaves"),
+        (CLOSED, "O:S-1-5-21-9-9-9-500D:AI(A;ID;FA;;;SY)", "warn", "3550308.pfx: owner is S-1-5-21-9-9-9-500"),
+        (None, INHERITING, "unknown", "was not read"),
     ],
 )
-def test_windows_acl(acl, status):
-    chaves = {"exists": True, "is_dir": True, "acl": acl}
-    assert statuses(r.assess(probe(chaves=chaves), OK_REPORT, EXPECTED))["chaves"] == status
+def test_windows_descriptors(chaves_sddl, file_sddl, status, words):
+    """The descriptors as win_pec_probe returns them (SDDL with Windows' own aliases), against the intended one."""
+    chaves = {"exists": True, "is_dir": True, "readable": True, "sddl": chaves_sddl, "error": "access denied"}
+    files = [{"name": "3550308.pfx", "size": 1, "sha1": "x", "sddl": file_sddl, "readable": True}]
+    result = r.assess(probe(chaves=chaves, files=files), OK_REPORT, WINDOWS)
+    check = next(c for c in result["checks"] if c["name"] == "chaves")
+    assert (check["status"], words in check["reason"]) == (status, True), check["reason"]
+
+
+def test_windows_errors_are_errors_not_absences():
+    denied = {"installed": False, "error": "Access to the path is denied."}
+    result = r.assess(probe(pec=denied), OK_REPORT, WINDOWS)
+    assert "Access to the path is denied" in result["checks"][0]["reason"]
+    assert "not installed" not in result["checks"][0]["reason"]
+    unreadable = {"exists": True, "is_dir": True, "readable": False, "sddl": CLOSED, "error": "Access denied"}
+    files_check = next(
+        c
+        for c in r.assess(probe(chaves=unreadable, files=[]), None, WINDOWS)["checks"]
+        if c["name"] == "certificate_file"
+    )
+    assert files_check["status"] == "fail" and "Administrators group" in files_check["reason"]
+
+
+def test_windows_version_unknown_says_where_it_was_looked_for():
+    pec = {"installed": True, "version": None, "version_source": "the Windows uninstall registry"}
+    reason = r.assess(probe(pec=pec), OK_REPORT, WINDOWS)["checks"][0]["reason"]
+    assert "the Windows uninstall registry" in reason and "/etc/pec.config" not in reason
 
 
 @pytest.mark.parametrize(

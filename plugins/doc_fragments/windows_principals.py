@@ -1,0 +1,31 @@
+# Copyright (c) 2026, esus.pec contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""The extra principals of chaves on Windows, shared by certificate_deploy and rnds_audit."""
+
+from __future__ import annotations
+
+
+class ModuleDocFragment:
+    DOCUMENTATION = r"""
+options:
+  windows_principals:
+    description:
+      - Windows only. Extra users or groups given access to C(chaves) (the role's
+        C(rnds_certificate_windows_extra_principals)), one allow ACE each, inherited by the files; with SYSTEM
+        and Administrators they make the one security descriptor of C(chaves).
+      - Names are resolved to SIDs on the host. Everyone, Users, Authenticated Users, Guests and the like are
+        refused, since they would open the private key to every user of the host.
+    type: list
+    elements: dict
+    default: []
+    suboptions:
+      user:
+        description: User or group name, or SID.
+        type: str
+        required: true
+      rights:
+        description: File system rights (FileSystemRights names, comma-separated), for example C(Modify).
+        type: str
+        default: FullControl
+"""

@@ -1,0 +1,309 @@
+# Copyright (c) 2026, esus.pec contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""The one security descriptor of ``chaves`` on Windows, as SDDL: built, parsed and compared here.
+
+``chaves`` (and the backup folder) get ``O:BAD:PAI(A;OICI;FA;;;SY)(A;OICI;FA;;;BA)`` plus one ACE per extra
+principal: owner Administrators, protected from the parent's ACEs, and exactly these explicit ACEs, inherited
+by what is inside. The certificate file gets ``O:BAD:AI``: owner Administrators, no explicit ACE, so it holds
+exactly what ``chaves`` gives. The extra principals may be names that only the host can resolve to SIDs, so
+the descriptor travels as a template (``{0}``, ``{1}``... stand for their SIDs, .NET ``String.Format``) with the
+names beside it; the host fills it in and returns the SIDs, and this module compares what a host reports.
+
+No Ansible objects in here: plain functions, unit-tested alone.
+"""
+
+from __future__ import annotations
+
+import re
+
+ADMINISTRATORS = "S-1-5-32-544"
+SYSTEM = "S-1-5-18"
+
+# System.Security.AccessControl.FileSystemRights, by name. An allow ACE also carries Synchronize (.NET adds it).
+FILE_SYSTEM_RIGHTS = {
+    "ListDirectory": 0x1,
+    "ReadData": 0x1,
+    "CreateFiles": 0x2,
+    "WriteData": 0x2,
+    "AppendData": 0x4,
+    "CreateDirectories": 0x4,
+    "ReadExtendedAttributes": 0x8,
+    "WriteExtendedAttributes": 0x10,
+    "ExecuteFile": 0x20,
+    "Traverse": 0x20,
+    "DeleteSubdirectoriesAndFiles": 0x40,
+    "ReadAttributes": 0x80,
+    "WriteAttributes": 0x100,
+    "Write": 0x116,
+    "Delete": 0x10000,
+    "ReadPermissions": 0x20000,
+    "Read": 0x20089,
+    "ReadAndExecute": 0x200A9,
+    "Modify": 0x301BF,
+    "ChangePermissions": 0x40000,
+    "TakeOwnership": 0x80000,
+    "Synchronize": 0x100000,
+    "FullControl": 0x1F01FF,
+}
+SYNCHRONIZE = 0x100000
+FULL_CONTROL = 0x1F01FF
+
+# SDDL access-right aliases (sddl.h) that Windows prints for file objects.
+_RIGHT_ALIASES = {
+    "GA": 0x10000000,
+    "GR": 0x80000000,
+    "GW": 0x40000000,
+    "GX": 0x20000000,
+    "RC": 0x20000,
+    "SD": 0x10000,
+    "WD": 0x40000,
+    "WO": 0x80000,
+    "FA": 0x1F01FF,
+    "FR": 0x120089,
+    "FW": 0x120116,
+    "FX": 0x1200A0,
+    "CC": 0x1,
+    "DC": 0x2,
+    "LC": 0x4,
+    "SW": 0x8,
+    "RP": 0x10,
+    "WP": 0x20,
+    "DT": 0x40,
+    "LO": 0x80,
+    "CR": 0x100,
+}
+# SID aliases Windows uses in SDDL (sddl.h), the ones a file system ACL can show.
+SID_ALIASES = {
+    "AN": "S-1-5-7",
+    "AO": "S-1-5-32-548",
+    "AU": "S-1-5-11",
+    "BA": ADMINISTRATORS,
+    "BG": "S-1-5-32-546",
+    "BO": "S-1-5-32-551",
+    "BU": "S-1-5-32-545",
+    "CG": "S-1-3-1",
+    "CO": "S-1-3-0",
+    "IU": "S-1-5-4",
+    "LS": "S-1-5-19",
+    "NS": "S-1-5-20",
+    "NU": "S-1-5-2",
+    "OW": "S-1-3-4",
+    "PU": "S-1-5-32-547",
+    "RD": "S-1-5-32-555",
+    "RU": "S-1-5-32-554",
+    "SO": "S-1-5-32-549",
+    "SU": "S-1-5-6",
+    "SY": SYSTEM,
+    "WD": "S-1-1-0",
+    "AC": "S-1-15-2-1",
+    "WR": "S-1-5-33",
+}
+_SID_NAMES = {
+    ADMINISTRATORS: "Administrators",
+    SYSTEM: "SYSTEM",
+    "S-1-5-32-545": "Users",
+    "S-1-5-11": "Authenticated Users",
+    "S-1-1-0": "Everyone",
+    "S-1-3-0": "CREATOR OWNER",
+    "S-1-15-2-1": "ALL APPLICATION PACKAGES",
+}
+# Groups that would open chaves (and the private key) to every local or network user: refused as extra principals.
+BROAD_SIDS = {
+    "S-1-1-0": "Everyone",
+    "S-1-5-32-545": "Users",
+    "S-1-5-11": "Authenticated Users",
+    "S-1-5-4": "INTERACTIVE",
+    "S-1-5-2": "NETWORK",
+    "S-1-5-7": "ANONYMOUS LOGON",
+    "S-1-5-32-546": "Guests",
+    "S-1-15-2-1": "ALL APPLICATION PACKAGES",
+}
+_BROAD_NAMES = {name.casefold() for name in BROAD_SIDS.values()} | {
+    "builtin\\users",
+    "builtin\\guests",
+    "nt authority\\authenticated users",
+    "nt authority\\interactive",
+    "nt authority\\network",
+    "nt authority\\anonymous logon",
+    "todos",
+    "usuários",
+    "usuarios",
+    "usuários autenticados",
+    "convidados",
+}
+_ACE_FLAGS = {"CI", "OI", "NP", "IO", "ID", "SA", "FA"}
+_ACE = re.compile(r"\(([^()]*)\)")
+_SID = re.compile(r"^S-1-\d+(-\d+)*$", re.IGNORECASE)
+
+
+class SddlError(ValueError):
+    """The text is not an SDDL string this module understands."""
+
+
+def rights_mask(rights: str) -> int:
+    """``"Modify"`` or ``"Read, Write"`` -> the access mask of an allow ACE (with Synchronize, as .NET sets it)."""
+    mask = 0
+    for name in (part.strip() for part in str(rights).split(",")):
+        if name not in FILE_SYSTEM_RIGHTS:
+            raise SddlError(
+                "%r is not a file system right (use one of FullControl, Modify, ReadAndExecute, Read, Write)" % name
+            )
+        mask |= FILE_SYSTEM_RIGHTS[name]
+    return mask | SYNCHRONIZE
+
+
+def _mask_text(mask: int) -> str:
+    return "FA" if mask == FULL_CONTROL else "0x%x" % mask
+
+
+def chaves_template(extra_principals: list) -> tuple[str, list]:
+    """(SDDL template of chaves, the names or SIDs its placeholders stand for, in order).
+
+    ``extra_principals``: [{"user": name or SID, "rights": "Modify"}]. SYSTEM and Administrators get full
+    control whatever is asked; a principal named twice gets one ACE with both rights.
+    """
+    masks: dict[str, int] = {}
+    spelling: dict[str, str] = {}  # as the user wrote it: the host resolves that
+    for principal in extra_principals:
+        user = str(principal["user"]).strip()
+        if not user:
+            raise SddlError("an extra principal has an empty user")
+        key = user.upper() if _SID.match(user) else user.casefold()
+        broad = BROAD_SIDS.get(key) or (user if key in _BROAD_NAMES else None)
+        if broad:
+            raise SddlError(
+                "%s would open chaves, and the municipality's private key, to every user of the host: give access "
+                "to the PEC service account only" % broad
+            )
+        if key in (SYSTEM, ADMINISTRATORS):
+            continue
+        masks[key] = masks.get(key, 0) | rights_mask(principal.get("rights") or "FullControl")
+        spelling.setdefault(key, user)
+    names = [spelling[key] for key in masks]
+    masks_in_order = list(masks.values())
+    aces = "".join("(A;OICI;%s;;;{%d})" % (_mask_text(mask), i) for i, mask in enumerate(masks_in_order))
+    return "O:BAD:PAI(A;OICI;FA;;;SY)(A;OICI;FA;;;BA)" + aces, names
+
+
+FILE_SDDL = "O:BAD:AI"
+
+
+def fill(template: str, sids: list) -> str:
+    """The template with the SIDs the host resolved (what the host's String.Format does)."""
+    return template.format(*sids)
+
+
+def parse(sddl: str) -> dict:
+    """SDDL (owner and DACL) -> {owner, protected, aces: sorted [(type, flags, mask, sid)]}; explicit and
+    inherited ACEs apart (``ID`` flag)."""
+    text = (sddl or "").strip()
+    owner = None
+    match = re.search(r"O:([^:]+?)(?=[GDS]:|$)", text)
+    if match:
+        owner = _sid(match.group(1))
+    dacl = re.search(r"D:([A-Z]*)((?:\([^()]*\))*)", text)
+    if dacl is None:
+        raise SddlError("no DACL in %r" % sddl)
+    control, body = dacl.group(1), dacl.group(2)
+    if body and "".join(_ACE.findall(body)) == "" and body != "()":
+        raise SddlError("malformed ACE list in %r" % sddl)
+    aces = []
+    for ace in _ACE.findall(body):
+        fields = ace.split(";")
+        if len(fields) != 6:
+            raise SddlError("ACE %r has %d fields, not 6" % (ace, len(fields)))
+        kind, flags, rights, _object, _inherit_object, sid = fields
+        if kind not in ("A", "D"):
+            raise SddlError("ACE %r is neither allow (A) nor deny (D)" % ace)
+        flag_set = frozenset(flags[i : i + 2] for i in range(0, len(flags), 2))
+        if len(flags) % 2 or not flag_set <= _ACE_FLAGS:
+            raise SddlError("ACE %r has unknown flags %r" % (ace, flags))
+        aces.append(("allow" if kind == "A" else "deny", flag_set, _mask(rights), _sid(sid)))
+    return {
+        "owner": owner,
+        "protected": "P" in control.replace("AI", "").replace("AR", ""),
+        "explicit": sorted((a for a in aces if "ID" not in a[1]), key=_order),
+        "inherited": sorted((a for a in aces if "ID" in a[1]), key=_order),
+    }
+
+
+def _order(ace: tuple) -> tuple:
+    return (ace[0], ace[3], ace[2], sorted(ace[1]))
+
+
+def _sid(text: str) -> str:
+    if text in SID_ALIASES:
+        return SID_ALIASES[text]
+    if _SID.match(text):
+        return text.upper()
+    raise SddlError("%r is not a SID" % text)
+
+
+def _mask(text: str) -> int:
+    if text.lower().startswith("0x"):
+        try:
+            return int(text, 16)
+        except ValueError as exc:
+            raise SddlError("bad access mask %r" % text) from exc
+    if text.isdigit():
+        return int(text)
+    if len(text) % 2:
+        raise SddlError("bad access rights %r" % text)
+    mask = 0
+    for i in range(0, len(text), 2):
+        alias = text[i : i + 2]
+        if alias not in _RIGHT_ALIASES:
+            raise SddlError("unknown access right %r" % alias)
+        mask |= _RIGHT_ALIASES[alias]
+    return mask
+
+
+def describe_sid(sid: str, names: dict | None = None) -> str:
+    name = (names or {}).get(sid) or _SID_NAMES.get(sid)
+    return "%s (%s)" % (name, sid) if name else sid
+
+
+_GENERIC = {
+    0x10000000: "GenericAll",
+    0x80000000: "GenericRead",
+    0x40000000: "GenericWrite",
+    0x20000000: "GenericExecute",
+}
+
+
+def _describe_ace(ace: tuple, names: dict | None) -> str:
+    kind, flags, mask, sid = ace
+    rights = _GENERIC.get(mask) or next(
+        (n for n, m in FILE_SYSTEM_RIGHTS.items() if m | SYNCHRONIZE == mask), "0x%x" % mask
+    )
+    scope = "" if flags == {"OI", "CI"} else " (flags %s)" % (" ".join(sorted(flags)) or "none")
+    return "%s %s %s%s" % (kind, describe_sid(sid, names), rights, scope)
+
+
+def differences(expected: str, actual: str, names: dict | None = None) -> list:
+    """What differs between the intended descriptor and the one a host reports, in plain words (empty: same).
+
+    Only the owner, the protection and the explicit ACEs are compared: inherited ACEs follow from the parent.
+    """
+    try:
+        want = parse(expected)
+        seen = parse(actual)
+    except SddlError as exc:
+        return ["its descriptor could not be read (%s)" % exc]
+    problems = []
+    if seen["owner"] != want["owner"]:
+        problems.append(
+            "owner is %s, not %s" % (describe_sid(seen["owner"] or "unknown", names), describe_sid(want["owner"]))
+        )
+    if want["protected"] and not seen["protected"]:
+        problems.append("it inherits access from its parent folder")
+    if not want["protected"] and seen["protected"]:
+        problems.append("it does not take its access from chaves")
+    extra = [a for a in seen["explicit"] if a not in want["explicit"]]
+    missing = [a for a in want["explicit"] if a not in seen["explicit"]]
+    if extra:
+        problems.append("also has %s" % "; ".join(_describe_ace(a, names) for a in extra))
+    if missing:
+        problems.append("lacks %s" % "; ".join(_describe_ace(a, names) for a in missing))
+    return problems

@@ -1,0 +1,107 @@
+#!/usr/bin/python
+# Copyright (c) 2026, esus.pec contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+DOCUMENTATION = r"""
+module: win_pec_probe
+short_description: Read what the RNDS readiness audit needs from a Windows PEC server, in one execution
+version_added: 0.2.0
+description:
+  - The Windows host part of M(esus.pec.rnds_audit); use that. Read-only, check mode included.
+  - "Returns in one execution: whether PEC is installed in O(pec_root) and its version (the C(DisplayVersion)
+    of its entry in the Windows uninstall registry; null when there is none), the security descriptor of
+    C(chaves) and of each file in it (SDDL, owner and DACL), their sizes and SHA-1, the bytes of the
+    certificate when C(chaves) holds exactly one .pfx/.p12 (for the controller's verdict), the SIDs of
+    O(principals), whether each of O(endpoints) accepts a TCP connection, and the local fact left by the
+    last audit."
+  - An error reading something is returned as that error, not as an absence.
+  - With O(fact_content), writes that text to O(fact_path) instead (creating its folder), only when it differs
+    from what is there, and does nothing else.
+options:
+  pec_root:
+    description: The PEC webserver folder.
+    type: str
+    default: C:\Program Files\e-SUS\webserver
+  principals:
+    description: Names or SIDs to resolve to SIDs on the host.
+    type: list
+    elements: str
+    default: []
+  read_certificate:
+    description: Return the bytes of the single certificate in C(chaves) (base64).
+    type: bool
+    default: true
+  max_size:
+    description: A certificate file larger than this many bytes is not read.
+    type: int
+    default: 1048576
+  fact_path:
+    description: The local fact of the audit.
+    type: str
+    default: C:\ProgramData\esus.pec\facts.d\esus_pec_rnds.json
+  fact_content:
+    description: When given, write this text to O(fact_path) (only when it differs) and do nothing else.
+    type: str
+attributes:
+  check_mode:
+    support: full
+  diff_mode:
+    support: none
+  platform:
+    platforms: windows
+extends_documentation_fragment:
+  - esus.pec.probe
+  - ansible.builtin.action_common_attributes
+author:
+  - esus.pec contributors (@esus-pec)
+"""
+
+EXAMPLES = r"""
+- name: Look at the PEC server
+  esus.pec.win_pec_probe:
+    endpoints:
+      - host: ehr-auth.saude.gov.br
+  register: probe
+"""
+
+RETURN = r"""
+pec:
+  description: C(installed), C(version), C(version_source) and C(error).
+  returned: probe
+  type: dict
+chaves:
+  description: C(exists), C(is_dir), C(readable), C(sddl) and C(error) of the chaves folder.
+  returned: probe
+  type: dict
+files:
+  description: Each file in C(chaves), with C(name), C(size), C(sha1), C(sddl), C(readable) and C(error).
+  returned: probe
+  type: list
+  elements: dict
+certificate_b64:
+  description: The single certificate's bytes, base64 (the controller validates them and drops them).
+  returned: probe
+  type: str
+network:
+  description: One entry per endpoint, with C(host), C(port), C(reachable) and C(error).
+  returned: probe
+  type: list
+  elements: dict
+sids:
+  description: Each of O(principals) and its SID (null when the host cannot resolve it).
+  returned: probe
+  type: dict
+user:
+  description: The account the probe ran as.
+  returned: probe
+  type: str
+fact_current:
+  description: The text of the local fact the last audit left (null when there is none).
+  returned: probe
+  type: str
+fact_path:
+  description: The normalised O(fact_path).
+  returned: always
+  type: str
+"""

@@ -1,0 +1,49 @@
+# Copyright (c) 2026, esus.pec contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""Run the collection's action plugins against a Windows host that cannot exist here.
+
+There is no Windows host and no PowerShell on these machines. The real action plugin runs (argument
+validation, the vaulted source read and validated, the SDDL built, the audit's checks and its decision to
+write the fact); only ``_execute_module``, the call that would reach the host, is replaced by a recorder
+that answers with results in the shape the module's ``.ps1`` returns (the tests check that shape against
+the ``.ps1`` itself). What the ``.ps1`` then does on a real host is for molecule/windows to prove.
+"""
+
+from __future__ import annotations
+
+from types import SimpleNamespace
+
+from ansible.parsing.dataloader import DataLoader
+from ansible.playbook.play_context import PlayContext
+from ansible.playbook.task import Task
+from ansible.plugins.loader import shell_loader
+from ansible.template import Templar
+
+
+class Recorder:
+    """Stands for the host: records each module execution and answers with ``answer(module, args)``."""
+
+    def __init__(self, answer) -> None:
+        self.answer = answer
+        self.calls: list[tuple[str, dict]] = []
+
+    def __call__(self, module_name=None, module_args=None, task_vars=None, **_ignored) -> dict:
+        self.calls.append((module_name, dict(module_args or {})))
+        return self.answer(module_name, module_args or {})
+
+
+def run_action(action_class, args: dict, answer, *, shell: str = "powershell", check_mode: bool = False, loader=None):
+    """(the action's result, the Recorder) for one run of the action against one host of the given shell."""
+    task = Task()
+    task.args = dict(args)
+    task.check_mode = check_mode
+    loader = loader or DataLoader()
+    connection = SimpleNamespace(_shell=shell_loader.get(shell), become=None)
+    connection._shell.tmpdir = None
+    action = action_class(task, connection, PlayContext(), loader, Templar(loader=loader), None)
+    recorder = Recorder(answer)
+    action._execute_module = recorder
+    action._remove_tmp_path = lambda path: None
+    result = action.run(task_vars={"inventory_hostname": "pec-windows-1"})
+    return result, recorder

@@ -1,0 +1,512 @@
+# Copyright (c) 2026, esus.pec contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""The Windows path, as far as it can be proven without a Windows host (docs/windows.md).
+
+No Windows host and no PowerShell exist on these machines (apt, PyPI and npm checked). What runs on a Windows
+host is the two ``.ps1`` modules; here they are read with a real PowerShell grammar (tree-sitter-powershell):
+their syntax, their option specs, the order of their steps and the shape of what they return. The actions
+that call them run for real, with only the call that would reach the host recorded and answered
+(tests/support/windows_host.py, a stand-in for the host that cannot exist here): every call they make is
+checked against the option spec in the called module's own ``.ps1``, and their handling of the answers is
+fed results in the exact shape the ``.ps1`` returns.
+
+Only a real host can prove what .NET then does (the descriptor written, ReplaceFile on NTFS, the transport
+of the arguments, the time it takes): molecule/windows.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import re
+from pathlib import Path
+
+import pytest
+from ansible.parsing.dataloader import DataLoader
+from ansible.parsing.vault import VaultLib, VaultSecret
+
+from ansible_collections.esus.pec.plugins.action import certificate_deploy, rnds_audit
+from ansible_collections.esus.pec.plugins.module_utils import windows_acl
+from ansible_collections.esus.pec.plugins.module_utils.readiness import fact_text
+from tests.support.argspec import argument_problems, specs
+from tests.support.collection import REPO
+from tests.support.powershell import ansible_windows_module, module_spec, syntax_errors, syntax_errors_in
+from tests.support.windows_host import run_action
+
+MODULES = REPO / "plugins" / "modules"
+DEPLOY_PS1 = MODULES / "win_chaves_certificate.ps1"
+PROBE_PS1 = MODULES / "win_pec_probe.ps1"
+OUR_PS1 = sorted(MODULES.glob("*.ps1"))
+SERVICE = "NT SERVICE\\e-SUS-PEC"
+SERVICE_SID = "S-1-5-80-3141592653-589793238-462643383-279502884-197169399"
+PASSWORD = "Senha-Win-1;&|"
+VAULT = VaultSecret(b"vault-password-for-tests")
+
+
+def ps1_options(path: Path) -> dict:
+    return module_spec(path)["options"]
+
+
+def ps1_problems(path: Path, arguments: dict) -> list:
+    return argument_problems(path.stem, arguments, ps1_options(path), strict=True, ignore_case=True)
+
+
+# - the PowerShell itself -
+
+
+def test_our_powershell_parses_under_a_real_grammar():
+    assert set(OUR_PS1) == {PROBE_PS1, DEPLOY_PS1}
+    assert {path.name: syntax_errors_in(path) for path in OUR_PS1} == {path.name: [] for path in OUR_PS1}
+
+
+@pytest.mark.parametrize("path", [DEPLOY_PS1, PROBE_PS1], ids=lambda p: p.name)
+def test_a_broken_copy_of_our_powershell_would_be_caught(path):
+    source = path.read_text()
+    last_brace = source.rindex("}")
+    assert syntax_errors(source[:last_brace] + source[last_brace + 1 :]) != []
+    middle = source.index("\n$module = [Ansible.Basic.AnsibleModule]::Create")
+    assert syntax_errors(source[:middle] + "\nif ($x -eq ) { }" + source[middle:]) != []
+
+
+@pytest.mark.parametrize("path", [DEPLOY_PS1, PROBE_PS1], ids=lambda p: p.name)
+def test_the_ps1_spec_and_the_documentation_agree(path):
+    """What ansible-doc shows users is what the module accepts: names, types, defaults, required, elements."""
+    documented = specs(("esus.pec." + path.stem,))["esus.pec." + path.stem]
+    real = module_spec(path)
+    assert real["framework"] == "Ansible.Basic"
+    assert real["supports_check_mode"] is True
+
+    def shape(options: dict) -> dict:
+        return {
+            name: (
+                spec.get("type", "str"),
+                bool(spec.get("required") is True),
+                spec.get("default"),
+                spec.get("elements"),
+                shape(spec.get("suboptions") or {}),
+            )
+            for name, spec in options.items()
+        }
+
+    assert shape(real["options"]) == shape(documented)
+
+
+def test_the_certificate_bytes_are_a_no_log_option():
+    assert ps1_options(DEPLOY_PS1)["content"].get("no_log") is True
+
+
+def _offset(source: str, text: str, start: int = 0) -> int:
+    found = source.find(text, start)
+    assert found >= 0, "%r not found in the .ps1" % text
+    return found
+
+
+def test_deploy_steps_are_in_the_safe_order():
+    """chaves is closed before the first byte is written; nothing is touched before the check-mode exit;
+    the staged file is verified before the swap; the file's descriptor is checked after it.
+
+    Read from the .ps1's source, so reordering the steps fails here. That the steps do what they say on NTFS
+    is for molecule/windows."""
+    source = DEPLOY_PS1.read_text()
+    check_mode_exit = _offset(source, "if ($changes.Count -eq 0 -or $module.CheckMode)")
+    first_change = min(
+        _offset(source, text, check_mode_exit)
+        for text in ("[System.IO.File]::Delete(", "CreateDirectory(", "Set-Descriptor -Path", "System.IO.FileStream")
+    )
+    received_check = _offset(source, "$received -ne $checksum")
+    close_chaves = _offset(source, "Set-Descriptor -Path $chaves -Sddl $sddl -Directory", check_mode_exit)
+    write = _offset(source, "$stream.Write(", check_mode_exit)
+    verify = _offset(source, "$written -ne $checksum", check_mode_exit)
+    swap = _offset(source, "[System.IO.File]::Replace($staged, $dest", check_mode_exit)
+    after = _offset(source, "Test-Descriptor -Path $dest -Sddl $FileSddl", swap)
+    resolve = _offset(source, "ConvertTo-Sid -Principal $principal")
+    assert resolve < check_mode_exit <= first_change
+    assert received_check < close_chaves < write < verify < swap < after
+
+
+def test_the_probe_writes_only_the_fact_and_never_in_check_mode():
+    source = PROBE_PS1.read_text()
+    writes = [
+        m.start() for m in re.finditer(r"::(WriteAllText|WriteAllBytes|Replace|Move|Delete|CreateDirectory)\(", source)
+    ]
+    guard = _offset(source, "if (-not $module.CheckMode) {")
+    block_end = _block_end(source, guard)
+    assert writes and all(guard < w < block_end for w in writes)
+    assert _offset(source, "if ($null -ne $module.Params.fact_content)") < guard
+    assert not re.search(r"\b(Set-Acl|Set-Item|Remove-Item|New-Item|Set-Content|Out-File)\b", source)
+
+
+def _block_end(source: str, start: int) -> int:
+    depth, index = 0, source.index("{", start)
+    while True:
+        depth += {"{": 1, "}": -1}.get(source[index], 0)
+        if depth == 0:
+            return index
+        index += 1
+
+
+def ps1_result_keys(path: Path) -> set:
+    """The top-level keys a .ps1 module returns: ``$module.Result.<key> =`` (plus changed, always there)."""
+    return set(re.findall(r"\$module\.Result\.(\w+)\s*=", path.read_text())) | {"changed"}
+
+
+def ps1_hashtable_keys(path: Path, variable: str) -> set:
+    """Keys of the hashtable literal assigned to ``$variable`` (``$pec = @{ installed = ...; ... }``)."""
+    match = re.search(r"\$%s = @\{([^{}]*)\}" % re.escape(variable), path.read_text())
+    assert match, variable
+    return set(re.findall(r"(\w+)\s*=", match.group(1)))
+
+
+def ps1_return_keys(path: Path, function: str) -> set:
+    """Keys of the first ``return @{ ... }`` of a function."""
+    source = path.read_text()
+    body = source[_offset(source, "Function %s" % function) :]
+    match = re.search(r"return @\{([^{}]*)\}", body)
+    return set(re.findall(r"(\w+)\s*=", match.group(1)))
+
+
+# - what the deploy action sends -
+
+
+@pytest.fixture(scope="module")
+def vaulted(tmp_path_factory, request):
+    from tests.support.pki import Pki
+
+    directory = tmp_path_factory.mktemp("windows")
+    pki = Pki(directory)
+    key, cert = pki.leaf(key=pki.key("ec"))
+    pfx = pki.pfx("3550308.pfx", key, cert, PASSWORD)
+    path = directory / "3550308.pfx.vault"
+    path.write_bytes(VaultLib([("default", VAULT)]).encrypt(pfx.read_bytes()))
+    return path, pfx.read_bytes()
+
+
+def loader() -> DataLoader:
+    data = DataLoader()
+    data.set_vault_secrets([("default", VAULT)])
+    return data
+
+
+def deploy(vaulted, answer=None, *, check_mode=False, shell="powershell", **args):
+    path, _data = vaulted
+    arguments = {
+        "src": str(path),
+        "password": PASSWORD,
+        "dest_name": "3550308.pfx",
+        "windows_principals": [{"user": SERVICE, "rights": "Modify"}],
+    }
+    arguments.update(args)
+    answer = answer or (lambda module, sent: {"changed": True, "changes": ["install the certificate"], "others": []})
+    return run_action(
+        certificate_deploy.ActionModule, arguments, answer, shell=shell, check_mode=check_mode, loader=loader()
+    )
+
+
+@pytest.mark.parametrize("check_mode", [False, True], ids=["real", "check"])
+@pytest.mark.parametrize("shell", ["powershell", "cmd"])
+def test_deploy_makes_one_call_that_fits_the_ps1_spec(vaulted, check_mode, shell):
+    result, host = deploy(vaulted, check_mode=check_mode, shell=shell)
+    assert not result.get("failed"), result.get("msg")
+    assert [module for module, _args in host.calls] == ["esus.pec.win_chaves_certificate"]
+    sent = host.calls[0][1]
+    assert ps1_problems(DEPLOY_PS1, sent) == []
+    assert ("content" in sent) is (not check_mode)  # no bytes travel for a check run
+    if not check_mode:
+        assert base64.b64decode(sent["content"]) == vaulted[1]
+        assert sent["size"] == len(vaulted[1])
+
+
+def test_the_checker_catches_a_call_the_ps1_would_refuse(vaulted):
+    _result, host = deploy(vaulted)
+    sent = dict(host.calls[0][1])
+    sent["remove_other"] = sent.pop("remove_others")
+    sent["backups"] = "two"
+    del sent["checksum"]
+    problems = ps1_problems(DEPLOY_PS1, sent)
+    assert any("remove_other" in p for p in problems)
+    assert any("checksum" in p for p in problems)
+    assert any("backups" in p for p in problems)
+
+
+def test_deploy_sends_the_sddl_and_the_names_the_host_resolves(vaulted):
+    _result, host = deploy(vaulted, windows_principals=[{"user": SERVICE, "rights": "Modify"}, {"user": "S-1-5-19"}])
+    sent = host.calls[0][1]
+    assert sent["principals"] == [SERVICE, "S-1-5-19"]
+    filled = windows_acl.parse(windows_acl.fill(sent["sddl"], [SERVICE_SID, "S-1-5-19"]))
+    assert filled["owner"] == windows_acl.ADMINISTRATORS and filled["protected"]
+    assert [(sid, mask) for _kind, _flags, mask, sid in filled["explicit"]] == sorted(
+        [
+            (windows_acl.SYSTEM, windows_acl.FULL_CONTROL),
+            (windows_acl.ADMINISTRATORS, windows_acl.FULL_CONTROL),
+            (SERVICE_SID, 0x1301BF),
+            ("S-1-5-19", windows_acl.FULL_CONTROL),
+        ],
+        key=lambda ace: (ace[0], ace[1]),
+    )
+
+
+@pytest.mark.parametrize(
+    "principal, words",
+    [
+        ({"user": SERVICE, "rights": "FullControll"}, "'FullControll' is not a file system right"),
+        ({"user": "S-1-5-32-545", "rights": "Read"}, "Users would open chaves"),
+        ({"user": "Everyone"}, "Everyone would open chaves"),
+        ({"user": "Usuários", "rights": "Read"}, "Usuários would open chaves"),
+    ],
+)
+def test_bad_principals_fail_before_the_host_is_reached(vaulted, principal, words):
+    result, host = deploy(vaulted, windows_principals=[principal])
+    assert result["failed"] and words in result["msg"] and "Nothing was changed" in result["msg"]
+    assert "pec-windows-1" in result["msg"]
+    assert host.calls == []
+
+
+def test_a_wrong_password_never_reaches_the_windows_host(vaulted):
+    result, host = deploy(vaulted, password="errada")
+    assert result["failed"] and result["verdict"] == "wrong_password"
+    assert host.calls == []
+
+
+def test_deploy_result_carries_no_certificate_bytes(vaulted):
+    result, _host = deploy(vaulted)
+    text = json.dumps(result, default=str)
+    assert base64.b64encode(vaulted[1]).decode()[:40] not in text
+    assert PASSWORD not in text
+
+
+def test_a_linux_host_still_takes_the_linux_module(vaulted):
+    answer = lambda module, sent: {"changed": False, "changes": [], "others": [], "needs_content": False}  # noqa: E731
+    _result, host = deploy(vaulted, answer, shell="sh")
+    assert [module for module, _args in host.calls] == ["esus.pec.chaves_certificate"]
+    assert host.calls[0][1]["pec_root"] == "/opt/e-SUS/webserver"
+
+
+# - the audit -
+
+
+def windows_probe(**changes) -> dict:
+    """A result in the shape win_pec_probe.ps1 returns (test_probe_answers_have_the_ps1_shape holds it to that)."""
+    closed = "O:BAG:SYD:PAI(A;OICI;FA;;;SY)(A;OICI;FA;;;BA)(A;OICI;0x1301bf;;;%s)" % SERVICE_SID  # as Windows prints it
+    result = {
+        "changed": False,
+        "fact_path": rnds_audit.WINDOWS_FACT,
+        "user": "PEC01\\Administrador",
+        "fact_current": None,
+        "sids": {SERVICE: SERVICE_SID},
+        "pec": {
+            "installed": True,
+            "version": "5.3.21",
+            "version_source": "the Windows uninstall registry",
+            "error": None,
+        },
+        "chaves": {"exists": True, "is_dir": True, "readable": True, "error": None, "sddl": closed},
+        "files": [
+            {
+                "name": "3550308.pfx",
+                "size": 1,
+                "sha1": "0" * 40,
+                "sddl": "O:BAG:SYD:AI(A;ID;FA;;;SY)(A;ID;FA;;;BA)(A;ID;0x1301bf;;;%s)" % SERVICE_SID,
+                "readable": True,
+                "error": None,
+            }
+        ],
+        "certificate_b64": None,
+        "network": [{"host": "ehr-auth.saude.gov.br", "port": 443, "reachable": True, "error": None}],
+    }
+    result.update(changes)
+    return result
+
+
+def test_probe_answers_have_the_ps1_shape():
+    """The fake answers below use exactly the keys win_pec_probe.ps1 returns, at each level."""
+    answer = windows_probe()
+    assert set(answer) == ps1_result_keys(PROBE_PS1)
+    assert set(answer["pec"]) == ps1_hashtable_keys(PROBE_PS1, "pec")
+    assert set(answer["chaves"]) == ps1_hashtable_keys(PROBE_PS1, "folder")
+    assert set(answer["files"][0]) == ps1_hashtable_keys(PROBE_PS1, "entry")
+    assert set(answer["network"][0]) == ps1_return_keys(PROBE_PS1, "Test-Endpoint")
+
+
+def test_deploy_answers_have_the_ps1_shape():
+    assert ps1_result_keys(DEPLOY_PS1) == {"changed", "changes", "dest", "checksum", "others", "sddl", "sids", "backup"}
+
+
+def audit(answer, *, check_mode=False, shell="powershell", **args):
+    arguments = {
+        "password": PASSWORD,
+        "windows_principals": [{"user": SERVICE, "rights": "Modify"}],
+        "endpoints": [{"host": "ehr-auth.saude.gov.br"}],
+    }
+    arguments.update(args)
+    return run_action(rnds_audit.ActionModule, arguments, answer, shell=shell, check_mode=check_mode)
+
+
+def probe_answers(probe: dict, fact_write: dict | None = None):
+    def answer(module, sent):
+        if "fact_content" in sent:
+            return fact_write or {"changed": True, "fact_path": sent["fact_path"]}
+        return json.loads(json.dumps(probe))  # a fresh copy, as from the wire
+
+    return answer
+
+
+def checks(result: dict) -> dict:
+    return {c["name"]: c for c in result["rnds_readiness"]["checks"]}
+
+
+@pytest.mark.parametrize("shell", ["powershell", "cmd"])
+def test_audit_calls_fit_the_ps1_spec(shell):
+    result, host = audit(probe_answers(windows_probe()), shell=shell)
+    assert [module for module, _args in host.calls] == ["esus.pec.win_pec_probe", "esus.pec.win_pec_probe"]
+    assert [ps1_problems(PROBE_PS1, sent) for _module, sent in host.calls] == [[], []]
+    assert host.calls[0][1]["principals"] == [SERVICE]
+    assert "fact_content" in host.calls[1][1]
+    assert result["changed"]
+
+
+def test_a_linux_audit_calls_fit_pec_probe():
+    documented = specs(("esus.pec.pec_probe",))["esus.pec.pec_probe"]
+    for windows in (False,):
+        module, sent = rnds_audit.probe_call(
+            windows, "/opt/e-SUS/webserver", [{"host": "x"}], {"network_timeout": 2.0}, "/f", []
+        )
+        assert argument_problems(module, sent, documented, strict=True) == []
+        module, sent = rnds_audit.fact_call(windows, "/f", {"rnds_ready": True})
+        assert argument_problems(module, sent, documented, strict=True) == []
+
+
+def test_a_windows_host_in_order():
+    result, _host = audit(probe_answers(windows_probe()))
+    by_name = checks(result)
+    assert by_name["certificate"]["status"] == "unknown"  # no bytes in this answer (see the next test)
+    assert by_name["chaves"]["status"] == "pass", by_name["chaves"]["reason"]
+    assert by_name["pec"]["reason"] == "PEC 5.3.21 installed in C:\\Program Files\\e-SUS\\webserver."
+
+
+def test_the_certificate_read_from_a_windows_host_is_judged_and_dropped(vaulted):
+    data = vaulted[1]
+    probe = windows_probe(certificate_b64=base64.b64encode(data).decode())
+    result, _host = audit(probe_answers(probe))
+    assert result["rnds_ready"], result["rnds_readiness"]["reasons"]
+    assert result["rnds_readiness"]["verdict"] == "ok"
+    text = json.dumps(result, default=str)
+    assert base64.b64encode(data).decode()[:40] not in text and PASSWORD not in text
+
+
+def test_check_mode_audit_is_one_execution_and_writes_nothing():
+    result, host = audit(probe_answers(windows_probe()), check_mode=True)
+    assert [module for module, _args in host.calls] == ["esus.pec.win_pec_probe"]
+    assert "fact_content" not in host.calls[0][1]
+    assert result["changed"] is False
+
+
+def test_an_unchanged_fact_is_not_written_again():
+    first, host = audit(probe_answers(windows_probe()))
+    written = host.calls[1][1]["fact_content"]
+    assert json.loads(written)["pec_status"] == first["rnds_readiness"]["pec_status"]
+    assert written == fact_text(json.loads(written))
+    again, host = audit(probe_answers(windows_probe(fact_current=written)))
+    assert [module for module, _args in host.calls] == ["esus.pec.win_pec_probe"]
+    assert again["changed"] is False
+
+
+def test_a_fact_that_cannot_be_written_is_a_reason():
+    failed = {"failed": True, "msg": "the local fact C:\\ProgramData\\... could not be written: Access denied"}
+    result, _host = audit(probe_answers(windows_probe(), fact_write=failed))
+    assert any("could not be written" in reason for reason in result["rnds_readiness"]["reasons"])
+
+
+def test_an_access_denied_is_an_error_not_an_absence():
+    probe = windows_probe(
+        pec={
+            "installed": False,
+            "version": None,
+            "version_source": "the Windows uninstall registry",
+            "error": "Access to the path 'C:\\Program Files\\e-SUS\\webserver' is denied.",
+        }
+    )
+    result, _host = audit(probe_answers(probe))
+    reason = checks(result)["pec"]["reason"]
+    assert "is denied" in reason and "not installed" not in reason
+
+
+def test_a_failed_probe_fails_the_task_naming_the_host():
+    result, _host = audit(
+        lambda module, sent: {"failed": True, "msg": "WinRM: the WS-Management service cannot process"}
+    )
+    assert result["failed"] and "pec-windows-1" in result["msg"] and "WS-Management" in result["msg"]
+
+
+def test_an_unresolvable_principal_is_said():
+    result, _host = audit(probe_answers(windows_probe(sids={SERVICE: None})))
+    reason = checks(result)["chaves"]["reason"]
+    assert checks(result)["chaves"]["status"] == "warn" and "cannot resolve NT SERVICE\\e-SUS-PEC" in reason
+
+
+def test_principals_given_by_name_match_their_sids_on_the_host():
+    """The role passes names; the descriptor holds SIDs: the audit compares SIDs (the old audit did not)."""
+    result, _host = audit(probe_answers(windows_probe()))
+    assert checks(result)["chaves"]["status"] == "pass"
+
+
+def test_all_application_packages_is_named_not_an_exception():
+    probe = windows_probe()
+    probe["chaves"]["sddl"] += "(A;OICI;0x1200a9;;;AC)"
+    result, _host = audit(probe_answers(probe))
+    assert "ALL APPLICATION PACKAGES (S-1-15-2-1)" in checks(result)["chaves"]["reason"]
+
+
+def test_a_certificate_with_an_ace_of_its_own_is_flagged():
+    probe = windows_probe()
+    probe["files"][0]["sddl"] = "O:BAD:AI(A;;FA;;;BU)(A;ID;FA;;;SY)(A;ID;FA;;;BA)"
+    result, _host = audit(probe_answers(probe))
+    assert "3550308.pfx: also has allow Users (S-1-5-32-545) FullControl" in checks(result)["chaves"]["reason"]
+
+
+def test_upper_case_certificate_names_count_as_certificates():
+    probe = windows_probe()
+    probe["files"][0]["name"] = "3550308.PFX"
+    result, _host = audit(probe_answers(probe))
+    assert checks(result)["certificate_file"]["status"] == "pass"
+
+
+# - the ansible.windows tasks of molecule/windows -
+
+
+def windows_tasks() -> list:
+    found = []
+    for path in sorted((REPO / "molecule" / "windows").glob("*.yml")):
+        for play in DataLoader().load_from_file(str(path)) or []:
+            for task in play.get("tasks", []) if isinstance(play, dict) else []:
+                for module, arguments in task.items():
+                    if module.startswith("ansible.windows."):
+                        found.append((path.name, task["name"], module, arguments))
+    return found
+
+
+def test_molecule_windows_tasks_fit_the_installed_ansible_windows_ps1():
+    """Every ansible.windows task of the scenario, against the spec in the module's own .ps1 (templated values
+    are left out of the type checks: they are only known on the host)."""
+    tasks = windows_tasks()
+    assert {module for _f, _n, module, _a in tasks} >= {
+        "ansible.windows.win_file",
+        "ansible.windows.win_group",
+        "ansible.windows.win_stat",
+        "ansible.windows.win_acl",
+        "ansible.windows.win_copy",
+        "ansible.windows.win_powershell",
+    }
+    problems = []
+    for filename, name, module, arguments in tasks:
+        concrete = {k: v for k, v in arguments.items() if not (isinstance(v, str) and "{{" in v)}
+        options = module_spec(ansible_windows_module(module))["options"]
+        if module == "ansible.windows.win_copy":  # its action plugin takes these and sends the .ps1 others
+            options = dict(options, src={"type": "str"}, decrypt={"type": "bool"})
+        missing = [k for k in arguments if k not in concrete]
+        problems += [
+            "%s: %s: %s" % (filename, name, p)
+            for p in argument_problems(module, concrete, options, ignore_case=True)
+            if not any(repr(k) in p for k in missing)
+        ]
+    assert problems == []
