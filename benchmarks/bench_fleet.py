@@ -1,27 +1,39 @@
 # Copyright (c) 2026, esus.pec contributors
 # GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
-"""Fleet scale: the readiness audit and an idempotent re-deploy on N simulated PEC servers.
+"""Fleet scale: the readiness audit and an idempotent re-deploy on N simulated PEC servers, two connections.
 
-Each simulated host is the local connection with its own sandbox PEC folder (certificate deployed, chaves
-0750, the RNDS endpoint played by a listening socket on 127.0.0.1). Measured in one run:
-- ``ours``: ``esus.pec.readiness`` for N = 50, 200, 500;
-- ``stock-modules``: benchmarks/baseline_readiness.yml, the same checks from stock modules, for N = 50, 200;
-- ``re-deploy``: ``esus.pec.deploy`` on the already deployed fleet, for the same N;
-- remote round trips per host: module executions counted in the -vvv log of a small run.
-Goals: ours <= 0.4x stock-modules at N=200; <= 2 round trips per host for the audit; re-deploy at N=200
-<= 1.5x the audit; cost per host flat in N.
+Each simulated host has its own sandbox PEC folder (certificate deployed, chaves 0750, the RNDS endpoint
+played by a listening socket on 127.0.0.1), reached either
+- ``local``: the local connection, or
+- ``ssh``: real SSH to a private sshd on 127.0.0.1 as the non-root admin ``pecadmin`` with sudo
+  (``become: true``, as state teams reach PEC servers), one SSH connection (control master) per host;
+with and without pipelining. Measured in one run, for each connection, pipelining setting and N:
+- ``ours``: ``esus.pec.readiness`` (audit, local facts, group_by, fleet report);
+- ``short-stock-audit``: benchmarks/baseline_short_audit.yml, what an admin writes first in ten minutes
+  (stat, find, one openssl shell, set_fact, one delegated copy): the named baseline of the goal;
+- ``stock-modules``: benchmarks/baseline_readiness.yml, the fuller stock-modules audit (``--with-stock``);
+- ``re-deploy``: ``esus.pec.deploy`` on the already deployed fleet;
+each with its wall time, the controller's CPU-seconds per host (ansible-playbook and its workers; with the
+local connection this includes the host side too, with SSH it does not) and, from the -vvv log of a 5-host
+run, module executions and remote commands per host (the audit's second run: the steady state).
+Goals (issue 11): ours <= 0.4x short-stock-audit at N=200 on both connections; re-deploy 0 changed and
+<= 1.0x ours; cost per host flat from 50 to 500.
 
-Usage: .venv/bin/python benchmarks/bench_fleet.py [--sizes 50,200,500] [--baseline-sizes 50,200] [--forks 20]
+Usage: .venv/bin/python benchmarks/bench_fleet.py [--connections local,ssh] [--pipelining on,off]
+       [--sizes 50,200,500] [--off-sizes 200] [--forks 20] [--with-stock]
+SSH needs root (it adds the pecadmin user and starts sshd, as tests/integration/test_ssh_fleet.py does).
 Writes benchmarks/output/fleet.json and, when matplotlib is installed, benchmarks/output/fleet.png.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import re
+import resource
 import shutil
 import socket
 import subprocess
@@ -34,6 +46,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
+from tests.support import sshd  # noqa: E402
 from tests.support.collection import ansible_env, vault_encrypt  # noqa: E402
 from tests.support.pki import Pki, cnpj  # noqa: E402
 
@@ -60,14 +73,22 @@ def endpoint() -> tuple:
     return listener.getsockname()[1], stop, listener
 
 
-def fleet(work: Path, size: int, source: Path, plain: bytes, port: int) -> Path:
-    """A sandbox fleet of ``size`` deployed PEC servers; returns its inventory folder."""
-    user, group = (
-        os.environ.get("USER") or subprocess.check_output(["id", "-un"], text=True).strip(),
-        subprocess.check_output(["id", "-gn"], text=True).strip(),
-    )
+def fleet(work: Path, size: int, source: Path, plain: bytes, port: int, server: dict | None = None) -> Path:
+    """A sandbox fleet of ``size`` deployed PEC servers; returns its inventory folder.
+
+    Without ``server`` the hosts are the local connection, their files owned by whoever runs this. With it,
+    each host is the sshd on 127.0.0.1 reached as the non-root admin, become root; the PEC folders are
+    root's, under /srv (like /opt/e-SUS on a PEC server), one control master per host."""
+    if server:
+        user, group = "root", "root"
+        hosts = Path("/srv/esus-pec-bench") / work.name / ("fleet-%d" % size)
+    else:
+        user, group = (
+            os.environ.get("USER") or subprocess.check_output(["id", "-un"], text=True).strip(),
+            subprocess.check_output(["id", "-gn"], text=True).strip(),
+        )
+        hosts = work / ("fleet-%d" % size) / "hosts"
     inventory = work / ("fleet-%d" % size)
-    hosts = inventory / "hosts"
     for index in range(size):
         chaves = hosts / ("pec-%04d" % index) / "webserver" / "chaves"
         chaves.mkdir(parents=True)
@@ -76,32 +97,51 @@ def fleet(work: Path, size: int, source: Path, plain: bytes, port: int) -> Path:
         (chaves / "cert.pfx").chmod(0o600)
         (hosts / ("pec-%04d" % index) / "facts.d").mkdir()
     lines = ["[pec_servers]"] + ["pec-%04d" % i for i in range(size)]
+    inventory.mkdir(parents=True, exist_ok=True)
     (inventory / "hosts.ini").write_text("\n".join(lines) + "\n")
     (inventory / "group_vars").mkdir()
-    (inventory / "group_vars" / "all.json").write_text(
-        json.dumps(
-            {
-                "ansible_connection": "local",
-                "ansible_python_interpreter": sys.executable,
-                "esus_pec_become": False,
-                "rnds_certificate_src": str(source),
-                "rnds_certificate_password": PASSWORD,
-                "rnds_certificate_expected_cnpj": cnpj("123456780001"),
-                "rnds_certificate_dest_name": "cert.pfx",
-                "rnds_certificate_pec_root": "%s/{{ inventory_hostname }}/webserver" % hosts,
-                "rnds_certificate_owner": user,
-                "rnds_certificate_group": group,
-                "rnds_readiness_fact_path": "%s/{{ inventory_hostname }}/facts.d/esus_pec_rnds.fact" % hosts,
-                "rnds_readiness_endpoints": [{"host": "127.0.0.1", "port": port}],
-                "rnds_readiness_report_dir": str(inventory / "report"),
-            }
+    variables = {
+        "rnds_certificate_src": str(source),
+        "rnds_certificate_password": PASSWORD,
+        "rnds_certificate_expected_cnpj": cnpj("123456780001"),
+        "rnds_certificate_dest_name": "cert.pfx",
+        "rnds_certificate_pec_root": "%s/{{ inventory_hostname }}/webserver" % hosts,
+        "rnds_certificate_owner": user,
+        "rnds_certificate_group": group,
+        "rnds_readiness_fact_path": "%s/{{ inventory_hostname }}/facts.d/esus_pec_rnds.fact" % hosts,
+        "rnds_readiness_endpoints": [{"host": "127.0.0.1", "port": port}],
+        "rnds_readiness_report_dir": str(inventory / "report"),
+    }
+    if server:
+        variables.update(
+            ansible_host=server["host"],
+            ansible_port=server["port"],
+            ansible_user=server["user"],
+            ansible_ssh_private_key_file=server["key"],
+            ansible_ssh_common_args=server["ssh_args"],
+            ansible_python_interpreter="/usr/bin/python3",
+            ansible_control_path_dir="%s/cp/{{ inventory_hostname }}" % work,
         )
-    )
+    else:
+        variables.update(ansible_connection="local", ansible_python_interpreter=sys.executable, esus_pec_become=False)
+    (inventory / "group_vars" / "all.json").write_text(json.dumps(variables))
     return inventory
 
 
-def play(playbook: Path, inventory: Path, vault: Path, forks: int, *extra: str) -> tuple:
-    env = ansible_env(ANSIBLE_FORKS=str(forks), ANSIBLE_PIPELINING="true", ANSIBLE_GATHERING="explicit")
+def remove_fleet(inventory: Path) -> None:
+    shutil.rmtree(inventory, ignore_errors=True)
+    shutil.rmtree(Path("/srv/esus-pec-bench") / inventory.parent.name / inventory.name, ignore_errors=True)
+
+
+def play(playbook: Path, inventory: Path, vault: Path, forks: int, pipelining: bool, *extra: str) -> dict:
+    """Run one playbook; wall time, the controller's CPU time (ansible-playbook and its workers), output."""
+    env = ansible_env(
+        ANSIBLE_FORKS=str(forks),
+        ANSIBLE_PIPELINING="true" if pipelining else "false",
+        ANSIBLE_GATHERING="explicit",
+        ANSIBLE_HOST_KEY_CHECKING="false",
+    )
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
     result = subprocess.run(
         [
@@ -119,26 +159,48 @@ def play(playbook: Path, inventory: Path, vault: Path, forks: int, *extra: str) 
         check=False,
     )
     elapsed = time.perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
     if result.returncode != 0:
         raise SystemExit("%s failed:\n%s" % (playbook.name, result.stdout[-3000:]))
-    return elapsed, result.stdout
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    return {"wall": elapsed, "cpu": cpu, "stdout": result.stdout}
 
 
-def round_trips(output: str, hosts: int) -> float:
-    """Module executions per host, from the EXEC lines of a -vvv log (pipelining: one per module)."""
-    return len(re.findall(r"^<pec-\d+> EXEC .*python", output, re.M)) / hosts
+def remote_counts(output: str, hosts: int) -> dict:
+    """Per host, from a -vvv log: module executions (a python on the host) and remote commands of any kind."""
+    commands = re.findall(r"^<[^>]+> (?:SSH: )?EXEC (.*)$", output, re.M)
+    executions = [c for c in commands if "python" in c]
+    return {"module_executions": len(executions) / hosts, "remote_commands": len(commands) / hosts}
+
+
+def changed_total(output: str) -> int:
+    return sum(int(n) for n in re.findall(r"^pec-\d+\s+:.*changed=(\d+)", output, re.M))
+
+
+PLAYBOOKS = {
+    "ours": REPO / "playbooks" / "readiness.yml",
+    "short-stock-audit": REPO / "benchmarks" / "baseline_short_audit.yml",
+    "stock-modules": REPO / "benchmarks" / "baseline_readiness.yml",
+    "re-deploy": REPO / "playbooks" / "deploy.yml",
+}
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--connections", default="local,ssh")
+    parser.add_argument("--pipelining", default="on,off")
     parser.add_argument("--sizes", default="50,200,500")
-    parser.add_argument("--baseline-sizes", default="50,200")
+    parser.add_argument("--off-sizes", default="200", help="sizes also run without pipelining")
     parser.add_argument("--forks", type=int, default=20)
+    parser.add_argument("--with-stock", action="store_true", help="also run baseline_readiness.yml")
     args = parser.parse_args()
     sizes = [int(s) for s in args.sizes.split(",")]
-    baseline_sizes = [int(s) for s in args.baseline_sizes.split(",")]
+    off_sizes = [int(s) for s in args.off_sizes.split(",") if s]
+    names = ["ours", "short-stock-audit", "re-deploy"] + (["stock-modules"] if args.with_stock else [])
     work = Path(tempfile.mkdtemp(prefix="esus-bench-fleet-"))
+    work.chmod(0o755)
     port, stop, listener = endpoint()
+    rows, counts = [], {}
     try:
         pki = Pki(work / "pki")
         key, cert = pki.leaf(key=pki.key("rsa"), cnpj_value=cnpj("123456780001"))
@@ -147,51 +209,93 @@ def main() -> None:
         vault = work / "vault-pass"
         vault.write_text("bench-fleet-vault\n")
         source = vault_encrypt(plain_path, vault, ansible_env(), output=work / "municipio.pfx.vault")
-        ours, redeploy, baseline = (
-            REPO / "playbooks" / "readiness.yml",
-            REPO / "playbooks" / "deploy.yml",
-            REPO / "benchmarks" / "baseline_readiness.yml",
-        )
-        small = fleet(work, 5, source, plain, port)
-        trips = {
-            "ours": round_trips(play(ours, small, vault, args.forks, "-vvv")[1], 5),
-            "re-deploy": round_trips(play(redeploy, small, vault, args.forks, "-vvv")[1], 5),
-            "stock-modules": round_trips(play(baseline, small, vault, args.forks, "-vvv")[1], 5),
-        }
-        rows = []
-        for size in sizes:
-            inventory = fleet(work, size, source, plain, port)
-            row = {"hosts": size, "ours_s": round(play(ours, inventory, vault, args.forks)[0], 1)}
-            row["redeploy_s"] = round(play(redeploy, inventory, vault, args.forks)[0], 1)
-            if size in baseline_sizes:
-                row["stock_modules_s"] = round(play(baseline, inventory, vault, args.forks)[0], 1)
-                row["ours_vs_stock_modules"] = round(row["ours_s"] / row["stock_modules_s"], 3)
-            row["redeploy_vs_ours"] = round(row["redeploy_s"] / row["ours_s"], 3)
-            row["ours_ms_per_host"] = round(1000 * row["ours_s"] / size, 1)
-            row["redeploy_ms_per_host"] = round(1000 * row["redeploy_s"] / size, 1)
-            rows.append(row)
-            shutil.rmtree(inventory)
-            print(json.dumps(row), flush=True)
+        for connection in args.connections.split(","):
+            with contextlib.ExitStack() as stack:
+                server = None
+                if connection == "ssh":
+                    if sshd.why_not():
+                        print("ssh skipped: %s" % sshd.why_not(), flush=True)
+                        continue
+                    server = stack.enter_context(sshd.loopback_sshd(work / "sshd"))
+                for pipelining in [p == "on" for p in args.pipelining.split(",")]:
+                    label = "%s, pipelining %s" % (connection, "on" if pipelining else "off")
+                    small = fleet(work / ("small-%s-%d" % (connection, pipelining)), 5, source, plain, port, server)
+                    counts[label] = {}
+                    for name in names:
+                        play(PLAYBOOKS[name], small, vault, args.forks, pipelining)  # the first run writes facts
+                        counts[label][name] = remote_counts(
+                            play(PLAYBOOKS[name], small, vault, args.forks, pipelining, "-vvv")["stdout"], 5
+                        )
+                    remove_fleet(small)
+                    print(label, json.dumps(counts[label]), flush=True)
+                    for size in sizes if pipelining else [s for s in sizes if s in off_sizes]:
+                        inventory = fleet(
+                            work / ("%s-%d-%d" % (connection, pipelining, size)), size, source, plain, port, server
+                        )
+                        row = {"connection": connection, "pipelining": pipelining, "hosts": size}
+                        play(PLAYBOOKS["ours"], inventory, vault, args.forks, pipelining)  # first audit: facts written
+                        for name in names:
+                            measured = play(PLAYBOOKS[name], inventory, vault, args.forks, pipelining)
+                            row[name] = {
+                                "wall_s": round(measured["wall"], 1),
+                                "cpu_s_per_host": round(measured["cpu"] / size, 3),
+                                "wall_ms_per_host": round(1000 * measured["wall"] / size, 1),
+                                "changed": changed_total(measured["stdout"]),
+                            }
+                        row["ours_vs_short"] = round(row["ours"]["wall_s"] / row["short-stock-audit"]["wall_s"], 3)
+                        row["redeploy_vs_ours"] = round(row["re-deploy"]["wall_s"] / row["ours"]["wall_s"], 3)
+                        if "stock-modules" in row:
+                            row["ours_vs_stock_modules"] = round(
+                                row["ours"]["wall_s"] / row["stock-modules"]["wall_s"], 3
+                            )
+                        rows.append(row)
+                        remove_fleet(inventory)
+                        print(json.dumps(row), flush=True)
     finally:
         stop.set()
         listener.close()
+        shutil.rmtree(Path("/srv/esus-pec-bench") / work.name, ignore_errors=True)
         shutil.rmtree(work, ignore_errors=True)
     out = REPO / "benchmarks" / "output"
     out.mkdir(parents=True, exist_ok=True)
-    result = {"forks": args.forks, "cpus": os.cpu_count(), "round_trips_per_host": trips, "runs": rows}
+    result = {"forks": args.forks, "cpus": os.cpu_count(), "per_host_counts_steady_state": counts, "runs": rows}
     (out / "fleet.json").write_text(json.dumps(result, indent=2) + "\n")
-    print("round trips per host:", trips)
+    print()
+    print(
+        "| connection | N | ours (s) | short stock audit (s) | ours / short | ours CPU-s/host | short CPU-s/host "
+        "| re-deploy (s) | re-deploy / ours | re-deploy changed |"
+    )
+    print("|---|---|---|---|---|---|---|---|---|---|")
     for row in rows:
         print(
-            "N=%(hosts)4d  ours %(ours_s)6.1f s (%(ours_ms_per_host)5.1f ms/host)  re-deploy %(redeploy_s)6.1f s "
-            "(%(redeploy_vs_ours).2fx ours)"
-            % row
-            + (
-                "  stock-modules %(stock_modules_s)6.1f s -> ours %(ours_vs_stock_modules).2fx" % row
-                if "stock_modules_s" in row
-                else ""
+            "| %s%s | %d | %.1f | %.1f | %.2fx | %.3f | %.3f | %.1f | %.2fx | %d |"
+            % (
+                row["connection"],
+                ", pipelining" if row["pipelining"] else "",
+                row["hosts"],
+                row["ours"]["wall_s"],
+                row["short-stock-audit"]["wall_s"],
+                row["ours_vs_short"],
+                row["ours"]["cpu_s_per_host"],
+                row["short-stock-audit"]["cpu_s_per_host"],
+                row["re-deploy"]["wall_s"],
+                row["redeploy_vs_ours"],
+                row["re-deploy"]["changed"],
             )
         )
+    print()
+    for label, per in counts.items():
+        print(
+            label,
+            ", ".join(
+                "%s %.1f exec / %.1f commands" % (n, c["module_executions"], c["remote_commands"])
+                for n, c in per.items()
+            ),
+        )
+    plot(rows, args.forks, out)
+
+
+def plot(rows: list, forks: int, out: Path) -> None:
     try:
         import matplotlib
 
@@ -199,18 +303,26 @@ def main() -> None:
         import matplotlib.pyplot as plt
     except ImportError:
         return
-    figure, axis = plt.subplots(figsize=(7, 4))
-    for key, label in (
-        ("ours_s", "esus.pec.readiness"),
-        ("redeploy_s", "esus.pec.deploy (re-run)"),
-        ("stock_modules_s", "stock-modules audit"),
-    ):
-        points = [(r["hosts"], 1000 * r[key] / r["hosts"]) for r in rows if key in r]
-        axis.plot([p[0] for p in points], [p[1] for p in points], marker="o", label=label)
+    figure, axis = plt.subplots(figsize=(8, 4.5))
+    for connection in sorted({r["connection"] for r in rows}):
+        for name, style in (("ours", "-"), ("short-stock-audit", "--"), ("re-deploy", ":")):
+            points = [
+                (r["hosts"], r[name]["wall_ms_per_host"])
+                for r in rows
+                if r["connection"] == connection and r["pipelining"]
+            ]
+            if points:
+                axis.plot(
+                    [p[0] for p in points],
+                    [p[1] for p in points],
+                    style,
+                    marker="o",
+                    label="%s, %s" % (name, connection),
+                )
     axis.set_xlabel("hosts")
     axis.set_ylabel("wall time per host (ms)")
-    axis.set_title("Cost per host, forks %d, %d CPUs" % (args.forks, os.cpu_count()))
-    axis.legend()
+    axis.set_title("Cost per host, forks %d, %d CPUs, pipelining on" % (forks, os.cpu_count()))
+    axis.legend(fontsize=8)
     figure.tight_layout()
     figure.savefig(out / "fleet.png", dpi=110)
 
