@@ -52,6 +52,7 @@ ARGUMENT_SPEC = {
     "persist_fact": {"type": "bool", "default": True},
     "fact_path": {"type": "str"},
     "record": {"type": "dict", "default": {}},
+    "add_to_group": {"type": "bool", "default": False},
 }
 LINUX_ROOT = "/opt/e-SUS/webserver"
 WINDOWS_ROOT = "C:\\Program Files\\e-SUS\\webserver"
@@ -161,7 +162,7 @@ class ActionModule(ActionBase):
                 )
             }
         changed = False
-        if args["persist_fact"] and not self._task.check_mode:
+        if args["persist_fact"]:
             fact = {
                 "rnds_ready": readiness["ready"],
                 "verdict": readiness["verdict"],
@@ -169,7 +170,9 @@ class ActionModule(ActionBase):
                 "pec_status": readiness["pec_status"],
                 "reasons": readiness["reasons"],
             }
-            if probe.get("fact_current") != fact_text(fact):  # one execution when nothing changed since last time
+            # one execution when nothing changed since the last audit; in check mode, say what a run would write
+            changed = probe.get("fact_current") != fact_text(fact)
+            if changed and not self._task.check_mode:
                 module, arguments = fact_call(windows, fact_path, fact)
                 written = self._execute_module(module_name=module, module_args=arguments, task_vars=task_vars)
                 if written.get("failed"):
@@ -177,8 +180,11 @@ class ActionModule(ActionBase):
                         "the local fact %s could not be written: %s" % (fact_path, written.get("msg"))
                     )
                 changed = bool(written.get("changed"))
+        if args["add_to_group"]:  # what group_by does, without a second task per host (the strategy reads add_group)
+            result.update(add_group="rnds_ready" if readiness["ready"] else "rnds_not_ready", parent_groups=["all"])
         result.update(
             changed=changed,
+            fact_changed=changed,
             rnds_ready=readiness["ready"],
             rnds_readiness=readiness,
             ansible_facts={"rnds_ready": readiness["ready"], "rnds_readiness": readiness},

@@ -103,6 +103,14 @@ options:
     description: Extra keys copied into RV(rnds_readiness) for the fleet report (municipality, IBGE code, UF).
     type: dict
     default: {}
+  add_to_group:
+    description:
+      - Put the host in the in-memory group C(rnds_ready) or C(rnds_not_ready), as M(ansible.builtin.group_by)
+        would, without a second task per host (the fleet audit's cost is mostly tasks per host).
+      - As with M(ansible.builtin.group_by), Ansible then reports the task C(changed) when the host joins the
+        group; use C(changed_when) on RV(fact_changed) to report the local fact instead (the role does).
+    type: bool
+    default: false
 attributes:
   check_mode:
     support: full
@@ -143,6 +151,10 @@ rnds_ready:
   returned: always
   type: bool
   sample: true
+fact_changed:
+  description: Whether the local fact was (in check mode, would be) written.
+  returned: always
+  type: bool
 rnds_readiness:
   description: The checks and what follows from them. Also set as a fact.
   returned: always

@@ -398,7 +398,17 @@ def test_check_mode_audit_is_one_execution_and_writes_nothing():
     result, host = audit(probe_answers(windows_probe()), check_mode=True)
     assert [module for module, _args in host.calls] == ["esus.pec.win_pec_probe"]
     assert "fact_content" not in host.calls[0][1]
-    assert result["changed"] is False
+    assert result["changed"] is True  # what a real run would do: write the (first) fact
+
+
+def test_the_audit_puts_the_host_in_its_group_in_the_same_task():
+    ready, _host = audit(probe_answers(windows_probe()), add_to_group=True)
+    assert (ready["add_group"], ready["parent_groups"]) == ("rnds_ready", ["all"])
+    probe = windows_probe(pec={"installed": False, "version": None, "version_source": "x", "error": None})
+    not_ready, _host = audit(probe_answers(probe), add_to_group=True)
+    assert not_ready["add_group"] == "rnds_not_ready"
+    plain, _host = audit(probe_answers(windows_probe()))
+    assert "add_group" not in plain
 
 
 def test_an_unchanged_fact_is_not_written_again():

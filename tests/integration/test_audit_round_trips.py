@@ -1,0 +1,124 @@
+# Copyright (c) 2026, esus.pec contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""The audit's round trips, counted in real ansible-playbook runs on a sandbox PEC folder.
+
+One execution of the probe reads everything; a second writes the local fact only when it differs from the
+one the last audit left: 2 on a first audit or after a change, 1 when nothing changed, 1 in check mode (no
+fact written). The host lands in rnds_ready or rnds_not_ready from the same task (no group_by task).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.support.collection import ansible_env, run_playbook
+from tests.support.pki import cnpj
+
+CNPJ = cnpj("606060600001")
+PASSWORD = "Audit-round-trips-1"
+PLAYBOOK = (
+    """
+- name: Audit the sandbox PEC
+  hosts: pec
+  gather_facts: false
+  tasks:
+    - name: Audit
+      esus.pec.rnds_audit:
+        pec_root: "{{ pec_root }}"
+        password: "{{ certificate_password }}"
+        expected_cnpj: "%s"
+        owner: "{{ owner }}"
+        group: "{{ group }}"
+        check_network: false
+        fact_path: "{{ fact_path }}"
+        add_to_group: true
+      register: audited
+      changed_when: audited.fact_changed  # as the role does: not the in-memory group membership
+
+    - name: Show the groups
+      ansible.builtin.debug:
+        msg: >-
+          GROUPS {{ {'ready': groups['rnds_ready'] | default([]),
+                     'not_ready': groups['rnds_not_ready'] | default([])} | to_json }}
+"""
+    % CNPJ
+)
+
+
+@pytest.fixture()
+def sandbox(pki, tmp_path):
+    import getpass
+    import grp
+    import os
+
+    root = tmp_path / "pec" / "webserver"
+    chaves = root / "chaves"
+    chaves.mkdir(parents=True)
+    chaves.chmod(0o750)
+    key, cert = pki.leaf(key=pki.key("ec", "round-trips"), cnpj_value=CNPJ)
+    (chaves / "3550308.pfx").write_bytes(pki.pfx("round-trips.pfx", key, cert, PASSWORD).read_bytes())
+    (chaves / "3550308.pfx").chmod(0o600)
+    playbook = tmp_path / "audit.yml"
+    playbook.write_text(PLAYBOOK)
+    inventory = tmp_path / "inventory.json"
+    inventory.write_text(
+        json.dumps(
+            {
+                "pec": {
+                    "hosts": {
+                        "pec-audit": {
+                            "ansible_connection": "local",
+                            "ansible_python_interpreter": sys.executable,
+                            "pec_root": str(root),
+                            "certificate_password": PASSWORD,
+                            "owner": getpass.getuser(),
+                            "group": grp.getgrgid(os.getgid()).gr_name,
+                            "fact_path": str(tmp_path / "facts.d" / "esus_pec_rnds.fact"),
+                        }
+                    }
+                }
+            }
+        )
+    )
+    env = ansible_env(ANSIBLE_PIPELINING="0", ANSIBLE_LOCAL_TEMP=str(tmp_path / "local_tmp"))
+    return {"playbook": playbook, "inventory": inventory, "env": env, "chaves": chaves, "fact": tmp_path / "facts.d"}
+
+
+def audit(sandbox, *options: str) -> tuple[int, dict, str]:
+    result = run_playbook(sandbox["playbook"], sandbox["inventory"], sandbox["env"], "-vvvv", *options)
+    assert result.returncode == 0, result.stdout[-3000:]
+    probes = len(re.findall(r"PUT \S+ TO \S+/AnsiballZ_pec_probe\.py", result.stdout))
+    groups = json.loads(re.search(r'"GROUPS (\{.*\})"', result.stdout).group(1).replace('\\"', '"'))
+    changed = int(re.search(r"pec-audit\s+:.*changed=(\d+)", result.stdout).group(1))
+    return probes, groups, "changed=%d" % changed
+
+
+def test_two_executions_first_then_one_while_nothing_changes(sandbox):
+    assert audit(sandbox) == (2, {"ready": ["pec-audit"], "not_ready": []}, "changed=1")
+    assert json.loads(next(sandbox["fact"].iterdir()).read_text())["rnds_ready"] is True
+    assert audit(sandbox) == (1, {"ready": ["pec-audit"], "not_ready": []}, "changed=0")
+    assert audit(sandbox, "--check") == (1, {"ready": ["pec-audit"], "not_ready": []}, "changed=0")
+
+
+def test_a_change_on_the_host_is_written_once(sandbox):
+    audit(sandbox)
+    (sandbox["chaves"] / "3550308.pfx").unlink()
+    assert audit(sandbox, "--check") == (1, {"ready": [], "not_ready": ["pec-audit"]}, "changed=1")  # would write
+    assert audit(sandbox) == (2, {"ready": [], "not_ready": ["pec-audit"]}, "changed=1")
+    assert json.loads(next(sandbox["fact"].iterdir()).read_text())["rnds_ready"] is False
+    assert audit(sandbox) == (1, {"ready": [], "not_ready": ["pec-audit"]}, "changed=0")
+
+
+def test_the_fact_is_not_touched_when_unchanged(sandbox):
+    audit(sandbox)
+    fact = next(sandbox["fact"].iterdir())
+    before = fact.stat().st_mtime_ns, fact.stat().st_ino
+    audit(sandbox)
+    assert (fact.stat().st_mtime_ns, fact.stat().st_ino) == before
+    assert Path(fact).read_text().endswith("}\n")
