@@ -302,6 +302,8 @@ def test_kill_9_while_the_certificate_is_written_leaves_the_old_one(sandbox):
     while not list(sandbox.chaves.glob(".esus-pec-staging-*")):
         assert time.monotonic() < deadline and process.poll() is None, "the module never staged"
         time.sleep(0.05)
+    killed = _kill_9_everything_running_from(sandbox.work)  # the module itself, in its own session, and ansible
+    assert any("AnsiballZ_chaves_certificate" in command for command in killed), killed
     os.killpg(process.pid, signal.SIGKILL)
     process.wait(timeout=30)
     assert sandbox.dest.read_bytes() == sandbox.plain["a"]  # PEC still has its certificate
@@ -310,6 +312,26 @@ def test_kill_9_while_the_certificate_is_written_leaves_the_old_one(sandbox):
     result, saved = sandbox.deploy()  # the next run cleans up
     assert result.returncode == 0 and "remove a staging file left by an interrupted run" in saved["changes"]
     assert sorted(p.name for p in sandbox.chaves.iterdir()) == ["3550308.pfx"]
+
+
+def _kill_9_everything_running_from(work: Path) -> list:
+    """SIGKILL every process whose command line names the sandbox (the local connection starts the module in a
+    session of its own, so killing ansible's process group would leave the module running)."""
+    killed = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit() or int(entry.name) == os.getpid():
+            continue
+        try:
+            command = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
+        except OSError:
+            continue
+        if str(work) in command:
+            try:
+                os.kill(int(entry.name), signal.SIGKILL)
+                killed.append(command)
+            except ProcessLookupError:
+                pass
+    return killed
 
 
 IN_CLOSE_NOWRITE = 0x10
