@@ -12,6 +12,8 @@ real sockets on loopback, and render the HTML report in headless Chromium.
 from __future__ import annotations
 
 import base64
+import csv
+import io
 import json
 import os
 import re
@@ -88,9 +90,35 @@ def test_summary_counts(demo):
     }
 
 
+GROUPS = {  # host: the report's problem group, and how the page names it in pt-BR (the default)
+    "pec-demo-ok": ("ok", "Pronto"),
+    "pec-demo-expiring": ("expiring_30", "Certificado vence em até 30 dias"),
+    "pec-demo-expired": ("expired", "Certificado vencido"),
+    "pec-demo-wrong-password": ("wrong_password", "Senha errada"),
+    "pec-demo-no-chaves": ("chaves_missing", "Pasta chaves ausente"),
+    "pec-demo-no-pec": ("pec_missing", "PEC não instalado"),
+    "pec-demo-cer": ("certificate_only", "Certificado sem chave privada (.cer/.crt)"),
+}
+
+
 def test_csv_has_one_row_per_host_and_no_cpf(demo):
-    csv_text = (demo["work"] / "report" / "readiness.csv").read_text()
+    csv_text = (demo["work"] / "report" / "readiness.csv").read_text(encoding="utf-8-sig")
     assert len(csv_text.strip().splitlines()) == 8
+    table = list(csv.DictReader(io.StringIO(csv_text), delimiter=";"))  # pt-BR: Excel in Brazil splits on ';'
+    assert list(table[0])[:8] == [
+        "servidor",
+        "município",
+        "UF",
+        "IBGE",
+        "pronto",
+        "problema",
+        "próximo passo",
+        "mudança",
+    ]
+    assert {row["servidor"]: row["problema"] for row in table} == {host: GROUPS[host][1] for host in GROUPS}
+    assert {row["servidor"]: row["pronto"] for row in table}["pec-demo-expired"] == "não"
+    wrong = {row["servidor"]: row["próximo passo"] for row in table}["pec-demo-wrong-password"]
+    assert wrong == "confira a senha do certificado no inventário (vault) e rode o deploy de novo"
     for name in ("readiness.csv", "readiness.json", "readiness.html"):
         text = (demo["work"] / "report" / name).read_text()
         assert "12345678901" not in text and "***." not in text  # the test CA's CPF, masked or not
@@ -236,13 +264,24 @@ def test_html_report_renders_in_headless_chromium(demo):
     dom = subprocess.run(
         [CHROMIUM, *flags, "--dump-dom", page.as_uri()], capture_output=True, text=True, timeout=120, check=True
     ).stdout
-    assert 'data-ready="yes"' in dom  # the page's script ran
+    assert 'data-ready="yes"' in dom  # the page's script ran (under the page's Content-Security-Policy)
+    assert '<html lang="pt-BR">' in dom and "Prontidão dos servidores PEC para a RNDS" in dom
     for key, number in (("ready", 2), ("not_ready", 5), ("unknown", 0), ("expiring_30", 1), ("expiring_90", 1)):
         assert re.search(r'id="count-%s"><b>%d</b>' % (key, number), dom), key
-    rows = re.findall(r'<tr class="(yes|no|unknown)">', dom)
-    assert len(rows) == 7
-    days = [int(d) for d in re.findall(r'<td class="days" data-sort="(-?\d+)">', dom) if int(d) != 99999]
-    assert days == sorted(days)  # sorted by days left on load
+    groups = re.findall(r'id="group-(\w+)"><td>([^<]*)</td><td class="count">(\d+)</td>', dom)
+    assert sorted(groups) == sorted((group, label, "1") for group, label in GROUPS.values())
+    rows = re.findall(r'<tr class="(?:yes|no|unknown)" data-group="(\w+)"[^>]*><td>([\w-]+)</td>', dom)
+    assert sorted(rows) == sorted((group, host) for host, (group, _label) in GROUPS.items())
+    assert "Primeiro relatório nesta pasta" in dom  # the demo's report folder had no report before
+    sorted_dom = subprocess.run(
+        [CHROMIUM, *flags, "--dump-dom", page.as_uri() + "#sort=days"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
+    ).stdout
+    days = [int(d) for d in re.findall(r'<td class="days" data-sort="(-?\d+)">', sorted_dom) if int(d) != 99999]
+    assert days == sorted(days) and len(days) == 3  # ok, expiring, expired: sorted by days left on request
     shot = REPO / ".cache" / "results" / "readiness-report.png"
     shot.parent.mkdir(parents=True, exist_ok=True)
     subprocess.run(

@@ -1,18 +1,13 @@
 # Copyright (c) 2026, esus.pec contributors
 # GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
-"""Every readiness check's pass and fail paths, and the fleet report builders, on plain data."""
+"""Every readiness check's pass and fail paths, on plain data (the fleet report's builders: test_report.py)."""
 
 from __future__ import annotations
-
-import csv
-import io
-import json
 
 import pytest
 
 from ansible_collections.esus.pec.plugins.module_utils import readiness as r
-from ansible_collections.esus.pec.plugins.module_utils import report
 
 EXPECTED = {
     "pec_root": "/opt/e-SUS/webserver",
@@ -178,34 +173,6 @@ def test_network_fail_predicts_sem_conexao_and_skipped_is_unknown():
 def test_token_rejected_is_a_failure():
     result = r.assess(probe(), OK_REPORT, EXPECTED, {"status": "rejected", "reason": "HTTP 403"})
     assert statuses(result)["token"] == "fail" and result["pec_status"] == "Falha no certificado"
-
-
-def rows():
-    good = dict(r.assess(probe(), OK_REPORT, EXPECTED), municipality="A <b>&", ibge="1", uf="SP")
-    soon = dict(good, days_left=20)
-    return [report.record("a", good), report.record("b", soon), report.record("c", None)]
-
-
-def test_report_summary_and_unknown_host():
-    assert report.summary(rows()) == {
-        "hosts": 3,
-        "ready": 2,
-        "not_ready": 0,
-        "unknown": 1,
-        "expiring_30": 1,
-        "expiring_90": 1,
-    }
-    assert rows()[2]["reasons"] == ["the host could not be audited (unreachable or the audit failed)"]
-
-
-def test_report_formats():
-    data = json.loads(report.to_json(rows(), "2026-11-25T00:00:00Z"))
-    assert {"host", "ready", "verdict", "days_left", "reasons"} <= set(data["hosts"][0])
-    table = list(csv.reader(io.StringIO(report.to_csv(rows()))))
-    assert table[0][:4] == ["host", "ready", "verdict", "days_left"] and len(table) == 4
-    page = report.to_html(rows(), "now")
-    assert "A &lt;b&gt;&amp;" in page and "<b>&" not in page.replace("<b>%d</b>", "")
-    assert "http://" not in page and "https://" not in page  # self-contained
 
 
 def test_a_chaves_that_cannot_be_listed_is_not_reported_as_empty():

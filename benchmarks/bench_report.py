@@ -1,0 +1,245 @@
+# Copyright (c) 2026, esus.pec contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""The fleet report at country size: building it in Python, and loading its page in headless Chromium.
+
+One simulated fleet of N hosts (default 5,570, Brazil's municipalities; made by the real readiness checks, as
+in tests/unit/plugins/module_utils/test_report.py), measured in one run against named baselines:
+
+Python (median of --repeat runs, records + JSON + CSV + page):
+- ``ours``: plugins/module_utils/report.py and the role's page template;
+- ``previous-builder``: report.py as it was before the history/merge/pt-BR page (git --baseline-ref), the
+  same hosts; it wrote a plainer page and no groups, changes or timeline.
+
+Chromium (median of --repeat loads, each in a fresh headless Chromium):
+- ``ours``: the page as written, its script run (no filter): ``script-done`` is performance.now() when the
+  script has finished (navigation start to rows indexed, HTML parsed), written by the page into
+  body[data-ready-ms]; ``dump-dom`` and ``screenshot`` are the wall times of the whole Chromium process (start,
+  parse, script, and for the screenshot layout and paint too);
+- ``static-rows``: the same HTML with the script replaced by a one-line timing mark: the rows as plain static
+  HTML, what the page costs before any behaviour;
+- ``previous-page``: the page of the previous builder for the same hosts (its script sorted all rows on load);
+- ``ours #q=``, ``#group=``, ``#sort=``: the page opened with a text filter, a problem filter or a sort in its
+  address, applied synchronously on load: minus ``ours``, the cost of that one interaction on every row.
+
+Usage: .venv/bin/python benchmarks/bench_report.py [--hosts 5570] [--repeat 5] [--baseline-ref COMMIT]
+Writes benchmarks/output/report.json. No timing is asserted anywhere.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import types
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
+
+from tests.support.collection import collections_path  # noqa: E402
+
+sys.path.insert(0, str(collections_path()))
+
+from ansible_collections.esus.pec.plugins.module_utils import report  # noqa: E402
+from tests.unit.plugins.module_utils.test_report import fleet  # noqa: E402
+
+BEFORE = "1e779a2a5b5a5b07bbdd467975e6363ff784c7d1"  # the last commit with the first report builder
+GENERATED = "2026-11-25T06:00:00Z"
+TEMPLATE = REPO / "roles" / "rnds_readiness" / "templates" / "readiness.html.j2"
+FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+TIMING_MARK = 'document.body.setAttribute("data-ready-ms", String(Math.round(performance.now())));'
+
+
+def previous_builder(ref: str) -> types.ModuleType:
+    source = subprocess.run(
+        ["git", "-C", str(REPO), "show", "%s:plugins/module_utils/report.py" % ref],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    module = types.ModuleType("previous_report")
+    exec(compile(source, "previous_report.py", "exec"), module.__dict__)  # our own file, at a named commit
+    return module
+
+
+def build_ours(hosts: list, readiness: dict, template: str) -> tuple:
+    rows = [report.record(host, readiness.get(host), GENERATED) for host in hosts]
+    document = report.build(rows, GENERATED)
+    return report.to_json(document), report.to_csv(document), report.to_html(document, template)
+
+
+def build_previous(module: types.ModuleType, hosts: list, readiness: dict) -> tuple:
+    rows = sorted((module.record(host, readiness.get(host)) for host in hosts), key=lambda row: row["host"])
+    return module.to_json(rows, GENERATED), module.to_csv(rows), module.to_html(rows, GENERATED)
+
+
+def timed(function, repeat: int) -> tuple:
+    times, result = [], None
+    for _ in range(repeat):
+        start = time.perf_counter()
+        result = function()
+        times.append(time.perf_counter() - start)
+    return statistics.median(times) * 1000, result
+
+
+def static_rows(page: str) -> str:
+    """Our page without its behaviour: no script but the timing mark, no policy (which would block the mark)."""
+    page = re.sub(r'<meta http-equiv="Content-Security-Policy"[^>]*>\n?', "", page)
+    return re.sub(r"<script>.*?</script>", lambda _m: "<script>%s</script>" % TIMING_MARK, page, flags=re.S)
+
+
+def previous_page(page: str) -> str:
+    marked = page.replace(
+        "document.body.setAttribute('data-ready','yes');",
+        "document.body.setAttribute('data-ready','yes');" + TIMING_MARK,
+    )
+    assert marked != page, "the previous page's script changed: cannot add the timing mark"
+    return marked
+
+
+def load(chromium: str, page: Path, fragment: str, action: str, work: Path) -> tuple:
+    """(process wall ms, the page's own script-done ms or None) of one load in a fresh Chromium profile."""
+    profile = Path(tempfile.mkdtemp(dir=work, prefix="profile-"))
+    if action == "dump-dom":
+        extra = ["--dump-dom"]
+    else:
+        extra = ["--window-size=1400,1000", "--screenshot=%s" % (work / "shot.png")]
+    command = [chromium, *FLAGS, "--user-data-dir=%s" % profile, *extra, page.as_uri() + fragment]
+    start = time.perf_counter()
+    output = subprocess.run(command, capture_output=True, text=True, timeout=600, check=True).stdout
+    wall = (time.perf_counter() - start) * 1000
+    shutil.rmtree(profile, ignore_errors=True)
+    found = re.search(r'data-ready-ms="(\d+)"', output)
+    return wall, int(found.group(1)) if found else None
+
+
+def median_load(chromium: str, page: Path, fragment: str, action: str, work: Path, repeat: int) -> dict:
+    walls, marks = [], []
+    for _ in range(repeat):
+        wall, mark = load(chromium, page, fragment, action, work)
+        walls.append(wall)
+        if mark is not None:
+            marks.append(mark)
+    return {"wall_ms": statistics.median(walls), "script_done_ms": statistics.median(marks) if marks else None}
+
+
+def ratio(a: float | None, b: float | None) -> str:
+    return "%.2fx" % (a / b) if a and b else "-"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--hosts", type=int, default=5570)
+    parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--baseline-ref", default=BEFORE)
+    options = parser.parse_args()
+    chromium = shutil.which("chromium") or shutil.which("chromium-browser")
+    template = TEMPLATE.read_text(encoding="utf-8")
+    hosts, readiness, _groups = fleet(options.hosts)
+    previous = previous_builder(options.baseline_ref)
+
+    ours_ms, (ours_json, ours_csv, ours_html) = timed(lambda: build_ours(hosts, readiness, template), options.repeat)
+    previous_ms, (_json, _csv, previous_html) = timed(
+        lambda: build_previous(previous, hosts, readiness), options.repeat
+    )
+    results = {
+        "hosts": options.hosts,
+        "repeat": options.repeat,
+        "baseline_ref": options.baseline_ref,
+        "python": {"ours_ms": ours_ms, "previous_builder_ms": previous_ms},
+        "sizes": {
+            "ours_json": len(ours_json.encode()),
+            "ours_csv": len(ours_csv.encode()),
+            "ours_html": len(ours_html.encode()),
+            "previous_html": len(previous_html.encode()),
+        },
+        "chromium": {},
+    }
+    print("%d hosts, median of %d" % (options.hosts, options.repeat))
+    print(
+        "python build (records, JSON, CSV, page): ours %.0f ms, previous-builder %.0f ms: %s"
+        % (ours_ms, previous_ms, ratio(ours_ms, previous_ms))
+    )
+    print(
+        "page size: ours %.2f MB, previous-page %.2f MB"
+        % (results["sizes"]["ours_html"] / 1e6, results["sizes"]["previous_html"] / 1e6)
+    )
+    if chromium is None:
+        print("chromium is not installed: page load not measured")
+    else:
+        work = Path(tempfile.mkdtemp(prefix="esus-bench-report-"))
+        try:
+            pages = {
+                "ours": ours_html,
+                "static-rows": static_rows(ours_html),
+                "previous-page": previous_page(previous_html),
+            }
+            for name, text in pages.items():
+                (work / ("%s.html" % name)).write_text(text, encoding="utf-8")
+            runs = [
+                ("ours", "ours", "", "dump-dom"),
+                ("static-rows", "static-rows", "", "dump-dom"),
+                ("previous-page", "previous-page", "", "dump-dom"),
+                ("ours #q=sao paulo", "ours", "#q=sao%20paulo", "dump-dom"),
+                ("ours #group=expired", "ours", "#group=expired", "dump-dom"),
+                ("ours #sort=days", "ours", "#sort=days", "dump-dom"),
+                ("ours screenshot", "ours", "", "screenshot"),
+                ("static-rows screenshot", "static-rows", "", "screenshot"),
+                ("previous-page screenshot", "previous-page", "", "screenshot"),
+            ]
+            for label, name, fragment, action in runs:
+                page = work / ("%s.html" % name)
+                results["chromium"][label] = median_load(chromium, page, fragment, action, work, options.repeat)
+        finally:
+            shutil.rmtree(work, ignore_errors=True)
+        measured = results["chromium"]
+        print("\n| load | script done (ms) | Chromium wall (ms) | script vs static-rows | wall vs static-rows |")
+        print("|---|---|---|---|---|")
+        for label, found in measured.items():
+            base = measured["static-rows screenshot" if "screenshot" in label else "static-rows"]
+            print(
+                "| %s | %s | %.0f | %s | %s |"
+                % (
+                    label,
+                    "-" if found["script_done_ms"] is None else found["script_done_ms"],
+                    found["wall_ms"],
+                    ratio(found["script_done_ms"], base["script_done_ms"]),
+                    ratio(found["wall_ms"], base["wall_ms"]),
+                )
+            )
+        base = measured["ours"]["script_done_ms"]
+        for label in ("ours #q=sao paulo", "ours #group=expired", "ours #sort=days"):
+            print("%s: +%d ms over the plain load" % (label, measured[label]["script_done_ms"] - base))
+        print(
+            "ours vs previous-page: script %s, dump-dom wall %s, screenshot wall %s"
+            % (
+                ratio(measured["ours"]["script_done_ms"], measured["previous-page"]["script_done_ms"]),
+                ratio(measured["ours"]["wall_ms"], measured["previous-page"]["wall_ms"]),
+                ratio(measured["ours screenshot"]["wall_ms"], measured["previous-page screenshot"]["wall_ms"]),
+            )
+        )
+    output = REPO / "benchmarks" / "output" / "report.json"
+    output.parent.mkdir(parents=True, exist_ok=True)
+    output.write_text(json.dumps(results, indent=2) + "\n")
+    print("\nwritten: %s" % os.path.relpath(output, REPO))
+
+
+if __name__ == "__main__":
+    main()
