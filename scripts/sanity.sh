@@ -9,7 +9,7 @@ trap 'rm -rf "$work"' EXIT
 dest="$work/ansible_collections/esus/pec"
 mkdir -p "$dest"
 (cd "$repo" && git ls-files -z --cached --others --exclude-standard -- galaxy.yml meta plugins roles playbooks \
-    changelogs README.md LICENSE docs tests/sanity 2>/dev/null | xargs -0 -I{} cp --parents {} "$dest/")
+    changelogs README.md LICENSE docs 2>/dev/null | xargs -0 -I{} cp --parents {} "$dest/")
 # ansible-test bootstraps pip in its venvs with a get-pip.py it downloads; that host is not reachable here
 ansible_test_dir="$(python -c 'import ansible_test, os; print(os.path.dirname(ansible_test.__file__))')"
 pip_version="$(grep -oP "pip='\K[0-9.]+" "$ansible_test_dir/_internal/python_requirements.py" | head -1)"
@@ -21,4 +21,8 @@ cd "$dest"
 printf "tests/output/\n" >.gitignore
 git init -q && git add -A >/dev/null
 python_version="$(python -c 'import sys; print("%d.%d" % sys.version_info[:2])')"
-ansible-test sanity --venv --python "$python_version" --color no "$@"
+# validate-modules reads a PowerShell module's spec by running pwsh, which these machines do not have (apt, PyPI
+# and npm checked): the two .ps1 modules are left out of sanity, and tests/unit/plugins/test_windows_path.py
+# compares their specs with their documentation instead (a real PowerShell grammar, tree-sitter-powershell).
+ansible-test sanity --venv --python "$python_version" --color no \
+    --exclude plugins/modules/win_chaves_certificate.ps1 --exclude plugins/modules/win_pec_probe.ps1 "$@"
