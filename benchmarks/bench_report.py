@@ -49,21 +49,12 @@ from tests.support.collection import collections_path  # noqa: E402
 sys.path.insert(0, str(collections_path()))
 
 from ansible_collections.esus.pec.plugins.module_utils import report  # noqa: E402
+from tests.support.chromium import CHROMIUM, FLAGS  # noqa: E402
 from tests.unit.plugins.module_utils.test_report import fleet  # noqa: E402
 
 BEFORE = "1e779a2a5b5a5b07bbdd467975e6363ff784c7d1"  # the last commit with the first report builder
 GENERATED = "2026-11-25T06:00:00Z"
 TEMPLATE = REPO / "roles" / "rnds_readiness" / "templates" / "readiness.html.j2"
-FLAGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 TIMING_MARK = 'document.body.setAttribute("data-ready-ms", String(Math.round(performance.now())));'
 
 
@@ -150,7 +141,7 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--baseline-ref", default=BEFORE)
     options = parser.parse_args()
-    chromium = shutil.which("chromium") or shutil.which("chromium-browser")
+    chromium = CHROMIUM
     template = TEMPLATE.read_text(encoding="utf-8")
     hosts, readiness, _groups = fleet(options.hosts)
     previous = previous_builder(options.baseline_ref)

@@ -17,13 +17,14 @@ import io
 import json
 import os
 import re
-import shutil
 import socket
 import subprocess
 from pathlib import Path
 
 import pytest
 
+from tests.support.chromium import CHROMIUM
+from tests.support.chromium import FLAGS as CHROMIUM_FLAGS
 from tests.support.collection import REPO, ansible_env, run_playbook, vault_decrypt
 from tests.support.leaks import leaks
 
@@ -243,24 +244,11 @@ def test_fail_when_not_ready_makes_the_play_exit_non_zero(demo):
     assert (demo["work"] / "report2" / "readiness.html").exists()  # the report comes first
 
 
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
-
-
 @pytest.mark.skipif(CHROMIUM is None and os.environ.get("CI") != "true", reason="chromium is not installed")
 def test_html_report_renders_in_headless_chromium(demo):
     """Real headless Chromium: the page renders, its script runs (sort), the counts are right; a screenshot."""
     page = demo["work"] / "report" / "readiness.html"
-    flags = [
-        "--headless",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-quic",
-        "--no-first-run",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-        "--user-data-dir=%s" % (demo["work"] / "chromium-profile"),
-    ]
+    flags = [*CHROMIUM_FLAGS, "--user-data-dir=%s" % (demo["work"] / "chromium-profile")]
     dom = subprocess.run(
         [CHROMIUM, *flags, "--dump-dom", page.as_uri()], capture_output=True, text=True, timeout=120, check=True
     ).stdout

@@ -16,7 +16,6 @@ import io
 import json
 import os
 import re
-import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -24,22 +23,13 @@ from pathlib import Path
 import pytest
 
 from ansible_collections.esus.pec.plugins.module_utils import report
+from tests.support.chromium import CHROMIUM
+from tests.support.chromium import FLAGS as CHROMIUM_FLAGS
 from tests.support.collection import REPO, ansible_env, run_playbook
 from tests.unit.plugins.module_utils.test_report import fleet, readiness_for
 
 HERE = Path(__file__).resolve().parent
 PLAYBOOK = HERE / "playbooks" / "report.yml"
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
-CHROMIUM_FLAGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 
 
 def localhost(*options: str, playbook: str | Path = PLAYBOOK) -> subprocess.CompletedProcess:
