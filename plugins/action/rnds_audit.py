@@ -18,6 +18,7 @@ from ansible.module_utils.basic import missing_required_lib
 from ansible.plugins.action import ActionBase
 
 from ansible_collections.esus.pec.plugins.module_utils.certificate_files import file_kind
+from ansible_collections.esus.pec.plugins.module_utils.chaves_options import LINUX_PEC_ROOT, WINDOWS_PEC_ROOT
 from ansible_collections.esus.pec.plugins.module_utils.pkcs12 import HAS_CRYPTOGRAPHY, validate
 from ansible_collections.esus.pec.plugins.module_utils.readiness import assess, fact_text
 from ansible_collections.esus.pec.plugins.module_utils.windows_acl import SddlError, chaves_template, fill
@@ -54,8 +55,6 @@ ARGUMENT_SPEC = {
     "record": {"type": "dict", "default": {}},
     "add_to_group": {"type": "bool", "default": False},
 }
-LINUX_ROOT = "/opt/e-SUS/webserver"
-WINDOWS_ROOT = "C:\\Program Files\\e-SUS\\webserver"
 LINUX_FACT = "/etc/ansible/facts.d/esus_pec_rnds.fact"
 WINDOWS_FACT = "C:\\ProgramData\\esus.pec\\facts.d\\esus_pec_rnds.json"
 WINDOWS_PROBE = "esus.pec.win_pec_probe"
@@ -98,7 +97,7 @@ class ActionModule(ActionBase):
                 ),
             )
         windows = is_windows(self._connection)
-        root = args["pec_root"] or (WINDOWS_ROOT if windows else LINUX_ROOT)
+        root = args["pec_root"] or (WINDOWS_PEC_ROOT if windows else LINUX_PEC_ROOT)
         separator = "\\" if windows else "/"
         fact_path = args["fact_path"] or (WINDOWS_FACT if windows else LINUX_FACT)
         try:
