@@ -130,7 +130,7 @@ def fleet(work: Path, size: int, source: Path, plain: bytes, port: int, server: 
 
 def remove_fleet(inventory: Path) -> None:
     shutil.rmtree(inventory, ignore_errors=True)
-    shutil.rmtree(Path("/srv/esus-pec-bench") / inventory.parent.name / inventory.name, ignore_errors=True)
+    shutil.rmtree(Path("/srv/esus-pec-bench") / inventory.parent.name, ignore_errors=True)
 
 
 def play(playbook: Path, inventory: Path, vault: Path, forks: int, pipelining: bool, *extra: str) -> dict:
@@ -254,7 +254,8 @@ def main() -> None:
     finally:
         stop.set()
         listener.close()
-        shutil.rmtree(Path("/srv/esus-pec-bench") / work.name, ignore_errors=True)
+        with contextlib.suppress(OSError):
+            Path("/srv/esus-pec-bench").rmdir()  # only when empty: nothing else of ours is left there
         shutil.rmtree(work, ignore_errors=True)
     out = REPO / "benchmarks" / "output"
     out.mkdir(parents=True, exist_ok=True)
