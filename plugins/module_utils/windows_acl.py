@@ -206,8 +206,6 @@ def parse(sddl: str) -> dict:
     if dacl is None:
         raise SddlError("no DACL in %r" % sddl)
     control, body = dacl.group(1), dacl.group(2)
-    if body and "".join(_ACE.findall(body)) == "" and body != "()":
-        raise SddlError("malformed ACE list in %r" % sddl)
     aces = []
     for ace in _ACE.findall(body):
         fields = ace.split(";")

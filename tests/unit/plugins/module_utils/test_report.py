@@ -26,8 +26,8 @@ import pytest
 from ansible_collections.esus.pec.plugins.module_utils import _verdicts as v
 from ansible_collections.esus.pec.plugins.module_utils import readiness as r
 from ansible_collections.esus.pec.plugins.module_utils import report
+from tests.support.collection import REPO
 
-REPO = Path(__file__).resolve().parents[4]
 TEMPLATE = (REPO / "roles" / "rnds_readiness" / "templates" / "readiness.html.j2").read_text(encoding="utf-8")
 NOW = datetime.datetime(2026, 11, 25, 6, 0, tzinfo=datetime.timezone.utc)
 GENERATED = "2026-11-25T06:00:00Z"
