@@ -43,6 +43,29 @@ _STAGED_NAME = "esus-pec-certificate"
 _UNTOUCHED = " Nothing was changed on the host."
 
 
+def others_warning(host: str, dest: str, others: list, removed: bool) -> str:
+    """PEC uses one certificate and remembers the file the admin selected: say which others ``chaves`` holds.
+
+    A warning of the deploy task itself (not a task of its own, which would cost every host a worker even
+    when it is skipped). ``dest`` and ``others`` are host paths, with either separator."""
+    chaves, _sep, name = dest.replace("\\", "/").rpartition("/")
+    chaves = dest[: len(chaves)]
+    names = ", ".join(path.replace("\\", "/").rpartition("/")[2] for path in others)
+    return (
+        "host %s: %s also holds %s. PEC uses one certificate and remembers the file chosen in Gestão Municipal > "
+        "Certificados: select %s there. %s"
+        % (
+            host,
+            chaves,
+            names,
+            name,
+            "They were removed (rnds_certificate_remove_others)."
+            if removed
+            else "Set rnds_certificate_remove_others: true to remove them.",
+        )
+    )
+
+
 class ActionModule(ActionBase):
     TRANSFERS_FILES = False  # a temporary folder is made only when bytes are sent (Linux), never up front
     _supports_check_mode = True
@@ -91,6 +114,10 @@ class ActionModule(ActionBase):
             outcome["msg"] = "host %s: %s" % (host, outcome.get("msg", "the deploy failed"))
         else:
             outcome["msg"] = report["msg"]
+            if outcome.get("others"):
+                result.setdefault("warnings", []).append(
+                    others_warning(host, outcome.get("dest", ""), outcome["others"], args["remove_others"])
+                )
         result.update(outcome)
         return result
 

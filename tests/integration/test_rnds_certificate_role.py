@@ -131,6 +131,22 @@ def test_second_run_changes_nothing(sandbox):
     assert {host: counts["changed"] for host, counts in recap(result).items()} == dict.fromkeys(HOSTS, 0)
 
 
+def test_another_certificate_in_chaves_is_named_in_a_warning_then_removed_on_request(sandbox):
+    host = "pec-sandbox-a"
+    other = chaves(sandbox, host) / "antigo.pfx"
+    other.write_bytes(b"an old certificate copied by hand")
+    result = deploy(sandbox, "--limit", host)
+    said = " ".join((result.stdout + result.stderr).split())  # warnings are wrapped to the terminal's width
+    assert result.returncode == 0 and recap(result)[host]["changed"] == 0
+    assert "host %s: %s also holds antigo.pfx. PEC uses one certificate" % (host, chaves(sandbox, host)) in said
+    assert "Set rnds_certificate_remove_others: true to remove them." in said and other.exists()
+    result = deploy(sandbox, "--limit", host, extra={"rnds_certificate_remove_others": True})
+    said = " ".join((result.stdout + result.stderr).split())
+    assert result.returncode == 0 and recap(result)[host]["changed"] == 1
+    assert "also holds antigo.pfx" in said and "They were removed (rnds_certificate_remove_others)." in said
+    assert not other.exists() and (chaves(sandbox, host) / "a.pfx").exists()
+
+
 def test_wrong_password_fails_that_host_only_and_touches_nothing(sandbox):
     bad = "pec-sandbox-b"
     (chaves(sandbox, bad) / "b.pfx").unlink()
