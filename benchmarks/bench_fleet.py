@@ -133,8 +133,20 @@ def remove_fleet(inventory: Path) -> None:
     shutil.rmtree(Path("/srv/esus-pec-bench") / inventory.parent.name, ignore_errors=True)
 
 
+def close_masters(work: Path) -> None:
+    """End the SSH control masters the last playbook left (ControlPersist): every timed run starts cold, as a
+    scheduled job does, instead of inheriting the previous run's connections."""
+    pattern = str(work / "cp") + "/"
+    subprocess.run(["pkill", "-f", pattern], check=False)
+    for _ in range(100):
+        if subprocess.run(["pgrep", "-f", pattern], capture_output=True, check=False).returncode != 0:
+            return
+        time.sleep(0.1)
+
+
 def play(playbook: Path, inventory: Path, vault: Path, forks: int, pipelining: bool, *extra: str) -> dict:
     """Run one playbook; wall time, the controller's CPU time (ansible-playbook and its workers), output."""
+    close_masters(inventory.parent)
     env = ansible_env(
         ANSIBLE_FORKS=str(forks),
         ANSIBLE_PIPELINING="true" if pipelining else "false",
@@ -193,10 +205,17 @@ def main() -> None:
     parser.add_argument("--off-sizes", default="200", help="sizes also run without pipelining")
     parser.add_argument("--forks", type=int, default=20)
     parser.add_argument("--with-stock", action="store_true", help="also run baseline_readiness.yml")
+    parser.add_argument(
+        "--only", default="", help="comma-separated subset of ours,short-stock-audit,re-deploy (e.g. flatness runs)"
+    )
+    parser.add_argument("--append", action="store_true", help="add to benchmarks/output/fleet.json, not replace it")
+    parser.add_argument("--skip-counts", action="store_true", help="skip the 5-host -vvv runs that count executions")
     args = parser.parse_args()
     sizes = [int(s) for s in args.sizes.split(",")]
     off_sizes = [int(s) for s in args.off_sizes.split(",") if s]
     names = ["ours", "short-stock-audit", "re-deploy"] + (["stock-modules"] if args.with_stock else [])
+    if args.only:
+        names = [n for n in names if n in args.only.split(",")]
     work = Path(tempfile.mkdtemp(prefix="esus-bench-fleet-"))
     work.chmod(0o755)
     port, stop, listener = endpoint()
@@ -219,15 +238,16 @@ def main() -> None:
                     server = stack.enter_context(sshd.loopback_sshd(work / "sshd"))
                 for pipelining in [p == "on" for p in args.pipelining.split(",")]:
                     label = "%s, pipelining %s" % (connection, "on" if pipelining else "off")
-                    small = fleet(work / ("small-%s-%d" % (connection, pipelining)), 5, source, plain, port, server)
-                    counts[label] = {}
-                    for name in names:
-                        play(PLAYBOOKS[name], small, vault, args.forks, pipelining)  # the first run writes facts
-                        counts[label][name] = remote_counts(
-                            play(PLAYBOOKS[name], small, vault, args.forks, pipelining, "-vvv")["stdout"], 5
-                        )
-                    remove_fleet(small)
-                    print(label, json.dumps(counts[label]), flush=True)
+                    if not args.skip_counts:
+                        small = fleet(work / ("small-%s-%d" % (connection, pipelining)), 5, source, plain, port, server)
+                        counts[label] = {}
+                        for name in names:
+                            play(PLAYBOOKS[name], small, vault, args.forks, pipelining)  # the first run writes facts
+                            counts[label][name] = remote_counts(
+                                play(PLAYBOOKS[name], small, vault, args.forks, pipelining, "-vvv")["stdout"], 5
+                            )
+                        remove_fleet(small)
+                        print(label, json.dumps(counts[label]), flush=True)
                     for size in sizes if pipelining else [s for s in sizes if s in off_sizes]:
                         inventory = fleet(
                             work / ("%s-%d-%d" % (connection, pipelining, size)), size, source, plain, port, server
@@ -242,8 +262,10 @@ def main() -> None:
                                 "wall_ms_per_host": round(1000 * measured["wall"] / size, 1),
                                 "changed": changed_total(measured["stdout"]),
                             }
-                        row["ours_vs_short"] = round(row["ours"]["wall_s"] / row["short-stock-audit"]["wall_s"], 3)
-                        row["redeploy_vs_ours"] = round(row["re-deploy"]["wall_s"] / row["ours"]["wall_s"], 3)
+                        if "short-stock-audit" in row:
+                            row["ours_vs_short"] = round(row["ours"]["wall_s"] / row["short-stock-audit"]["wall_s"], 3)
+                        if "re-deploy" in row:
+                            row["redeploy_vs_ours"] = round(row["re-deploy"]["wall_s"] / row["ours"]["wall_s"], 3)
                         if "stock-modules" in row:
                             row["ours_vs_stock_modules"] = round(
                                 row["ours"]["wall_s"] / row["stock-modules"]["wall_s"], 3
@@ -259,6 +281,10 @@ def main() -> None:
         shutil.rmtree(work, ignore_errors=True)
     out = REPO / "benchmarks" / "output"
     out.mkdir(parents=True, exist_ok=True)
+    if args.append and (out / "fleet.json").exists():  # one table and plot from several invocations
+        earlier = json.loads((out / "fleet.json").read_text())
+        rows = earlier["runs"] + rows
+        counts = {**earlier.get("per_host_counts_steady_state", {}), **counts}
     result = {"forks": args.forks, "cpus": os.cpu_count(), "per_host_counts_steady_state": counts, "runs": rows}
     (out / "fleet.json").write_text(json.dumps(result, indent=2) + "\n")
     print()
@@ -267,21 +293,26 @@ def main() -> None:
         "| re-deploy (s) | re-deploy / ours | re-deploy changed |"
     )
     print("|---|---|---|---|---|---|---|---|---|---|")
+
+    def cell(row: dict, name: str, key: str, form: str) -> str:
+        value = row.get(name, {}).get(key)
+        return form % value if value is not None else "-"
+
     for row in rows:
         print(
-            "| %s%s | %d | %.1f | %.1f | %.2fx | %.3f | %.3f | %.1f | %.2fx | %d |"
+            "| %s%s | %d | %s | %s | %s | %s | %s | %s | %s | %s |"
             % (
                 row["connection"],
                 ", pipelining" if row["pipelining"] else "",
                 row["hosts"],
-                row["ours"]["wall_s"],
-                row["short-stock-audit"]["wall_s"],
-                row["ours_vs_short"],
-                row["ours"]["cpu_s_per_host"],
-                row["short-stock-audit"]["cpu_s_per_host"],
-                row["re-deploy"]["wall_s"],
-                row["redeploy_vs_ours"],
-                row["re-deploy"]["changed"],
+                cell(row, "ours", "wall_s", "%.1f"),
+                cell(row, "short-stock-audit", "wall_s", "%.1f"),
+                "%.2fx" % row["ours_vs_short"] if "ours_vs_short" in row else "-",
+                cell(row, "ours", "cpu_s_per_host", "%.3f"),
+                cell(row, "short-stock-audit", "cpu_s_per_host", "%.3f"),
+                cell(row, "re-deploy", "wall_s", "%.1f"),
+                "%.2fx" % row["redeploy_vs_ours"] if "redeploy_vs_ours" in row else "-",
+                cell(row, "re-deploy", "changed", "%d"),
             )
         )
     print()
@@ -310,7 +341,7 @@ def plot(rows: list, forks: int, out: Path) -> None:
             points = [
                 (r["hosts"], r[name]["wall_ms_per_host"])
                 for r in rows
-                if r["connection"] == connection and r["pipelining"]
+                if r["connection"] == connection and r["pipelining"] and name in r
             ]
             if points:
                 axis.plot(
