@@ -27,7 +27,7 @@ from ansible_collections.esus.pec.plugins.plugin_utils.hosts import is_windows
 ARGUMENT_SPEC = {
     "pec_root": {"type": "str"},
     "password": {"type": "str", "default": "", "no_log": True},
-    "expected_cnpj": {"type": "str", "default": ""},
+    "expected_cnpj": {"type": "str"},
     "min_days_valid": {"type": "int", "default": 30},
     "owner": {"type": "str", "default": "root"},
     "group": {"type": "str", "default": "root"},

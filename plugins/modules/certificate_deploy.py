@@ -8,7 +8,7 @@ from __future__ import annotations
 DOCUMENTATION = r"""
 module: certificate_deploy
 short_description: Put a validated RNDS certificate into a PEC server's chaves folder (Linux or Windows), atomically
-version_added: 0.2.0
+version_added: 0.1.0
 description:
   - Reads the municipality's ansible-vault encrypted certificate on the B(controller) once, validates those bytes
     with the same checks as M(esus.pec.pkcs12_validate), and only then touches the host. A wrong password, an
@@ -41,17 +41,6 @@ options:
       - Looked up like M(ansible.builtin.copy)'s O(ansible.builtin.copy#module:src) (the role's or play's C(files/)).
     type: path
     required: true
-  password:
-    description: Password of the certificate. Never shown.
-    type: str
-    default: ""
-  min_days_valid:
-    description: Fewer days left than this gives the verdict C(expiring) (a warning, still deployed).
-    type: int
-    default: 30
-  expected_cnpj:
-    description: CNPJ the certificate must belong to.
-    type: str
   allow_plaintext:
     description: Accept a source that is not ansible-vault encrypted.
     type: bool
@@ -69,6 +58,7 @@ attributes:
   platform:
     platforms: posix, windows
 extends_documentation_fragment:
+  - esus.pec.certificate
   - esus.pec.windows_principals
   - ansible.builtin.action_common_attributes
   - esus.pec.chaves

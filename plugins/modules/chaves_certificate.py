@@ -8,7 +8,7 @@ from __future__ import annotations
 DOCUMENTATION = r"""
 module: chaves_certificate
 short_description: Install certificate bytes already sent to a Linux host into PEC's chaves folder, atomically
-version_added: 0.2.0
+version_added: 0.1.0
 description:
   - The host part of M(esus.pec.certificate_deploy), which validates the certificate on the controller and sends
     it; use that. Called alone it installs a file already on the host (O(staged)) whose SHA-1 is O(checksum).
@@ -23,14 +23,6 @@ options:
     description: The PEC webserver folder; C(chaves) is inside it.
     type: path
     default: /opt/e-SUS/webserver
-  checksum:
-    description: SHA-1 the certificate must have (of the validated bytes).
-    type: str
-    required: true
-  size:
-    description: Size in bytes of the validated bytes.
-    type: int
-    required: true
   staged:
     description:
       - Path on the host of the bytes to install (the action's temporary upload). Without it, nothing is written.
@@ -43,6 +35,7 @@ attributes:
   platform:
     platforms: posix
 extends_documentation_fragment:
+  - esus.pec.validated_bytes
   - ansible.builtin.action_common_attributes
   - esus.pec.chaves
 author:

@@ -43,24 +43,6 @@ options:
         playbook dir).
       - Handled by the action plugin; the file never travels to the host.
     type: path
-  password:
-    description:
-      - Password of the PKCS#12 file. An empty password is allowed.
-      - Never shown in any output.
-    type: str
-    default: ''
-  min_days_valid:
-    description:
-      - A valid certificate with this many days left or fewer gets RV(verdict=expiring), a warning, not a failure.
-    type: int
-    default: 30
-  expected_cnpj:
-    description:
-      - CNPJ the certificate must belong to (the municipality's), with or without punctuation
-        (V(12.345.678/0001-95) or V(12345678000195)); the 2026 alphanumeric form is accepted too.
-      - Read from the ICP-Brasil subjectAltName otherName 2.16.76.1.3.3, or the e-CNPJ subject CN form
-        C(NAME:CNPJ). A different or absent CNPJ gives RV(verdict=identity_mismatch).
-    type: str
   fail_on_invalid:
     description:
       - Fail the task when the verdict is anything but V(ok) or V(expiring). With V(false) the task succeeds and
@@ -87,6 +69,7 @@ attributes:
     support: full
     details: O(src) may be an ansible-vault encrypted binary file; it is decrypted in memory only.
 extends_documentation_fragment:
+  - esus.pec.certificate
   - ansible.builtin.action_common_attributes
   - ansible.builtin.action_common_attributes.flow
 requirements:

@@ -15,32 +15,20 @@ description:
   - "Checks: PEC installed (and its version: from C(/etc/pec.config), reading only the version keys, on Linux;
     from PEC's entry in the uninstall registry on Windows); C(chaves) exists with the owner and mode (Linux) or
     the one security descriptor (Windows, C(chaves) and the certificate file) the esus.pec.rnds_certificate role
-    sets; exactly one
-    .pfx/.p12 in it (a .cer is flagged); the certificate's verdict (esus.pec.pkcs12_validate rules); whether the
-    host reaches the RNDS authentication endpoint; optionally, a mutual-TLS token request with the certificate."
+    sets; exactly one .pfx/.p12 in it (a .cer is flagged); the certificate's verdict (the rules of
+    M(esus.pec.pkcs12_validate)); whether the host reaches the RNDS authentication endpoint; optionally, a
+    mutual-TLS token request with the certificate."
   - The certificate is read from the host and validated on the B(controller), so the host needs no
     C(cryptography) (Windows hosts too). Its bytes never appear in the result.
-  - "The host sees one module execution (esus.pec.pec_probe on Linux, esus.pec.win_pec_probe on Windows, any
-    shell) that reads everything, and a second one only when the local fact must change (the first audit, or a
-    result different from the last one)."
+  - "The host sees one module execution (M(esus.pec.pec_probe) on Linux, M(esus.pec.win_pec_probe) on
+    Windows, any shell) that reads everything, and a second one only when the local fact must change (the first
+    audit, or a result different from the last one)."
   - An error while looking (access denied, for example) is reported as that error, never as an absence.
   - Runs on the controller as an action plugin; there is no host-side module of this name.
 options:
   pec_root:
     description: PEC webserver folder. Defaults to C(/opt/e-SUS/webserver) or C(C:\Program Files\e-SUS\webserver).
     type: str
-  password:
-    description: Password of the certificate. Never shown.
-    type: str
-    default: ''
-  expected_cnpj:
-    description: CNPJ the certificate must belong to; empty skips the identity check.
-    type: str
-    default: ''
-  min_days_valid:
-    description: With this many days left or fewer the certificate check is a warning.
-    type: int
-    default: 30
   owner:
     description: Expected owner of C(chaves) (Linux).
     type: str
@@ -126,6 +114,7 @@ attributes:
   bypass_host_loop:
     support: none
 extends_documentation_fragment:
+  - esus.pec.certificate
   - esus.pec.windows_principals
   - ansible.builtin.action_common_attributes
   - ansible.builtin.action_common_attributes.flow

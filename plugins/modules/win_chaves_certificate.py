@@ -6,7 +6,7 @@
 DOCUMENTATION = r"""
 module: win_chaves_certificate
 short_description: Close PEC's chaves folder on Windows with one security descriptor and swap in a certificate
-version_added: 0.2.0
+version_added: 0.1.0
 description:
   - The Windows host part of M(esus.pec.certificate_deploy), which validates the certificate on the controller,
     builds O(sddl) and sends the bytes; use that. Everything happens in B(one) module execution.
@@ -45,14 +45,6 @@ options:
     type: list
     elements: str
     default: []
-  checksum:
-    description: SHA-1 of the validated bytes.
-    type: str
-    required: true
-  size:
-    description: Size in bytes of the validated bytes.
-    type: int
-    required: true
   content:
     description:
       - The validated bytes, base64. Needed only when the certificate must be written; never shown.
@@ -73,6 +65,7 @@ attributes:
   platform:
     platforms: windows
 extends_documentation_fragment:
+  - esus.pec.validated_bytes
   - ansible.builtin.action_common_attributes
 author:
   - esus.pec contributors (@esus-pec)

@@ -6,7 +6,7 @@
 DOCUMENTATION = r"""
 module: win_pec_probe
 short_description: Read what the RNDS readiness audit needs from a Windows PEC server, in one execution
-version_added: 0.2.0
+version_added: 0.1.0
 description:
   - The Windows host part of M(esus.pec.rnds_audit); use that. Read-only, check mode included.
   - "Returns in one execution: whether PEC is installed in O(pec_root) and its version (the C(DisplayVersion)
