@@ -11,7 +11,7 @@ short_description: Write the RNDS readiness fleet report (JSON, CSV and one self
 version_added: 0.1.0
 description:
   - Writes C(readiness.json), C(readiness.csv) and C(readiness.html) into O(dest) from the RNDS readiness of
-    every host (as esus.pec.rnds_audit returns it), or from several partial reports (O(merge)). Meant to run
+    every host (as M(esus.pec.rnds_audit) returns it), or from several partial reports (O(merge)). Meant to run
     once, on the controller.
   - The JSON (English keys, for machines) holds one record per host with C(host), C(ready), C(verdict),
     C(days_left), C(reasons), the municipality's data, its C(problem) group, its checks' statuses and the
@@ -107,7 +107,8 @@ EXAMPLES = r"""
     # a copy of the collection's roles/rnds_readiness/templates/readiness.html.j2, kept (and maybe adapted) here
     template: "{{ playbook_dir }}/templates/readiness.html.j2"
   vars:
-    audited: "{{ groups['rnds_ready'] + groups['rnds_not_ready'] }}"
+    # the hosts esus.pec.rnds_audit (add_to_group) put in a group; either group is missing while it has no host
+    audited: "{{ (groups['rnds_ready'] | default([])) + (groups['rnds_not_ready'] | default([])) }}"
   delegate_to: localhost
   run_once: true
 
