@@ -68,6 +68,7 @@ step_lint() {
     check ruff-format ruff format --check .
     check ansible-lint ansible-lint
     check changelog antsibull-changelog lint
+    check antsibull-docs bash scripts/docs-lint.sh  # plugin and role docs: schema, markup, references
     check bash-syntax bash -n scripts/*.sh .ci/run
 }
 
