@@ -351,6 +351,7 @@ def plot(rows: list, forks: int, out: Path) -> None:
                     marker="o",
                     label="%s, %s" % (name, connection),
                 )
+    axis.set_ylim(bottom=0)  # a flat cost looks flat, noise looks like noise
     axis.set_xlabel("hosts")
     axis.set_ylabel("wall time per host (ms)")
     axis.set_title("Cost per host, forks %d, %d CPUs, pipelining on" % (forks, os.cpu_count()))
