@@ -179,8 +179,11 @@ class ActionModule(ActionBase):
                         "the local fact %s could not be written: %s" % (fact_path, written.get("msg"))
                     )
                 changed = bool(written.get("changed"))
-        if args["add_to_group"]:  # what group_by does, without a second task per host (the strategy reads add_group)
-            result.update(add_group="rnds_ready" if readiness["ready"] else "rnds_not_ready", parent_groups=["all"])
+        if args["add_to_group"]:  # what group_by does, without a second task per host
+            group = "rnds_ready" if readiness["ready"] else "rnds_not_ready"
+            result.update(add_group=group, parent_groups=["all"])  # up to ansible-core 2.20 the strategy reads these
+            if hasattr(self, "add_group"):  # 2.21 and later no longer do: the action adds the group itself
+                self.add_group(group, parent_group_names=["all"])
         result.update(
             changed=changed,
             fact_changed=changed,

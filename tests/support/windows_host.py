@@ -27,6 +27,7 @@ class Recorder:
     def __init__(self, answer) -> None:
         self.answer = answer
         self.calls: list[tuple[str, dict]] = []
+        self.groups: list[tuple[str, list]] = []  # groups the action added itself (ansible-core 2.21 and later)
 
     def __call__(self, module_name=None, module_args=None, task_vars=None, **_ignored) -> dict:
         self.calls.append((module_name, dict(module_args or {})))
@@ -44,6 +45,8 @@ def run_action(action_class, args: dict, answer, *, shell: str = "powershell", c
     action = action_class(task, connection, PlayContext(), loader, Templar(loader=loader), None)
     recorder = Recorder(answer)
     action._execute_module = recorder
+    if hasattr(action, "add_group"):  # 2.21 and later: the action adds inventory groups through the task's context
+        action.add_group = lambda name, parent_group_names=None: recorder.groups.append((name, parent_group_names))
     action._remove_tmp_path = lambda path: None
     result = action.run(task_vars={"inventory_hostname": "pec-windows-1"})
     return result, recorder
