@@ -85,6 +85,10 @@ class Pki:
             .not_valid_before(self.now - datetime.timedelta(days=3650))
             .not_valid_after(self.now + datetime.timedelta(days=3650))
             .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
+            # what a real CA carries, and what Python 3.13's default TLS context (VERIFY_X509_STRICT) requires of
+            # a CA that issued a server certificate (tests/support/tls.py)
+            .add_extension(x509.KeyUsage(False, False, False, False, False, True, True, False, False), critical=True)
+            .add_extension(x509.SubjectKeyIdentifier.from_public_key(self.ca_key.public_key()), critical=False)
             .sign(self.ca_key, hashes.SHA256())
         )
         self._keys: dict[str, object] = {}

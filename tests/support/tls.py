@@ -36,6 +36,8 @@ def server_files(pki: Pki, trusted_ca) -> tuple:
             x509.SubjectAlternativeName([x509.DNSName("localhost"), x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]),
             False,
         )
+        # Python 3.13's default TLS context (VERIFY_X509_STRICT) refuses a server certificate without it
+        .add_extension(x509.AuthorityKeyIdentifier.from_issuer_public_key(pki.ca_key.public_key()), False)
         .sign(pki.ca_key, hashes.SHA256())
     )
     cert_file, key_file, ca_file = pki.dir / "server.pem", pki.dir / "server.key", pki.dir / "clients-ca.pem"
