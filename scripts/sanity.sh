@@ -8,8 +8,11 @@ work="$(mktemp -d /tmp/esus-pec-sanity.XXXXXX)"
 trap 'rm -rf "$work"' EXIT
 dest="$work/ansible_collections/esus/pec"
 mkdir -p "$dest"
+# (a tracked file deleted in the work tree and not yet committed is left out, as it will be)
 (cd "$repo" && git ls-files -z --cached --others --exclude-standard -- galaxy.yml meta plugins roles playbooks \
-    changelogs README.md LICENSE docs 2>/dev/null | xargs -0 -I{} cp --parents {} "$dest/")
+    changelogs README.md LICENSE docs 2>/dev/null | while IFS= read -r -d '' file; do
+    if [ -e "$file" ]; then cp --parents "$file" "$dest/"; fi
+done)
 # ansible-test bootstraps pip in its venvs with a get-pip.py it downloads; that host is not reachable here
 ansible_test_dir="$(python -c 'import ansible_test, os; print(os.path.dirname(ansible_test.__file__))')"
 pip_version="$(grep -oP "pip='\K[0-9.]+" "$ansible_test_dir/_internal/python_requirements.py" | head -1)"
