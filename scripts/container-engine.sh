@@ -10,6 +10,10 @@
 #   ESUS_DOCKER_SOCK   socket path of the private engine (default /run/esus-pec-docker.sock)
 #   ESUS_DEBIAN_RELEASES  Debian releases to build as localhost/esus-debian:<N> (default "11 12 13")
 #   ESUS_IMAGE_CACHE      tarballs kept between runs on the same machine (default ~/.cache/esus-pec)
+#
+# Also the controller image of the ansible-core matrix (scripts/noxfile.py): ansible-core 2.20 and later need
+# Python >= 3.12 and these machines have 3.11, so those sessions run in Debian 13 (Python 3.13):
+#   esus_engine_start && esus_controller_image_build && esus_controller_run nox -f scripts/noxfile.py ...
 
 ESUS_DOCKER_SOCK="${ESUS_DOCKER_SOCK:-/run/esus-pec-docker.sock}"
 ESUS_DEBIAN_RELEASES="${ESUS_DEBIAN_RELEASES:-11 12 13}"
@@ -115,4 +119,48 @@ _esus_image_build_one() {
     esus_engine_log "importing ${image}"
     docker import --change 'CMD ["sleep", "infinity"]' --change "LABEL esus.recipe=${recipe}" \
         "$tarball" "${image}" >/dev/null
+}
+
+# The controller of the matrix sessions that need Python >= 3.12: the Debian 13 host image (built once for Molecule
+# too) plus venv (nox and ansible-test make virtualenvs), git (ansible-test sanity) and the openssl CLI (the unit
+# tests' legacy files), installed from Debian in a container and committed: no second debootstrap.
+ESUS_CONTROLLER_IMAGE="${ESUS_CONTROLLER_IMAGE:-localhost/esus-controller:13}"
+ESUS_CONTROLLER_PACKAGES="python3-venv git openssl ca-certificates"
+esus_controller_image_build() {
+    local base="localhost/esus-debian:13" recipe name
+    _esus_image_build_one 13 || return 1
+    recipe="$(printf '%s|%s' "$(docker image inspect --format '{{ .Id }}' "$base")" "$ESUS_CONTROLLER_PACKAGES" |
+        sha256sum | cut -c1-10)"
+    if [ "$(docker image inspect --format '{{ index .Config.Labels "esus.recipe" }}' "$ESUS_CONTROLLER_IMAGE" \
+        2>/dev/null)" = "$recipe" ]; then
+        return 0
+    fi
+    name="esus-controller-build-$$"
+    esus_engine_log "building ${ESUS_CONTROLLER_IMAGE} from ${base} (+ ${ESUS_CONTROLLER_PACKAGES})"
+    if ! docker run --name "$name" --network host "$base" sh -c "apt-get update -q &&
+        DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends ${ESUS_CONTROLLER_PACKAGES} &&
+        apt-get clean && rm -rf /var/lib/apt/lists/*" >/tmp/esus-pec-controller-image.log 2>&1; then
+        esus_engine_log "building ${ESUS_CONTROLLER_IMAGE} failed; its log:"
+        tail -n 30 /tmp/esus-pec-controller-image.log >&2
+        docker rm -f "$name" >/dev/null 2>&1
+        return 1
+    fi
+    docker commit --change "LABEL esus.recipe=${recipe}" --change 'CMD ["sleep", "infinity"]' \
+        "$name" "$ESUS_CONTROLLER_IMAGE" >/dev/null && docker rm "$name" >/dev/null
+}
+
+# esus_controller_run COMMAND...: run COMMAND in a throwaway controller container, as root, with this checkout
+# mounted at its own path (so paths and symlinks under .cache mean the same inside), the host's network (PyPI)
+# and CA bundle, and caches kept on the host between runs (pip's, ansible-test's sanity virtualenvs).
+esus_controller_run() {
+    local repo cache="${ESUS_IMAGE_CACHE}/controller13"
+    repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+    mkdir -p "$cache/pip" "$cache/ansible-test"
+    docker run --rm --network host --user 0 \
+        -v "$repo:$repo" -w "$repo" \
+        -v "$cache/pip:/root/.cache/pip" -v "$cache/ansible-test:/root/.ansible/test" \
+        -v /etc/ssl/certs/ca-certificates.crt:/etc/ssl/certs/ca-certificates.crt:ro \
+        -e LANG=C.UTF-8 -e LC_ALL=C.UTF-8 -e PIP_CERT=/etc/ssl/certs/ca-certificates.crt \
+        -e PIP_DISABLE_PIP_VERSION_CHECK=1 -e PIP_DEFAULT_TIMEOUT=180 -e CI="${CI:-}" \
+        "$ESUS_CONTROLLER_IMAGE" "$@"
 }

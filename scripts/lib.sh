@@ -9,9 +9,15 @@ esus_log() { printf '[esus.pec] %s\n' "$*" >&2; }
 
 # esus_venv REQUIREMENTS_FILE: create .venv if needed and install the pinned requirements once
 # (a marker holds the hash of the requirement files, so a second run costs nothing).
+#   ESUS_USE_ACTIVE_VENV=1: the caller made and filled the active virtualenv ($VIRTUAL_ENV) with another
+#   ansible-core (the version matrix, scripts/noxfile.py): use it as it is, install nothing.
 esus_venv() {
     local requirements="$1"
     local python="${ESUS_PYTHON:-python3}"
+    if [ "${ESUS_USE_ACTIVE_VENV:-0}" = 1 ] && [ -n "${VIRTUAL_ENV:-}" ]; then
+        export PATH="$VIRTUAL_ENV/bin:$PATH"
+        return 0
+    fi
     if [ ! -x "$ESUS_VENV/bin/python" ]; then
         esus_log "creating virtualenv $ESUS_VENV"
         "$python" -m venv "$ESUS_VENV"

@@ -10,6 +10,7 @@
 #   scripts/test.sh lint             ruff, ansible-lint (production profile), changelog lint
 #   scripts/test.sh sanity           ansible-test sanity on the shipped collection
 #   scripts/test.sh molecule [NAME]  Molecule scenarios (all, or the named ones)
+#   scripts/test.sh matrix [CORE]    units, sanity and the demo's playbooks on each ansible-core 2.17-2.21 (nox)
 #
 # Ends with a plain "N passed, N failed" line; exit code 0 only when nothing failed.
 set -uo pipefail
@@ -74,6 +75,89 @@ step_lint() {
 
 step_sanity() { check ansible-test-sanity bash scripts/sanity.sh; }
 
+# The ansible-core matrix (scripts/noxfile.py, docs/testing.md): units, sanity and the README demo's playbooks
+# against every ansible-core minor requires_ansible admits, or the named ones. The cores whose Python this
+# machine lacks (2.20 and later need >= 3.12) run in the Debian 13 controller container, at the same time.
+step_matrix() {
+    local cores=("$@") listing core python here=() inside=() out="$results/matrix" pid="" start="$SECONDS"
+    mkdir -p "$out"
+    listing="$(nox -f scripts/noxfile.py -l --json 2>/dev/null | python -c '
+import json, sys
+pythons = {}
+for session in json.load(sys.stdin):
+    pythons.setdefault(session["call_spec"]["core"], session["python"])
+for core, python in pythons.items():
+    print(core, python)
+')" || { failed=$((failed + 1)); failures+=("matrix: nox -l failed"); return; }
+    [ "${#cores[@]}" -eq 0 ] && mapfile -t cores < <(cut -d' ' -f1 <<<"$listing")
+    for core in "${cores[@]}"; do
+        python="$(awk -v c="$core" '$1 == c { print $2 }' <<<"$listing")"
+        if [ -z "$python" ]; then
+            esus_log "matrix: no sessions for ansible-core $core (known: $(cut -d' ' -f1 <<<"$listing" | xargs))"
+            failed=$((failed + 1)); failures+=("matrix: unknown ansible-core $core")
+        elif "python$python" -c 'import venv' >/dev/null 2>&1; then here+=("$core")  # runs here (not a bare shim)
+        else inside+=("$core"); fi
+    done
+    _matrix_sessions() { local c; for c in "$@"; do printf '%s\n' "units($c)" "sanity($c)" "integration($c)"; done; }
+    if [ "${#inside[@]}" -gt 0 ]; then
+        source "$ESUS_REPO/scripts/container-engine.sh"
+        if esus_engine_start && esus_controller_image_build; then
+            trap 'esus_engine_stop' EXIT
+            esus_log "matrix: ansible-core ${inside[*]} in ${ESUS_CONTROLLER_IMAGE} (log: .cache/results/matrix/container.log)"
+            local nox_pin sessions=()
+            nox_pin="$(grep -E '^nox==' requirements-dev.txt)"
+            mapfile -t sessions < <(_matrix_sessions "${inside[@]}")
+            esus_controller_run sh -c 'python3 -m venv /tmp/nox && /tmp/nox/bin/pip install --quiet -c constraints.txt "$0" &&
+                exec /tmp/nox/bin/nox -f scripts/noxfile.py --envdir "$PWD/.cache/nox-container" \
+                --report "$PWD/.cache/results/matrix/container.json" -s "$@"' "$nox_pin" "${sessions[@]}" \
+                >"$out/container.log" 2>&1 &
+            pid=$!
+        else
+            esus_log "matrix: no container engine or controller image: ansible-core ${inside[*]} not run"
+        fi
+    fi
+    if [ "${#here[@]}" -gt 0 ]; then
+        local sessions=()
+        mapfile -t sessions < <(_matrix_sessions "${here[@]}")
+        esus_log "matrix: ansible-core ${here[*]} on this machine (log: .cache/results/matrix/host.log)"
+        nox -f scripts/noxfile.py --report "$out/host.json" -s "${sessions[@]}" >"$out/host.log" 2>&1
+    fi
+    [ -n "$pid" ] && wait "$pid"
+    local kind status duration log xml before
+    while read -r kind core status duration log; do
+        xml="$out/$core/$kind.xml"
+        esus_log "matrix $kind($core): $status ($duration s)"
+        before="$failed"
+        if [ "$kind" != sanity ] && [ -s "$xml" ]; then
+            count_junit "$xml"
+            if [ "$status" != success ] && [ "$failed" -eq "$before" ]; then failed=$((failed + 1)); fi
+        elif [ "$status" = success ]; then
+            passed=$((passed + 1))
+        else
+            failed=$((failed + 1))
+        fi
+        if [ "$status" != success ] || [ "$failed" -ne "$before" ]; then
+            failures+=("matrix $kind($core) (log: .cache/results/matrix/$log.log)")
+        fi
+    done < <(python - "$out" "${here[*]}" "${inside[*]}" <<'PY'
+import json, sys
+from pathlib import Path
+out, here, inside = Path(sys.argv[1]), sys.argv[2].split(), sys.argv[3].split()
+for log, cores in (("host", here), ("container", inside)):
+    report = out / ("%s.json" % log)
+    found = {}
+    if report.exists():
+        for session in json.loads(report.read_text())["sessions"]:
+            found[session["name"], session["args"]["core"]] = (session["result"], round(session["duration"]))
+    for core in cores:
+        for kind in ("units", "sanity", "integration"):
+            status, duration = found.get((kind, core), ("not_run", 0))
+            print(kind, core, status, duration, log)
+PY
+)
+    esus_log "matrix: $((SECONDS - start)) s in all"
+}
+
 step_molecule() {
     local scenarios=("$@") named=0
     if [ "${#scenarios[@]}" -eq 0 ]; then
@@ -131,9 +215,10 @@ main() {
         fuzz) step_fuzz ;;
         lint) step_lint ;;
         sanity) step_sanity ;;
+        matrix) step_matrix "$@" ;;
         molecule) step_molecule "$@" ;;
-        all) step_units; step_integration; step_fuzz; step_lint; step_sanity; step_molecule ;;
-        *) esus_log "unknown part '$step': units, integration, fuzz, lint, sanity, molecule [NAME], all"; exit 2 ;;
+        all) step_units; step_integration; step_fuzz; step_lint; step_sanity; step_matrix; step_molecule ;;
+        *) esus_log "unknown part '$step': units, integration, fuzz, lint, sanity, matrix [CORE], molecule [NAME], all"; exit 2 ;;
     esac
     if [ "${#failures[@]}" -gt 0 ]; then
         esus_log "failed:"
