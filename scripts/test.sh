@@ -80,7 +80,8 @@ step_sanity() { check ansible-test-sanity bash scripts/sanity.sh; }
 # tests/ee: deploy, readiness, 3 slices and their merge run in it by ansible-runner as AWX runs job templates.
 step_ee() {
     local before="$failed"
-    source "$ESUS_REPO/scripts/container-engine.sh"
+    # sourced once: sourcing again would forget the engine an earlier part started (and never stop it)
+    declare -F esus_engine_start >/dev/null || source "$ESUS_REPO/scripts/container-engine.sh"
     if ! esus_engine_start; then
         failed=$((failed + 1)); failures+=("ee: no container engine (see the messages above)")
         return
@@ -234,7 +235,7 @@ main() {
         matrix) step_matrix "$@" ;;
         molecule) step_molecule "$@" ;;
         ee) step_ee ;;
-        all) step_units; step_integration; step_fuzz; step_lint; step_sanity; step_matrix 2.17 2.18 2.19 2.20; step_molecule ;;  # 2.21: docs/testing.md
+        all) step_units; step_integration; step_fuzz; step_lint; step_sanity; step_matrix 2.17 2.18 2.19 2.20; step_molecule; step_ee ;;  # 2.21: docs/testing.md
         *) esus_log "unknown part '$step': units, integration, fuzz, lint, sanity, matrix [CORE], molecule [NAME], ee, all"; exit 2 ;;
     esac
     if [ "${#failures[@]}" -gt 0 ]; then
