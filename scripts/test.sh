@@ -235,7 +235,7 @@ main() {
         matrix) step_matrix "$@" ;;
         molecule) step_molecule "$@" ;;
         ee) step_ee ;;
-        all) step_units; step_integration; step_fuzz; step_lint; step_sanity; step_matrix 2.17 2.18 2.19 2.20; step_molecule; step_ee ;;  # 2.21: docs/testing.md
+        all) step_units; step_integration; step_fuzz; step_lint; step_sanity; step_matrix; step_molecule; step_ee ;;
         *) esus_log "unknown part '$step': units, integration, fuzz, lint, sanity, matrix [CORE], molecule [NAME], ee, all"; exit 2 ;;
     esac
     if [ "${#failures[@]}" -gt 0 ]; then
