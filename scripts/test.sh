@@ -117,7 +117,7 @@ for core, python in pythons.items():
     done
     _matrix_sessions() { local c; for c in "$@"; do printf '%s\n' "units($c)" "sanity($c)" "integration($c)"; done; }
     if [ "${#inside[@]}" -gt 0 ]; then
-        source "$ESUS_REPO/scripts/container-engine.sh"
+        declare -F esus_engine_start >/dev/null || source "$ESUS_REPO/scripts/container-engine.sh"  # once: keeps the engine an earlier part started
         if esus_engine_start && esus_controller_image_build; then
             trap 'esus_engine_stop' EXIT
             esus_log "matrix: ansible-core ${inside[*]} in ${ESUS_CONTROLLER_IMAGE} (log: .cache/results/matrix/container.log)"
@@ -187,7 +187,7 @@ step_molecule() {
         if molecule test -s windows; then passed=$((passed + 1)); else failed=$((failed + 1)); failures+=("molecule windows"); fi
         return
     fi
-    source "$ESUS_REPO/scripts/container-engine.sh"
+    declare -F esus_engine_start >/dev/null || source "$ESUS_REPO/scripts/container-engine.sh"  # once: keeps the engine an earlier part started
     if ! esus_engine_start || ! esus_image_build; then
         failed=$((failed + 1)); failures+=("container engine or image (see the messages above)")
         return
