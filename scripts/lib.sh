@@ -7,6 +7,19 @@ ESUS_VENV="${ESUS_VENV:-$ESUS_REPO/.venv}"
 
 esus_log() { printf '[esus.pec] %s\n' "$*" >&2; }
 
+# esus_collection_copy WORK PATH...: the working tree's files under PATH (tracked or new, not ignored; a file
+# deleted but not yet committed is left out, as it will be) copied to WORK/ansible_collections/esus/pec, the
+# layout ansible-test and antsibull-docs need. Prints that folder.
+esus_collection_copy() {
+    local work="$1" dest
+    shift
+    dest="$work/ansible_collections/esus/pec"
+    mkdir -p "$dest"
+    (cd "$ESUS_REPO" && git ls-files -z --cached --others --exclude-standard -- "$@" 2>/dev/null |
+        while IFS= read -r -d '' file; do [ ! -e "$file" ] || cp --parents "$file" "$dest/"; done)
+    printf '%s\n' "$dest"
+}
+
 # esus_venv REQUIREMENTS_FILE: create .venv if needed and install the pinned requirements once
 # (a marker holds the hash of the requirement files, so a second run costs nothing).
 #   ESUS_USE_ACTIVE_VENV=1: the caller made and filled the active virtualenv ($VIRTUAL_ENV) with another

@@ -3,16 +3,11 @@
 # ansible_collections/esus/pec in a temp dir as ansible-test requires. Runs in the active venv;
 # the caller installs ansible-test's pinned linters there (scripts/test.sh makes that venv).
 set -euo pipefail
-repo="$(cd "$(dirname "$0")/.." && pwd)"
+source "$(dirname "$0")/lib.sh"
+repo="$ESUS_REPO"
 work="$(mktemp -d /tmp/esus-pec-sanity.XXXXXX)"
 trap 'rm -rf "$work"' EXIT
-dest="$work/ansible_collections/esus/pec"
-mkdir -p "$dest"
-# (a tracked file deleted in the work tree and not yet committed is left out, as it will be)
-(cd "$repo" && git ls-files -z --cached --others --exclude-standard -- galaxy.yml meta plugins roles playbooks \
-    changelogs README.md LICENSE docs 2>/dev/null | while IFS= read -r -d '' file; do
-    if [ -e "$file" ]; then cp --parents "$file" "$dest/"; fi
-done)
+dest="$(esus_collection_copy "$work" galaxy.yml meta plugins roles playbooks changelogs README.md LICENSE docs)"
 # ansible-test bootstraps pip in its venvs with a get-pip.py it downloads; that host is not reachable here
 ansible_test_dir="$(python -c 'import ansible_test, os; print(os.path.dirname(ansible_test.__file__))')"
 pip_version="$(grep -oP "pip='\K[0-9.]+" "$ansible_test_dir/_internal/python_requirements.py" | head -1)"
