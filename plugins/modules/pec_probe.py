@@ -19,7 +19,9 @@ description:
   - Tries a TCP connection to each of O(endpoints) from the host.
   - Returns the local fact the last audit left (RV(fact_current)), so that the audit writes it only when it changed.
   - With O(fact), writes it instead (JSON) to O(fact_path), the local fact the audit leaves behind.
-  - Meant to be called by the M(esus.pec.rnds_audit) action; usable alone.
+  - Meant to be called by the M(esus.pec.rnds_audit) action, which runs the same code directly on the host's
+    Python (one remote command, no module wrapper) and calls this module when that gives no answer and to write
+    the fact; usable alone.
 options:
   pec_root:
     description: The PEC webserver folder.
@@ -110,113 +112,13 @@ network:
   sample: [{host: ehr-auth.saude.gov.br, port: 443, reachable: false, error: cannot resolve the name}]
 """
 
-import base64
-import grp
-import hashlib
-import json
 import os
-import pwd
-import socket
-import stat
 import tempfile
 
 from ansible.module_utils.basic import AnsibleModule
 
-from ansible_collections.esus.pec.plugins.module_utils.certificate_files import MAX_SIZE, file_kind
+from ansible_collections.esus.pec.plugins.module_utils.host_probe import look, read_fact
 from ansible_collections.esus.pec.plugins.module_utils.readiness import fact_text
-
-
-def pec_installation(root: str, config_path: str) -> dict:
-    info = {"installed": os.path.isdir(root), "version": None, "webserver_version": None, "directory": None}
-    try:
-        with open(config_path, encoding="utf-8") as handle:
-            config = json.load(handle)
-    except (OSError, ValueError):
-        return info
-    if isinstance(config, dict):  # only these keys: the file also holds database credentials
-        info["version"] = str(config["version"]) if config.get("version") else None
-        info["webserver_version"] = str(config["webserverVersion"]) if config.get("webserverVersion") else None
-        info["directory"] = str(config["directory"]) if config.get("directory") else None
-    return info
-
-
-def _name(lookup, ident: int) -> str:
-    try:
-        return lookup(ident)[0]
-    except KeyError:
-        return str(ident)
-
-
-def chaves_folder(path: str) -> dict:
-    try:
-        info = os.stat(path)
-    except OSError:
-        return {"path": path, "exists": False, "is_dir": False}
-    return {
-        "path": path,
-        "exists": True,
-        "is_dir": stat.S_ISDIR(info.st_mode),
-        "owner": _name(pwd.getpwuid, info.st_uid),
-        "group": _name(grp.getgrgid, info.st_gid),
-        "mode": "%04o" % stat.S_IMODE(info.st_mode),
-    }
-
-
-def chaves_files(path: str) -> tuple[list, str | None]:
-    """(regular files in chaves, why the folder could not be listed). A file that cannot be read is listed
-    with ``readable: false`` rather than stopping the probe (an audit without become on a root-only chaves)."""
-    files = []
-    try:
-        entries = sorted(os.scandir(path), key=lambda entry: entry.name)
-    except FileNotFoundError:
-        return files, None
-    except OSError as exc:
-        return files, exc.strerror or str(exc)
-    for entry in entries:
-        if not entry.is_file(follow_symlinks=False):
-            continue
-        info = entry.stat(follow_symlinks=False)
-        found = {
-            "name": entry.name,
-            "size": info.st_size,
-            "sha1": None,
-            "readable": True,
-            "owner": _name(pwd.getpwuid, info.st_uid),
-            "group": _name(grp.getgrgid, info.st_gid),
-            "mode": "%04o" % stat.S_IMODE(info.st_mode),
-        }
-        digest = hashlib.sha1()
-        try:
-            with open(entry.path, "rb") as handle:
-                for block in iter(lambda handle=handle: handle.read(65536), b""):
-                    digest.update(block)
-            found["sha1"] = digest.hexdigest()
-        except OSError:
-            found["readable"] = False
-        files.append(found)
-    return files, None
-
-
-def reach(host: str, port: int, timeout: float) -> dict:
-    result = {"host": host, "port": port, "reachable": False, "error": None}
-    try:
-        with socket.create_connection((host, port), timeout=timeout):
-            result["reachable"] = True
-    except socket.gaierror:
-        result["error"] = "cannot resolve the name"
-    except socket.timeout:
-        result["error"] = "timed out after %g s" % timeout
-    except OSError as exc:
-        result["error"] = exc.strerror or str(exc)
-    return result
-
-
-def read_fact(path: str) -> str | None:
-    try:
-        with open(path, encoding="utf-8") as handle:
-            return handle.read(65536)
-    except (OSError, UnicodeDecodeError):
-        return None
 
 
 def write_fact(module: AnsibleModule, path: str, fact: dict) -> bool:
@@ -259,27 +161,7 @@ def main() -> None:
     params = module.params
     if params["fact"] is not None:
         module.exit_json(changed=write_fact(module, params["fact_path"], params["fact"]), fact_path=params["fact_path"])
-    chaves_path = os.path.join(params["pec_root"], "chaves")
-    files, listing_error = chaves_files(chaves_path)
-    result = {
-        "changed": False,
-        "pec": pec_installation(params["pec_root"], params["pec_config"]),
-        "chaves": chaves_folder(chaves_path),
-        "files": files,
-        "user": _name(pwd.getpwuid, os.geteuid()),
-        "fact_current": read_fact(params["fact_path"]),
-    }
-    if result["chaves"]["exists"]:
-        result["chaves"]["readable"] = listing_error is None
-        if listing_error:
-            result["chaves"]["error"] = listing_error
-    pkcs12 = [f for f in result["files"] if file_kind(f["name"]) == "pkcs12"]
-    if params["read_certificate"] and len(pkcs12) == 1 and pkcs12[0]["readable"] and pkcs12[0]["size"] <= MAX_SIZE:
-        with open(os.path.join(chaves_path, pkcs12[0]["name"]), "rb") as handle:
-            result["certificate_b64"] = base64.b64encode(handle.read()).decode("ascii")
-    if params["endpoints"]:
-        result["network"] = [reach(e["host"], e["port"], params["timeout"]) for e in params["endpoints"]]
-    module.exit_json(**result)
+    module.exit_json(**look(params))
 
 
 if __name__ == "__main__":

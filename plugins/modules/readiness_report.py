@@ -99,7 +99,10 @@ EXAMPLES = r"""
 - name: Write the fleet report on the controller, in English, keeping a year of weekly reports
   esus.pec.readiness_report:
     hosts: "{{ ansible_play_hosts_all }}"
-    readiness: "{{ dict(audited | zip(audited | map('extract', hostvars, 'rnds_readiness'))) }}"
+    # each host's own result, registered from its esus.pec.rnds_audit task (register: audit); not the rnds_readiness
+    # fact, which ansible-core 2.21 can give another host's value within the run (ansible/ansible#87492)
+    readiness: "{{ dict(audited | zip(audited | map('extract', hostvars, 'audit')
+                   | map(attribute='rnds_readiness'))) }}"
     dest: reports/
     generated: "{{ now(utc=true, fmt='%Y-%m-%dT%H:%M:%SZ') }}"
     language: en

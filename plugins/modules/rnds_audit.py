@@ -20,9 +20,13 @@ description:
     mutual-TLS token request with the certificate."
   - The certificate is read from the host and validated on the B(controller), so the host needs no
     C(cryptography) (Windows hosts too). Its bytes never appear in the result.
-  - "The host sees one module execution (M(esus.pec.pec_probe) on Linux, M(esus.pec.win_pec_probe) on
-    Windows, any shell) that reads everything, and a second one only when the local fact must change (the first
-    audit, or a result different from the last one)."
+  - "The host sees one execution that reads everything, and a second one only when the local fact must change
+    (the first audit, or a result different from the last one): M(esus.pec.win_pec_probe) on Windows (any shell);
+    on Linux, the code of M(esus.pec.pec_probe) run directly by the host's Python 3 in one remote command,
+    with or without pipelining (no AnsiballZ: the module machinery's own imports are most of a module
+    execution's cost). That Python is the configured C(ansible_python_interpreter), else the one discovered
+    earlier in the play, else the first one of C(interpreter_python_fallback) the host has. If that gives no
+    answer, the module M(esus.pec.pec_probe) runs instead, and C(-vvv) says why."
   - An error while looking (access denied, for example) is reported as that error, never as an absence.
   - Runs on the controller as an action plugin; there is no host-side module of this name.
 options:

@@ -5,7 +5,9 @@
 
 One execution of the probe reads everything; a second writes the local fact only when it differs from the
 one the last audit left: 2 on a first audit or after a change, 1 when nothing changed, 1 in check mode (no
-fact written). The host lands in rnds_ready or rnds_not_ready from the same task (no group_by task).
+fact written). The probe is host_probe run directly by the host's Python ("direct": one command, no
+AnsiballZ); the fact is written by the pec_probe module ("module"); when the direct run gives no answer the
+module reads instead. The host lands in rnds_ready or rnds_not_ready from the same task (no group_by task).
 """
 
 from __future__ import annotations
@@ -90,29 +92,37 @@ def sandbox(pki, tmp_path):
     return {"playbook": playbook, "inventory": inventory, "env": env, "chaves": chaves, "fact": tmp_path / "facts.d"}
 
 
-def audit(sandbox, *options: str) -> tuple[int, dict, str]:
+def executions(output: str) -> tuple:
+    """The host-side executions of the probe in a -vvvv log, in order: "direct" or "module"."""
+    found = re.findall(r"^<[^>]+> (EXEC .*esus\.pec host_probe|PUT \S+ TO \S+/AnsiballZ_pec_probe\.py)", output, re.M)
+    return tuple("direct" if line.startswith("EXEC") else "module" for line in found)
+
+
+def audit(sandbox, *options: str) -> tuple[tuple, dict, str]:
     result = run_playbook(sandbox["playbook"], sandbox["inventory"], sandbox["env"], "-vvvv", *options)
     assert result.returncode == 0, result.stdout[-3000:]
-    probes = len(re.findall(r"PUT \S+ TO \S+/AnsiballZ_pec_probe\.py", result.stdout))
+    probes = executions(result.stdout)
     groups = json.loads(re.search(r'"GROUPS (\{.*\})"', result.stdout).group(1).replace('\\"', '"'))
     changed = int(re.search(r"pec-audit\s+:.*changed=(\d+)", result.stdout).group(1))
     return probes, groups, "changed=%d" % changed
 
 
 def test_two_executions_first_then_one_while_nothing_changes(sandbox):
-    assert audit(sandbox) == (2, {"ready": ["pec-audit"], "not_ready": []}, "changed=1")
+    ready = {"ready": ["pec-audit"], "not_ready": []}
+    assert audit(sandbox) == (("direct", "module"), ready, "changed=1")
     assert json.loads(next(sandbox["fact"].iterdir()).read_text())["rnds_ready"] is True
-    assert audit(sandbox) == (1, {"ready": ["pec-audit"], "not_ready": []}, "changed=0")
-    assert audit(sandbox, "--check") == (1, {"ready": ["pec-audit"], "not_ready": []}, "changed=0")
+    assert audit(sandbox) == (("direct",), ready, "changed=0")
+    assert audit(sandbox, "--check") == (("direct",), ready, "changed=0")
 
 
 def test_a_change_on_the_host_is_written_once(sandbox):
     audit(sandbox)
     (sandbox["chaves"] / "3550308.pfx").unlink()
-    assert audit(sandbox, "--check") == (1, {"ready": [], "not_ready": ["pec-audit"]}, "changed=1")  # would write
-    assert audit(sandbox) == (2, {"ready": [], "not_ready": ["pec-audit"]}, "changed=1")
+    not_ready = {"ready": [], "not_ready": ["pec-audit"]}
+    assert audit(sandbox, "--check") == (("direct",), not_ready, "changed=1")  # would write
+    assert audit(sandbox) == (("direct", "module"), not_ready, "changed=1")
     assert json.loads(next(sandbox["fact"].iterdir()).read_text())["rnds_ready"] is False
-    assert audit(sandbox) == (1, {"ready": [], "not_ready": ["pec-audit"]}, "changed=0")
+    assert audit(sandbox) == (("direct",), not_ready, "changed=0")
 
 
 def test_the_fact_is_not_touched_when_unchanged(sandbox):

@@ -218,6 +218,7 @@ AUDIT = """---
         check_network: false
         persist_fact: false
         add_to_group: true
+      register: audit  # the name the example reads
 
 """
 

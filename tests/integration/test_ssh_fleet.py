@@ -5,8 +5,10 @@
 
 Two inventory hosts reach this machine through a private sshd on 127.0.0.1 (tests/support/sshd.py) as
 ``pecadmin``, each with its own root-owned sandbox PEC folder. esus.pec.deploy deploys, a second run changes
-nothing, esus.pec.readiness finds both ready; the same audit without become says, per host, that it cannot
-read chaves and to use become (never "no certificate"). The -vvvv output holds no secret.
+nothing, esus.pec.readiness finds both ready with one direct probe command per host (no fallback to the
+module); the same audit without become says, per host, that it cannot read chaves and to use become (never
+"no certificate"). An admin whose sudo asks for a password (``pecsudo``) deploys and audits the same way, and
+a wrong sudo password fails every host with sudo's message, changing nothing. The -vvvv output holds no secret.
 """
 
 from __future__ import annotations
@@ -78,6 +80,7 @@ def fleet(request, server, pki, tmp_path):
         }
     (tmp_path / "inventory.json").write_text(json.dumps(inventory))
     yield {
+        "server": server,
         "env": env,
         "inventory": tmp_path / "inventory.json",
         "vault": vault,
@@ -111,6 +114,13 @@ def recap(result) -> dict:
     }
 
 
+def direct_probes(result) -> tuple:
+    """(direct runs of host_probe, fallbacks to the module) in a -vvvv log; SSH names the address, not the host."""
+    runs = re.findall(r"^<[^>]+> (?:SSH: )?EXEC .*esus\.pec host_probe", result.stdout, re.M)
+    fallbacks = re.findall(r"^<[^>]+> esus\.pec\.rnds_audit: the direct probe gave no answer", result.stdout, re.M)
+    return len(runs), len(fallbacks)
+
+
 def test_deploy_redeploy_and_audit_as_an_admin_with_sudo(fleet):
     result = play(fleet, "deploy.yml")
     assert result.returncode == 0, result.stdout[-4000:]
@@ -133,6 +143,7 @@ def test_deploy_redeploy_and_audit_as_an_admin_with_sudo(fleet):
     assert audit.returncode == 0, audit.stdout[-3000:]
     report = json.loads((fleet["report"] / "readiness.json").read_text())
     assert {row["host"]: row["ready"] for row in report["hosts"]} == {h: True for h in HOSTS}
+    assert direct_probes(audit) == (len(HOSTS), 0)  # one command per host, no fallback
 
 
 def test_an_audit_without_become_says_it_cannot_read_chaves(fleet):
@@ -146,3 +157,37 @@ def test_an_audit_without_become_says_it_cannot_read_chaves(fleet):
         assert "Cannot list chaves as pecadmin (Permission denied)" in reasons and "become" in reasons, reasons
         assert "No .pfx" not in reasons
     assert os.geteuid() == 0 and sys.platform.startswith("linux")
+
+
+def as_password_admin(fleet, become_password: str) -> None:
+    inventory = json.loads(fleet["inventory"].read_text())
+    for host in inventory["pec_servers"]["hosts"].values():
+        host.update(ansible_user=fleet["server"]["password_user"], ansible_become_password=become_password)
+    fleet["inventory"].write_text(json.dumps(inventory))
+    fleet["secrets"].append(become_password)
+
+
+def test_an_admin_whose_sudo_asks_for_a_password(fleet):
+    as_password_admin(fleet, fleet["server"]["become_password"])
+    deploy = play(fleet, "deploy.yml")
+    assert deploy.returncode == 0, deploy.stdout[-4000:]
+    assert "ESTABLISH SSH CONNECTION FOR USER: pecsudo" in deploy.stdout
+    assert {host: counts["changed"] for host, counts in recap(deploy).items()} == {h: 1 for h in HOSTS}
+    audit = play(fleet, "readiness.yml")
+    assert audit.returncode == 0, audit.stdout[-3000:]
+    report = json.loads((fleet["report"] / "readiness.json").read_text())
+    assert {row["host"]: row["ready"] for row in report["hosts"]} == {h: True for h in HOSTS}
+    assert direct_probes(audit) == (len(HOSTS), 0)
+
+
+def test_a_wrong_sudo_password_fails_every_host_and_changes_nothing(fleet):
+    as_password_admin(fleet, "not-the-sudo-password")
+    for name in ("deploy.yml", "readiness.yml"):
+        result = play(fleet, name)
+        assert result.returncode != 0, result.stdout[-3000:]
+        for host in HOSTS:
+            fatal = re.search(r"^fatal: \[%s\]: .*?^\}" % host, result.stdout, re.M | re.S)
+            said = fatal.group(0) if fatal else ""
+            assert re.search(r"incorrect sudo password", said, re.I), (name, host, said)
+        assert not any((fleet["sandbox"] / host / "webserver" / "chaves").exists() for host in HOSTS)
+        assert not any((fleet["sandbox"] / host / "esus_pec_rnds.fact").exists() for host in HOSTS)

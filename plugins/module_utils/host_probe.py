@@ -1,0 +1,177 @@
+# Copyright (c) 2026, esus.pec contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""What the readiness audit reads on a Linux PEC server, in one pass: standard library only.
+
+Two ways in, one code:
+- the module ``esus.pec.pec_probe`` imports it (AnsiballZ, like any module);
+- the action ``esus.pec.rnds_audit`` runs this file's text directly with the host's Python 3
+  (``python3 -I -S -c``, see ``direct_command``), next to ``certificate_files.py``: no AnsiballZ, no
+  ``ansible.module_utils.basic`` import on the host, one remote command with or without pipelining.
+  ``run`` is that entry point; it prints one line, ``MARK`` then the JSON of ``look``.
+
+Nothing here writes: writing the local fact stays in the module (``atomic_move``).
+"""
+
+from __future__ import annotations
+
+import base64
+import grp
+import hashlib
+import json
+import os
+import pwd
+import socket
+import stat
+import sys
+
+if __package__:
+    from .certificate_files import MAX_SIZE, file_kind
+else:  # run alone by esus.pec.rnds_audit, certificate_files.py loaded beside it
+    from certificate_files import MAX_SIZE, file_kind
+
+MARK = "ESUS-PEC-PROBE "
+"""Starts the one line of output that carries the result (MOTDs or a tty may add others)."""
+
+
+def pec_installation(root: str, config_path: str) -> dict:
+    info = {"installed": os.path.isdir(root), "version": None, "webserver_version": None, "directory": None}
+    try:
+        with open(config_path, encoding="utf-8") as handle:
+            config = json.load(handle)
+    except (OSError, ValueError):
+        return info
+    if isinstance(config, dict):  # only these keys: the file also holds database credentials
+        info["version"] = str(config["version"]) if config.get("version") else None
+        info["webserver_version"] = str(config["webserverVersion"]) if config.get("webserverVersion") else None
+        info["directory"] = str(config["directory"]) if config.get("directory") else None
+    return info
+
+
+def _name(lookup, ident: int) -> str:
+    try:
+        return lookup(ident)[0]
+    except KeyError:
+        return str(ident)
+
+
+def chaves_folder(path: str) -> dict:
+    try:
+        info = os.stat(path)
+    except OSError:
+        return {"path": path, "exists": False, "is_dir": False}
+    return {
+        "path": path,
+        "exists": True,
+        "is_dir": stat.S_ISDIR(info.st_mode),
+        "owner": _name(pwd.getpwuid, info.st_uid),
+        "group": _name(grp.getgrgid, info.st_gid),
+        "mode": "%04o" % stat.S_IMODE(info.st_mode),
+    }
+
+
+def chaves_files(path: str) -> tuple:
+    """(regular files in chaves, why the folder could not be listed). A file that cannot be read is listed
+    with ``readable: false`` rather than stopping the probe (an audit without become on a root-only chaves)."""
+    files = []
+    try:
+        entries = sorted(os.scandir(path), key=lambda entry: entry.name)
+    except FileNotFoundError:
+        return files, None
+    except OSError as exc:
+        return files, exc.strerror or str(exc)
+    for entry in entries:
+        if not entry.is_file(follow_symlinks=False):
+            continue
+        info = entry.stat(follow_symlinks=False)
+        found = {
+            "name": entry.name,
+            "size": info.st_size,
+            "sha1": None,
+            "readable": True,
+            "owner": _name(pwd.getpwuid, info.st_uid),
+            "group": _name(grp.getgrgid, info.st_gid),
+            "mode": "%04o" % stat.S_IMODE(info.st_mode),
+        }
+        digest = hashlib.sha1()
+        try:
+            with open(entry.path, "rb") as handle:
+                for block in iter(lambda handle=handle: handle.read(65536), b""):
+                    digest.update(block)
+            found["sha1"] = digest.hexdigest()
+        except OSError:
+            found["readable"] = False
+        files.append(found)
+    return files, None
+
+
+def reach(host: str, port: int, timeout: float) -> dict:
+    result = {"host": host, "port": port, "reachable": False, "error": None}
+    try:
+        with socket.create_connection((host, port), timeout=timeout):
+            result["reachable"] = True
+    except socket.gaierror:
+        result["error"] = "cannot resolve the name"
+    except socket.timeout:
+        result["error"] = "timed out after %g s" % timeout
+    except OSError as exc:
+        result["error"] = exc.strerror or str(exc)
+    return result
+
+
+def read_fact(path: str):
+    try:
+        with open(path, encoding="utf-8") as handle:
+            return handle.read(65536)
+    except (OSError, UnicodeDecodeError):
+        return None
+
+
+def look(params: dict) -> dict:
+    """Everything the audit needs (pec_probe's RETURN), read-only. ``params``: pec_root, pec_config,
+    endpoints (host, port), timeout, read_certificate, fact_path."""
+    chaves_path = os.path.join(params["pec_root"], "chaves")
+    files, listing_error = chaves_files(chaves_path)
+    result = {
+        "changed": False,
+        "pec": pec_installation(params["pec_root"], params["pec_config"]),
+        "chaves": chaves_folder(chaves_path),
+        "files": files,
+        "user": _name(pwd.getpwuid, os.geteuid()),
+        "fact_current": read_fact(params["fact_path"]),
+    }
+    if result["chaves"]["exists"]:
+        result["chaves"]["readable"] = listing_error is None
+        if listing_error:
+            result["chaves"]["error"] = listing_error
+    pkcs12 = [f for f in files if file_kind(f["name"]) == "pkcs12"]
+    if params["read_certificate"] and len(pkcs12) == 1 and pkcs12[0]["readable"] and pkcs12[0]["size"] <= MAX_SIZE:
+        with open(os.path.join(chaves_path, pkcs12[0]["name"]), "rb") as handle:
+            result["certificate_b64"] = base64.b64encode(handle.read(MAX_SIZE + 1)).decode("ascii")
+    if params["endpoints"]:
+        result["network"] = [reach(e["host"], int(e["port"]), float(params["timeout"])) for e in params["endpoints"]]
+    return result
+
+
+DEFAULTS = {
+    "pec_root": "/opt/e-SUS/webserver",
+    "pec_config": "/etc/pec.config",
+    "endpoints": [],
+    "timeout": 5,
+    "read_certificate": False,
+    "fact_path": "/etc/ansible/facts.d/esus_pec_rnds.fact",
+}
+"""pec_probe's option defaults (a unit test holds them equal to its argument spec)."""
+
+
+def run(encoded: str) -> None:
+    """The direct entry point: ``encoded`` is the base64 JSON of look's params; prints MARK + JSON."""
+    try:
+        params = dict(DEFAULTS, **json.loads(base64.b64decode(encoded).decode("utf-8")))
+        for key in ("pec_root", "pec_config", "fact_path"):  # as the module's type=path options are
+            params[key] = os.path.expanduser(os.path.expandvars(params[key]))
+        answer = look(params)
+    except Exception as exc:  # the action falls back to the module, which reports the same failure its own way
+        answer = {"failed": True, "msg": "%s: %s" % (type(exc).__name__, exc)}
+    sys.stdout.write(MARK + json.dumps(answer) + "\n")
+    sys.stdout.flush()
