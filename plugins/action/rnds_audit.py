@@ -239,9 +239,8 @@ class ActionModule(ActionBase):
                 module, arguments = fact_call(windows, fact_path, fact)
                 written = self._execute_module(module_name=module, module_args=arguments, task_vars=task_vars)
                 if written.get("failed"):
-                    readiness["reasons"].append(
-                        "the local fact %s could not be written: %s" % (fact_path, written.get("msg"))
-                    )
+                    why = written.get("msg") or (written.get("module_stderr") or "").strip()[-300:] or "see -vvv"
+                    readiness["reasons"].append("the local fact %s could not be written: %s" % (fact_path, why))
                 changed = bool(written.get("changed"))
         if args["add_to_group"]:  # what group_by does, without a second task per host
             group = "rnds_ready" if readiness["ready"] else "rnds_not_ready"

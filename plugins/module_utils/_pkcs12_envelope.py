@@ -17,8 +17,9 @@ from __future__ import annotations
 import hashlib
 from typing import NamedTuple
 
-if __package__:
-    from ._asn1 import (
+# Not "if __package__": under AnsiballZ on Python 3.9 (zipimport) it is still None while the module runs
+if "." in __name__:
+    from ansible_collections.esus.pec.plugins.module_utils._asn1 import (
         Asn1Error,
         Asn1TooLarge,
         Node,

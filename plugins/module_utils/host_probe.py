@@ -25,8 +25,9 @@ import socket
 import stat
 import sys
 
-if __package__:
-    from .certificate_files import MAX_SIZE, file_kind
+# Not "if __package__": under AnsiballZ on Python 3.9 (zipimport) it is still None while the module runs
+if "." in __name__:
+    from ansible_collections.esus.pec.plugins.module_utils.certificate_files import MAX_SIZE, file_kind
 else:  # run alone by esus.pec.rnds_audit, certificate_files.py loaded beside it
     from certificate_files import MAX_SIZE, file_kind
 

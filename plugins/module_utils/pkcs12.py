@@ -40,11 +40,12 @@ except ImportError:  # pragma: no cover - reported by the callers through missin
 else:
     HAS_CRYPTOGRAPHY = True
 
-if __package__:
-    from . import _asn1, _pkcs12_mac
-    from . import _pkcs12_envelope as envelopes
-    from . import _verdicts as verdicts
-    from .certificate_files import MAX_SIZE
+# Not "if __package__": under AnsiballZ on Python 3.9 (zipimport) it is still None while the module runs
+if "." in __name__:
+    from ansible_collections.esus.pec.plugins.module_utils import _asn1, _pkcs12_mac
+    from ansible_collections.esus.pec.plugins.module_utils import _pkcs12_envelope as envelopes
+    from ansible_collections.esus.pec.plugins.module_utils import _verdicts as verdicts
+    from ansible_collections.esus.pec.plugins.module_utils.certificate_files import MAX_SIZE
 else:  # loaded alone from plugins/module_utils (../shared/repro/pkcs12 does that)
     import _asn1
     import _pkcs12_envelope as envelopes

@@ -77,3 +77,17 @@ def test_audit_changed_nothing_else_on_the_host(host, name):
         "find /home/pecadmin/.ansible/tmp /root/.ansible/tmp /tmp -mindepth 1 2>/dev/null"
     ).stdout.split()
     assert leftovers == []
+
+
+def test_the_modules_import_their_helpers_on_every_python_here(host, name):
+    """Debian 11 (Python 3.9), 12 (3.11, with python3-cryptography) and 13 (3.13). Under AnsiballZ on 3.9 a
+    module_util's __package__ is still None while it runs: helpers chosen by it were looked for as top-level
+    modules ("No module named '_asn1'") instead of the missing-library message or a verdict."""
+    result = host.ansible("esus.pec.pkcs12_validate", "path=/etc/hostname password=x", check=False)
+    python = host.run("python3 -c 'import sys; print(sys.version_info[1])'").stdout.strip()
+    if host.run("python3 -c 'import cryptography'").rc == 0:
+        assert result.get("verdict") == "not_pkcs12", (python, result)
+    else:
+        assert "required Python library (cryptography)" in result.get("msg", ""), (python, result)
+    fact = host.ansible("esus.pec.pec_probe", "fact_path=/tmp/esus-probe-check.fact", check=False)
+    assert fact.get("failed") is not True and fact["pec"]["installed"] is (name != "rd-no-pec"), (python, fact)
