@@ -4,13 +4,15 @@
 """Controller face of esus.pec.certificate_deploy (documentation lives with the module stub).
 
 One read of the vaulted source, one validation of those bytes, and only those bytes are sent (on the
-connection's stdin, so no copy is written on the controller's disk): a file
-replaced on the controller while the play runs can never be installed unvalidated. On the host,
-esus.pec.chaves_certificate first plans (one module execution, all that an unchanged host costs), then,
-only when the certificate must be written, receives the bytes and installs them staged, verified and
-renamed into place. On Windows (any shell: PowerShell or cmd) one execution of
-esus.pec.win_chaves_certificate does it all, the bytes travelling base64 in its no_log arguments (never in a
-file on either side), with chaves closed by one security descriptor (module_utils/windows_acl.py).
+connection's stdin, so no copy is written on the controller's disk): a file replaced on the controller while
+the play runs can never be installed unvalidated. On a Linux host, one direct run of
+module_utils/host_probe.py (one remote command, no AnsiballZ: plugin_utils/direct_probe.py) first looks; when
+chaves, the certificate (SHA-1, size) and their owner, group and mode are already right, that is all an
+unchanged host costs. Otherwise esus.pec.chaves_certificate plans, then, only when the certificate must be
+written, receives the bytes and installs them staged, verified and renamed into place. On Windows (any shell:
+PowerShell or cmd) one execution of esus.pec.win_chaves_certificate does it all, the bytes travelling base64
+in its no_log arguments (never in a file on either side), with chaves closed by one security descriptor
+(module_utils/windows_acl.py).
 """
 
 from __future__ import annotations
@@ -23,15 +25,18 @@ from ansible.errors import AnsibleError
 from ansible.module_utils.basic import missing_required_lib
 from ansible.plugins.action import ActionBase
 
+from ansible_collections.esus.pec.plugins.module_utils.certificate_files import file_kind
 from ansible_collections.esus.pec.plugins.module_utils.chaves_options import (
     CHAVES_OPTIONS,
     DEPLOY_ARGUMENT_SPEC,
     LINUX_PEC_ROOT,
+    STAGING_PREFIX,
     WINDOWS_PEC_ROOT,
 )
 from ansible_collections.esus.pec.plugins.module_utils.pkcs12 import EXPIRING, HAS_CRYPTOGRAPHY
 from ansible_collections.esus.pec.plugins.module_utils.validation import check_inputs
 from ansible_collections.esus.pec.plugins.module_utils.windows_acl import SddlError, chaves_template
+from ansible_collections.esus.pec.plugins.plugin_utils.direct_probe import direct_probe
 from ansible_collections.esus.pec.plugins.plugin_utils.hosts import is_windows
 from ansible_collections.esus.pec.plugins.plugin_utils.vaulted_source import read_and_validate
 
@@ -64,6 +69,48 @@ def others_warning(host: str, dest: str, others: list, removed: bool) -> str:
             else "Set rnds_certificate_remove_others: true to remove them.",
         )
     )
+
+
+def unchanged_outcome(probe: dict, host_args: dict):
+    """esus.pec.chaves_certificate's answer for a host where it would change nothing, read from the direct probe
+    (module_utils/host_probe.py); None when anything differs or is unknown, and the module decides."""
+    chaves = probe.get("chaves") or {}
+    if not (chaves.get("exists") and chaves.get("is_dir") and chaves.get("readable")):
+        return None
+    try:
+        wanted_dir, wanted_file = int(host_args["dir_mode"], 8), int(host_args["file_mode"], 8)
+    except (TypeError, ValueError):
+        return None
+    owned = (host_args["owner"], host_args["group"])
+    if (chaves.get("owner"), chaves.get("group"), int(chaves.get("mode") or "0", 8)) != (*owned, wanted_dir):
+        return None
+    files = probe.get("files") or []
+    name = host_args["dest_name"]
+    dest = [f for f in files if f.get("name") == name]
+    if len(dest) != 1 or not dest[0].get("readable"):
+        return None
+    found = dest[0]
+    if (found.get("sha1"), found.get("size")) != (host_args["checksum"], host_args["size"]):
+        return None
+    if (found.get("owner"), found.get("group"), int(found.get("mode") or "0", 8)) != (*owned, wanted_file):
+        return None
+    if any(f.get("name", "").startswith(STAGING_PREFIX) for f in files):
+        return None
+    others = sorted(
+        "%s/%s" % (chaves["path"], f["name"])
+        for f in files
+        if file_kind(f["name"]) == "pkcs12" and f["name"].casefold() != name.casefold()
+    )
+    if others and host_args["remove_others"]:
+        return None
+    return {
+        "changed": False,
+        "changes": [],
+        "dest": "%s/%s" % (chaves["path"], name),
+        "checksum": host_args["checksum"],
+        "others": others,
+        "needs_content": False,
+    }
 
 
 class ActionModule(ActionBase):
@@ -124,6 +171,11 @@ class ActionModule(ActionBase):
     def _deploy_linux(self, args: dict, report: dict, data: bytes, task_vars) -> dict:
         host_args = {key: args[key] for key in CHAVES_OPTIONS}
         host_args.update(pec_root=args["pec_root"] or LINUX_PEC_ROOT, checksum=report["checksum"], size=report["size"])
+        look = {"pec_root": host_args["pec_root"], "fact_path": "", "pec_config": ""}
+        probe = direct_probe(self, look, task_vars or {}, module=_HOST_MODULE)
+        same = unchanged_outcome(probe, host_args) if probe is not None else None
+        if same is not None:  # all an unchanged host costs: one remote command
+            return same
         outcome = self._execute_module(module_name=_HOST_MODULE, module_args=host_args, task_vars=task_vars)
         if outcome.get("needs_content") and not outcome.get("failed"):
             outcome = self._send_and_install(data, host_args, task_vars)

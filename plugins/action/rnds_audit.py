@@ -16,26 +16,17 @@ one when nothing changed since the last audit.
 from __future__ import annotations
 
 import base64
-import functools
-import json
-import shlex
-import zlib
-from pathlib import Path
 
-from ansible import constants as C
 from ansible.module_utils.basic import missing_required_lib
 from ansible.plugins.action import ActionBase
-from ansible.utils.display import Display
 
-from ansible_collections.esus.pec.plugins.module_utils import certificate_files, host_probe
 from ansible_collections.esus.pec.plugins.module_utils.certificate_files import file_kind
 from ansible_collections.esus.pec.plugins.module_utils.chaves_options import LINUX_PEC_ROOT, WINDOWS_PEC_ROOT
 from ansible_collections.esus.pec.plugins.module_utils.pkcs12 import HAS_CRYPTOGRAPHY, validate
 from ansible_collections.esus.pec.plugins.module_utils.readiness import assess, fact_text
 from ansible_collections.esus.pec.plugins.module_utils.windows_acl import SddlError, chaves_template, fill
+from ansible_collections.esus.pec.plugins.plugin_utils.direct_probe import direct_probe
 from ansible_collections.esus.pec.plugins.plugin_utils.hosts import is_windows
-
-display = Display()
 
 ARGUMENT_SPEC = {
     "pec_root": {"type": "str"},
@@ -83,55 +74,6 @@ def probe_call(windows: bool, root: str, endpoints: list, args: dict, fact_path:
     return LINUX_PROBE, dict(arguments, read_certificate=True)
 
 
-AUTO_INTERPRETERS = ("", "auto", "auto_legacy", "auto_silent", "auto_legacy_silent")
-
-
-@functools.lru_cache(maxsize=1)
-def direct_payload() -> str:
-    """host_probe.py and the certificate_files.py it imports, as one compressed Python program (base64) that
-    loads them as modules: built once per worker, sent in the command line (no secret in it, only code)."""
-    lines = ["import sys, types"]
-    for module in (certificate_files, host_probe):
-        name = module.__name__.rsplit(".", 1)[-1]
-        source = Path(module.__file__).read_text(encoding="utf-8")
-        lines.append(
-            "m = types.ModuleType(%r); sys.modules[%r] = m; exec(compile(%r, %r, 'exec'), m.__dict__)"
-            % (name, name, source, name + ".py")
-        )
-    return base64.b64encode(zlib.compress("\n".join(lines).encode("utf-8"), 9)).decode("ascii")
-
-
-def direct_command(interpreters: list, params: dict) -> str:
-    """The one shell command that runs host_probe on a Linux host: the given interpreter, or the first of a
-    discovery fallback list found on the host. Isolated (-I) and without site-packages (-S): standard library
-    only. The parameters (paths, endpoints, timeout) travel as base64 JSON; nothing secret is among them."""
-    encoded = base64.b64encode(json.dumps(params, sort_keys=True).encode("utf-8")).decode("ascii")
-    script = (
-        '"esus.pec host_probe"; import base64, sys, zlib; exec(zlib.decompress(base64.b64decode("%s")));'
-        ' sys.modules["host_probe"].run("%s")' % (direct_payload(), encoded)
-    )
-    if len(interpreters) == 1:
-        return " ".join(shlex.quote(part) for part in shlex.split(interpreters[0])) + " -I -S -c " + shlex.quote(script)
-    candidates = " ".join(shlex.quote(name) for name in interpreters)
-    return (
-        'for p in %s; do if command -v "$p" >/dev/null 2>&1; then exec "$p" -I -S -c %s; fi; done;'
-        " echo 'esus.pec: no Python 3 found' >&2; exit 127" % (candidates, shlex.quote(script))
-    )
-
-
-def direct_answer(stdout: str):
-    """host_probe's answer from the command's output, or None (no answer: the module path takes over)."""
-    for line in reversed(stdout.splitlines()):
-        line = line.strip()
-        if line.startswith(host_probe.MARK):
-            try:
-                answer = json.loads(line[len(host_probe.MARK) :])
-            except ValueError:
-                return None
-            return None if not isinstance(answer, dict) or answer.get("failed") else answer
-    return None
-
-
 def fact_call(windows: bool, path: str, fact: dict) -> tuple:
     """(module, arguments) of the execution that writes the local fact."""
     if windows:
@@ -171,7 +113,7 @@ class ActionModule(ActionBase):
         module, arguments = probe_call(
             windows, root, args["endpoints"] if args["check_network"] else [], args, fact_path, principals
         )
-        probe = None if windows else self._direct_probe(arguments, task_vars)
+        probe = None if windows else direct_probe(self, arguments, task_vars)
         if probe is None:
             probe = self._execute_module(module_name=module, module_args=arguments, task_vars=task_vars)
         if probe.get("failed"):
@@ -255,37 +197,6 @@ class ActionModule(ActionBase):
             ansible_facts={"rnds_ready": readiness["ready"], "rnds_readiness": readiness},
         )
         return result
-
-    def _interpreters(self, task_vars: dict) -> list:
-        """The Python to run the probe with: the configured one (ansible_python_interpreter, interpreter_python),
-        else the one discovered earlier, else the discovery fallback list, tried in order on the host."""
-        if self._task.delegate_to:  # the delegated host's variables, as Ansible's own module path reads them
-            task_vars = (task_vars.get("ansible_delegated_vars") or {}).get(self._task.delegate_to) or task_vars
-        configured = C.config.get_config_value("INTERPRETER_PYTHON", variables=task_vars)
-        configured = str(self._templar.template(configured) or "").strip()
-        if configured not in AUTO_INTERPRETERS:
-            return [configured]
-        discovered = (task_vars.get("ansible_facts") or {}).get("discovered_interpreter_python")
-        if discovered:
-            return [str(discovered)]
-        return [str(name) for name in C.config.get_config_value("INTERPRETER_PYTHON_FALLBACK", variables=task_vars)]
-
-    def _direct_probe(self, arguments: dict, task_vars: dict):
-        """host_probe run directly (one remote command, no AnsiballZ), or None when it gave no answer."""
-        try:
-            command = direct_command(self._interpreters(task_vars), arguments)
-        except Exception:  # an interpreter setting this cannot read: the module path knows how
-            return None
-        done = self._low_level_execute_command(command, sudoable=True)
-        answer = direct_answer(done.get("stdout") or "")
-        if answer is None:
-            why = (done.get("stderr") or "").strip().splitlines()[-1:] or ["no output"]
-            display.vvv(
-                "esus.pec.rnds_audit: the direct probe gave no answer (rc=%s, %s); running esus.pec.pec_probe"
-                % (done.get("rc"), why[0][:300]),
-                host=task_vars.get("inventory_hostname"),
-            )
-        return answer
 
     def _probe_token(self, data: bytes, args: dict) -> dict:
         from cryptography.hazmat.primitives.serialization import pkcs12

@@ -8,6 +8,9 @@ The options of the chaves folder are documented once, in plugins/doc_fragments/c
 
 from __future__ import annotations
 
+STAGING_PREFIX = ".esus-pec-staging-"
+"""Bytes being installed are written in chaves under this prefix first (no .pfx/.p12 suffix: PEC does not list it)."""
+
 CHAVES_OPTIONS = {
     "pec_root": {"type": "path", "default": "/opt/e-SUS/webserver"},
     "create_pec_root": {"type": "bool", "default": False},

@@ -130,7 +130,7 @@ def read_fact(path: str):
 
 def look(params: dict) -> dict:
     """Everything the audit needs (pec_probe's RETURN), read-only. ``params``: pec_root, pec_config,
-    endpoints (host, port), timeout, read_certificate, fact_path."""
+    endpoints (host, port), timeout, read_certificate, fact_path (empty: not read; the deploy's look)."""
     chaves_path = os.path.join(params["pec_root"], "chaves")
     files, listing_error = chaves_files(chaves_path)
     result = {
@@ -139,7 +139,7 @@ def look(params: dict) -> dict:
         "chaves": chaves_folder(chaves_path),
         "files": files,
         "user": _name(pwd.getpwuid, os.geteuid()),
-        "fact_current": read_fact(params["fact_path"]),
+        "fact_current": read_fact(params["fact_path"]) if params["fact_path"] else None,
     }
     if result["chaves"]["exists"]:
         result["chaves"]["readable"] = listing_error is None
@@ -170,7 +170,7 @@ def run(encoded: str) -> None:
     try:
         params = dict(DEFAULTS, **json.loads(base64.b64decode(encoded).decode("utf-8")))
         for key in ("pec_root", "pec_config", "fact_path"):  # as the module's type=path options are
-            params[key] = os.path.expanduser(os.path.expandvars(params[key]))
+            params[key] = os.path.expanduser(os.path.expandvars(params[key])) if params[key] else params[key]
         answer = look(params)
     except Exception as exc:  # the action falls back to the module, which reports the same failure its own way
         answer = {"failed": True, "msg": "%s: %s" % (type(exc).__name__, exc)}

@@ -13,8 +13,10 @@ description:
   - Reads the municipality's ansible-vault encrypted certificate on the B(controller) once, validates those bytes
     with the same checks as M(esus.pec.pkcs12_validate), and only then touches the host. A wrong password, an
     expired certificate, another entity's CNPJ or a plaintext source fails the task and changes nothing.
-  - On the host, in one module execution, it looks at C(chaves) and the certificate there. When all is in place
-    (owner, group, mode, same SHA-1) nothing else happens. Otherwise C(chaves) is created or closed first, the
+  - On a Linux host, one remote command looks at C(chaves) and the certificate there (the read-only code of
+    M(esus.pec.pec_probe), run directly by the host's Python 3, no module wrapper). When all is in place (owner,
+    group, mode, same SHA-1 and size) nothing else happens. Otherwise the module M(esus.pec.chaves_certificate)
+    plans the change, and C(chaves) is created or closed first, the
     validated bytes are sent, written under a name PEC ignores (C(.esus-pec-staging-*)), their SHA-1 is checked
     on the host, and the file is renamed over the old one (an atomic C(rename)). The old file is kept in
     C(<pec_root>/esus-pec-backups) (mode 0600, the newest O(backups) kept), where PEC does not list it.

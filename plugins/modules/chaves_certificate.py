@@ -95,9 +95,8 @@ import time
 from ansible.module_utils.basic import AnsibleModule
 
 from ansible_collections.esus.pec.plugins.module_utils.certificate_files import file_kind
-from ansible_collections.esus.pec.plugins.module_utils.chaves_options import HOST_ARGUMENT_SPEC
+from ansible_collections.esus.pec.plugins.module_utils.chaves_options import HOST_ARGUMENT_SPEC, STAGING_PREFIX
 
-STAGING_PREFIX = ".esus-pec-staging-"  # no .pfx/.p12 suffix: PEC does not list it
 BACKUP_FOLDER = "esus-pec-backups"
 
 

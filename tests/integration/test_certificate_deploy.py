@@ -168,10 +168,15 @@ def module_runs(result) -> int:
     return len(re.findall(r"PUT \S+ TO \S+/AnsiballZ_chaves_certificate\.py", result.stdout))
 
 
+def direct_runs(result) -> int:
+    """Direct runs of module_utils/host_probe.py (one remote command each, no AnsiballZ file)."""
+    return len(re.findall(r"^<[^>]+> EXEC .*esus\.pec host_probe", result.stdout, re.M))
+
+
 def test_deploy_then_nothing_to_do(sandbox):
     result, saved = sandbox.deploy()
     assert result.returncode == 0, result.stdout[-3000:]
-    assert module_runs(result) == 2  # plan, then install with the bytes
+    assert (direct_runs(result), module_runs(result)) == (1, 2)  # a look, the plan, then install with the bytes
     assert sandbox.dest.read_bytes() == sandbox.plain["a"]
     assert stat.S_IMODE(sandbox.chaves.stat().st_mode) == 0o750
     assert stat.S_IMODE(sandbox.dest.stat().st_mode) == 0o600
@@ -179,7 +184,8 @@ def test_deploy_then_nothing_to_do(sandbox):
     for options in (("--check",), ()):
         again, saved = sandbox.deploy(*options)
         assert changed(again) == 0 and saved["changes"] == [], again.stdout[-2000:]
-        assert module_runs(again) == 1  # an unchanged host costs one module execution
+        assert (direct_runs(again), module_runs(again)) == (1, 0)  # an unchanged host costs one remote command
+        assert saved["dest"] == str(sandbox.dest) and saved["others"] == []
 
 
 def test_check_on_wrong_modes_reports_them_and_a_run_fixes_them(sandbox):

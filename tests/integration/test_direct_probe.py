@@ -29,7 +29,7 @@ import sys
 
 import pytest
 
-from ansible_collections.esus.pec.plugins.action.rnds_audit import direct_answer, direct_command
+from ansible_collections.esus.pec.plugins.plugin_utils.direct_probe import direct_answer, direct_command
 from tests.support.collection import ansible_env, run_playbook
 from tests.support.pki import cnpj
 

@@ -8,6 +8,8 @@ validation, the vaulted source read and validated, the SDDL built, the audit's c
 write the fact); only ``_execute_module``, the call that would reach the host, is replaced by a recorder
 that answers with results in the shape the module's ``.ps1`` returns (the tests check that shape against
 the ``.ps1`` itself). What the ``.ps1`` then does on a real host is for molecule/windows to prove.
+``_low_level_execute_command`` (the Linux direct probe's way in) is recorded too and answers as a host where
+it finds no Python, so a Linux-shell stand-in falls back to its module as a real one would.
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ class Recorder:
     def __init__(self, answer) -> None:
         self.answer = answer
         self.calls: list[tuple[str, dict]] = []
+        self.commands: list[str] = []  # raw commands (the Linux direct probe); none on a Windows host
         self.groups: list[tuple[str, list]] = []  # groups the action added itself (ansible-core 2.21 and later)
 
     def __call__(self, module_name=None, module_args=None, task_vars=None, **_ignored) -> dict:
@@ -45,6 +48,9 @@ def run_action(action_class, args: dict, answer, *, shell: str = "powershell", c
     action = action_class(task, connection, PlayContext(), loader, Templar(loader=loader), None)
     recorder = Recorder(answer)
     action._execute_module = recorder
+    action._low_level_execute_command = lambda cmd, **_ignored: (
+        recorder.commands.append(cmd) or {"rc": 127, "stdout": "", "stderr": "stand-in host: no Python 3 found"}
+    )
     if hasattr(action, "add_group"):  # 2.21 and later: the action adds inventory groups through the task's context
         action.add_group = lambda name, parent_group_names=None: recorder.groups.append((name, parent_group_names))
     action._remove_tmp_path = lambda path: None

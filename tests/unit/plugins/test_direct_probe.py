@@ -1,7 +1,7 @@
 # Copyright (c) 2026, esus.pec contributors
 # GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
-"""The direct probe's command and answer (plugins/action/rnds_audit.py), run for real with /bin/sh here."""
+"""The direct probe's command and answer (plugins/plugin_utils/direct_probe.py), run for real with /bin/sh here."""
 
 from __future__ import annotations
 
@@ -13,8 +13,8 @@ import sys
 
 import pytest
 
-from ansible_collections.esus.pec.plugins.action.rnds_audit import direct_answer, direct_command
 from ansible_collections.esus.pec.plugins.module_utils import host_probe
+from ansible_collections.esus.pec.plugins.plugin_utils.direct_probe import direct_answer, direct_command
 from tests.support.argspec import specs
 
 

@@ -209,6 +209,7 @@ def test_deploy_makes_one_call_that_fits_the_ps1_spec(vaulted, check_mode, shell
     result, host = deploy(vaulted, check_mode=check_mode, shell=shell)
     assert not result.get("failed"), result.get("msg")
     assert [module for module, _args in host.calls] == ["esus.pec.win_chaves_certificate"]
+    assert host.commands == []  # the Linux direct look is never tried on Windows
     sent = host.calls[0][1]
     assert ps1_problems(DEPLOY_PS1, sent) == []
     assert ("content" in sent) is (not check_mode)  # no bytes travel for a check run
@@ -278,7 +279,8 @@ def test_deploy_result_carries_no_certificate_bytes(vaulted):
 def test_a_linux_host_still_takes_the_linux_module(vaulted):
     answer = lambda module, sent: {"changed": False, "changes": [], "others": [], "needs_content": False}  # noqa: E731
     _result, host = deploy(vaulted, answer, shell="sh")
-    assert [module for module, _args in host.calls] == ["esus.pec.chaves_certificate"]
+    assert len(host.commands) == 1 and "esus.pec host_probe" in host.commands[0]  # the direct look, first
+    assert [module for module, _args in host.calls] == ["esus.pec.chaves_certificate"]  # no answer: the module
     assert host.calls[0][1]["pec_root"] == "/opt/e-SUS/webserver"
 
 
@@ -397,6 +399,7 @@ def test_the_certificate_read_from_a_windows_host_is_judged_and_dropped(vaulted)
 def test_check_mode_audit_is_one_execution_and_writes_nothing():
     result, host = audit(probe_answers(windows_probe()), check_mode=True)
     assert [module for module, _args in host.calls] == ["esus.pec.win_pec_probe"]
+    assert host.commands == []  # the Linux direct probe is never tried on Windows
     assert "fact_content" not in host.calls[0][1]
     assert result["changed"] is True  # what a real run would do: write the (first) fact
 
