@@ -14,81 +14,39 @@ from __future__ import annotations
 
 import json
 import re
-import sys
 from pathlib import Path
 
 import pytest
 
+from tests.support.audit import audit_play, sandbox_pec
 from tests.support.collection import ansible_env, run_playbook
 from tests.support.pki import cnpj
 
 CNPJ = cnpj("606060600001")
 PASSWORD = "Audit-round-trips-1"
-PLAYBOOK = (
-    """
-- name: Audit the sandbox PEC
-  hosts: pec
-  gather_facts: false
-  tasks:
-    - name: Audit
-      esus.pec.rnds_audit:
-        pec_root: "{{ pec_root }}"
-        password: "{{ certificate_password }}"
-        expected_cnpj: "%s"
-        owner: "{{ owner }}"
-        group: "{{ group }}"
-        check_network: false
-        fact_path: "{{ fact_path }}"
-        add_to_group: true
-      register: audited
-      changed_when: audited.fact_changed  # as the role does: not the in-memory group membership
-
+PLAYBOOK = audit_play(
+    CNPJ,
+    "add_to_group: true",
+    task_keywords=("changed_when: audited.fact_changed  # as the role does: not the in-memory group membership",),
+    then="""
     - name: Show the groups
       ansible.builtin.debug:
         msg: >-
           GROUPS {{ {'ready': groups['rnds_ready'] | default([]),
                      'not_ready': groups['rnds_not_ready'] | default([])} | to_json }}
-"""
-    % CNPJ
+""",
 )
 
 
 @pytest.fixture()
 def sandbox(pki, tmp_path):
-    import getpass
-    import grp
-    import os
-
-    root = tmp_path / "pec" / "webserver"
-    chaves = root / "chaves"
-    chaves.mkdir(parents=True)
-    chaves.chmod(0o750)
-    key, cert = pki.leaf(key=pki.key("ec", "round-trips"), cnpj_value=CNPJ)
-    (chaves / "3550308.pfx").write_bytes(pki.pfx("round-trips.pfx", key, cert, PASSWORD).read_bytes())
-    (chaves / "3550308.pfx").chmod(0o600)
+    root, host = sandbox_pec(pki, tmp_path, CNPJ, PASSWORD, "round-trips")
     playbook = tmp_path / "audit.yml"
     playbook.write_text(PLAYBOOK)
     inventory = tmp_path / "inventory.json"
-    inventory.write_text(
-        json.dumps(
-            {
-                "pec": {
-                    "hosts": {
-                        "pec-audit": {
-                            "ansible_connection": "local",
-                            "ansible_python_interpreter": sys.executable,
-                            "pec_root": str(root),
-                            "certificate_password": PASSWORD,
-                            "owner": getpass.getuser(),
-                            "group": grp.getgrgid(os.getgid()).gr_name,
-                            "fact_path": str(tmp_path / "facts.d" / "esus_pec_rnds.fact"),
-                        }
-                    }
-                }
-            }
-        )
-    )
+    inventory.write_text(json.dumps({"pec": {"hosts": {"pec-audit": host}}}))
     env = ansible_env(ANSIBLE_PIPELINING="0", ANSIBLE_LOCAL_TEMP=str(tmp_path / "local_tmp"))
+    chaves = root / "chaves"
     return {"playbook": playbook, "inventory": inventory, "env": env, "chaves": chaves, "fact": tmp_path / "facts.d"}
 
 

@@ -17,8 +17,6 @@ show as AnsiballZ file transfers in the -vvvv log):
 from __future__ import annotations
 
 import base64
-import getpass
-import grp
 import json
 import os
 import re
@@ -30,33 +28,19 @@ import sys
 import pytest
 
 from ansible_collections.esus.pec.plugins.plugin_utils.direct_probe import direct_answer, direct_command
+from tests.support.audit import audit_play, sandbox_pec
 from tests.support.collection import ansible_env, run_playbook
 from tests.support.pki import cnpj
 
 CNPJ = cnpj("707070700001")
 PASSWORD = "Direct-probe-1 $(id) ;|&"
-AUDIT = (
-    """
-- name: Audit the sandbox PEC
-  hosts: pec
-  gather_facts: false
-  tasks:
-    - name: Audit
-      esus.pec.rnds_audit:
-        pec_root: "{{ pec_root }}"
-        password: "{{ certificate_password }}"
-        expected_cnpj: "%s"
-        owner: "{{ owner }}"
-        group: "{{ group }}"
-        check_network: false
-        fact_path: "{{ fact_path }}"
-      register: audited
-
+AUDIT = audit_play(
+    CNPJ,
+    then="""
     - name: Show the verdict
       ansible.builtin.debug:
         msg: "VERDICT {{ audited.rnds_readiness.verdict }} READY {{ audited.rnds_ready }}"
-"""
-    % CNPJ
+""",
 )
 MODULE = """
 - name: Run the probe as a module
@@ -82,23 +66,8 @@ MODULE = """
 
 @pytest.fixture()
 def sandbox(pki, tmp_path):
-    root = tmp_path / "pec" / "webserver"
-    chaves = root / "chaves"
-    chaves.mkdir(parents=True)
-    chaves.chmod(0o750)
-    key, cert = pki.leaf(key=pki.key("ec", "direct-probe"), cnpj_value=CNPJ)
-    (chaves / "3550308.pfx").write_bytes(pki.pfx("direct-probe.pfx", key, cert, PASSWORD).read_bytes())
-    (chaves / "3550308.pfx").chmod(0o600)
-    (chaves / "leia-me.txt").write_text("other file\n")
-    host = {
-        "ansible_connection": "local",
-        "ansible_python_interpreter": sys.executable,
-        "pec_root": str(root),
-        "certificate_password": PASSWORD,
-        "owner": getpass.getuser(),
-        "group": grp.getgrgid(os.getgid()).gr_name,
-        "fact_path": str(tmp_path / "facts.d" / "esus_pec_rnds.fact"),
-    }
+    root, host = sandbox_pec(pki, tmp_path, CNPJ, PASSWORD, "direct-probe")
+    (root / "chaves" / "leia-me.txt").write_text("other file\n")
     env = ansible_env(ANSIBLE_PIPELINING="0", ANSIBLE_LOCAL_TEMP=str(tmp_path / "local_tmp"))
     return {"tmp": tmp_path, "root": root, "host": host, "env": env}
 
