@@ -25,7 +25,7 @@ from ansible.errors import AnsibleError
 from ansible.module_utils.basic import missing_required_lib
 from ansible.plugins.action import ActionBase
 
-from ansible_collections.esus.pec.plugins.module_utils.certificate_files import file_kind
+from ansible_collections.esus.pec.plugins.module_utils.certificate_files import other_pkcs12
 from ansible_collections.esus.pec.plugins.module_utils.chaves_options import (
     CHAVES_OPTIONS,
     DEPLOY_ARGUMENT_SPEC,
@@ -96,11 +96,7 @@ def unchanged_outcome(probe: dict, host_args: dict):
         return None
     if any(f.get("name", "").startswith(STAGING_PREFIX) for f in files):
         return None
-    others = sorted(
-        "%s/%s" % (chaves["path"], f["name"])
-        for f in files
-        if file_kind(f["name"]) == "pkcs12" and f["name"].casefold() != name.casefold()
-    )
+    others = ["%s/%s" % (chaves["path"], other) for other in other_pkcs12([f["name"] for f in files], name)]
     if others and host_args["remove_others"]:
         return None
     return {

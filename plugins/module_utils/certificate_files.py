@@ -9,6 +9,8 @@ pays nothing for the checks it does not run.
 
 from __future__ import annotations
 
+import hashlib
+
 MAX_SIZE = 1024 * 1024
 """Largest input accepted: a real PKCS#12 with a chain is a few KiB."""
 
@@ -26,3 +28,21 @@ def file_kind(name: str) -> str:
     if lowered.endswith(CERTIFICATE_SUFFIXES):
         return "certificate"
     return "other"
+
+
+def file_sha1(path: str) -> str | None:
+    """SHA-1 (hex) of a file, as stat/copy report it; None when it cannot be read."""
+    digest = hashlib.sha1()
+    try:
+        with open(path, "rb") as handle:
+            for block in iter(lambda: handle.read(65536), b""):
+                digest.update(block)
+    except OSError:
+        return None
+    return digest.hexdigest()
+
+
+def other_pkcs12(names, dest_name: str) -> list:
+    """The .pfx/.p12 names in chaves other than the deployed one (compared without case, as PEC lists them)."""
+    mine = dest_name.casefold()
+    return sorted(name for name in names if file_kind(name) == "pkcs12" and name.casefold() != mine)

@@ -5,10 +5,10 @@
 
 Two ways in, one code:
 - the module ``esus.pec.pec_probe`` imports it (AnsiballZ, like any module);
-- the action ``esus.pec.rnds_audit`` runs this file's text directly with the host's Python 3
-  (``python3 -I -S -c``, see ``direct_command``), next to ``certificate_files.py``: no AnsiballZ, no
-  ``ansible.module_utils.basic`` import on the host, one remote command with or without pipelining.
-  ``run`` is that entry point; it prints one line, ``MARK`` then the JSON of ``look``.
+- the actions ``esus.pec.rnds_audit`` and ``esus.pec.certificate_deploy`` run this file's text directly with
+  the host's Python 3 (``python3 -I -S -c``, plugin_utils/direct_probe.py), next to ``certificate_files.py``:
+  no AnsiballZ, no ``ansible.module_utils.basic`` import on the host, one remote command with or without
+  pipelining. ``run`` is that entry point; it prints one line, ``MARK`` then the JSON of ``look``.
 
 Nothing here writes: writing the local fact stays in the module (``atomic_move``).
 """
@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import base64
 import grp
-import hashlib
 import json
 import os
 import pwd
@@ -27,9 +26,9 @@ import sys
 
 # Not "if __package__": under AnsiballZ on Python 3.9 (zipimport) it is still None while the module runs
 if "." in __name__:
-    from ansible_collections.esus.pec.plugins.module_utils.certificate_files import MAX_SIZE, file_kind
-else:  # run alone by esus.pec.rnds_audit, certificate_files.py loaded beside it
-    from certificate_files import MAX_SIZE, file_kind
+    from ansible_collections.esus.pec.plugins.module_utils.certificate_files import MAX_SIZE, file_kind, file_sha1
+else:  # run alone by plugin_utils/direct_probe.py, certificate_files.py loaded beside it
+    from certificate_files import MAX_SIZE, file_kind, file_sha1
 
 MARK = "ESUS-PEC-PROBE "
 """Starts the one line of output that carries the result (MOTDs or a tty may add others)."""
@@ -37,6 +36,8 @@ MARK = "ESUS-PEC-PROBE "
 
 def pec_installation(root: str, config_path: str) -> dict:
     info = {"installed": os.path.isdir(root), "version": None, "webserver_version": None, "directory": None}
+    if not config_path:  # the deploy's look: the version is not needed
+        return info
     try:
         with open(config_path, encoding="utf-8") as handle:
             config = json.load(handle)
@@ -85,24 +86,18 @@ def chaves_files(path: str) -> tuple:
         if not entry.is_file(follow_symlinks=False):
             continue
         info = entry.stat(follow_symlinks=False)
-        found = {
-            "name": entry.name,
-            "size": info.st_size,
-            "sha1": None,
-            "readable": True,
-            "owner": _name(pwd.getpwuid, info.st_uid),
-            "group": _name(grp.getgrgid, info.st_gid),
-            "mode": "%04o" % stat.S_IMODE(info.st_mode),
-        }
-        digest = hashlib.sha1()
-        try:
-            with open(entry.path, "rb") as handle:
-                for block in iter(lambda handle=handle: handle.read(65536), b""):
-                    digest.update(block)
-            found["sha1"] = digest.hexdigest()
-        except OSError:
-            found["readable"] = False
-        files.append(found)
+        sha1 = file_sha1(entry.path)
+        files.append(
+            {
+                "name": entry.name,
+                "size": info.st_size,
+                "sha1": sha1,
+                "readable": sha1 is not None,
+                "owner": _name(pwd.getpwuid, info.st_uid),
+                "group": _name(grp.getgrgid, info.st_gid),
+                "mode": "%04o" % stat.S_IMODE(info.st_mode),
+            }
+        )
     return files, None
 
 
@@ -130,7 +125,8 @@ def read_fact(path: str):
 
 def look(params: dict) -> dict:
     """Everything the audit needs (pec_probe's RETURN), read-only. ``params``: pec_root, pec_config,
-    endpoints (host, port), timeout, read_certificate, fact_path (empty: not read; the deploy's look)."""
+    endpoints (host, port), timeout, read_certificate, fact_path (pec_config and fact_path empty: not read,
+    the deploy's look)."""
     chaves_path = os.path.join(params["pec_root"], "chaves")
     files, listing_error = chaves_files(chaves_path)
     result = {

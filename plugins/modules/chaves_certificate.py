@@ -86,7 +86,6 @@ others:
 import contextlib
 import errno
 import grp
-import hashlib
 import os
 import pwd
 import stat
@@ -94,21 +93,10 @@ import time
 
 from ansible.module_utils.basic import AnsibleModule
 
-from ansible_collections.esus.pec.plugins.module_utils.certificate_files import file_kind
+from ansible_collections.esus.pec.plugins.module_utils.certificate_files import file_sha1, other_pkcs12
 from ansible_collections.esus.pec.plugins.module_utils.chaves_options import HOST_ARGUMENT_SPEC, STAGING_PREFIX
 
 BACKUP_FOLDER = "esus-pec-backups"
-
-
-def _sha1(path: str) -> str | None:
-    digest = hashlib.sha1()
-    try:
-        with open(path, "rb") as handle:
-            for block in iter(lambda: handle.read(65536), b""):
-                digest.update(block)
-    except OSError:
-        return None
-    return digest.hexdigest()
 
 
 def _meta(path: str) -> dict | None:
@@ -166,7 +154,7 @@ class Deployer:
             "chaves": chaves is None,
             "chaves_meta": chaves is not None
             and (chaves["uid"], chaves["gid"], chaves["mode"]) != (self.uid, self.gid, self.dir_mode),
-            "content": dest is None or _sha1(self.dest) != self.checksum,
+            "content": dest is None or file_sha1(self.dest) != self.checksum,
             "renewal": dest is not None,
             "file_meta": dest is not None
             and (dest["uid"], dest["gid"], dest["mode"]) != (self.uid, self.gid, self.file_mode),
@@ -187,8 +175,7 @@ class Deployer:
             names = os.listdir(self.chaves)
         except OSError:
             return []
-        mine = os.path.basename(self.dest).casefold()
-        return sorted(os.path.join(self.chaves, n) for n in names if file_kind(n) == "pkcs12" and n.casefold() != mine)
+        return [os.path.join(self.chaves, n) for n in other_pkcs12(names, os.path.basename(self.dest))]
 
     @staticmethod
     def describe(plan: dict, remove_others: bool) -> list[str]:
@@ -228,7 +215,7 @@ class Deployer:
                 out.write(source.read(size + 1))
                 out.flush()
                 os.fsync(out.fileno())
-            written = _sha1(name)
+            written = file_sha1(name)
             if written != self.checksum or os.path.getsize(name) != size:
                 raise OSError(
                     errno.EIO,
@@ -305,7 +292,7 @@ def _diff(deployer: Deployer) -> dict:
             _group(meta["gid"]),
             meta["mode"],
         )
-        return line + (", sha1 %s\n" % _sha1(path) if meta["is_file"] else "\n")
+        return line + (", sha1 %s\n" % file_sha1(path) if meta["is_file"] else "\n")
 
     owner = "owner %s, group %s" % (deployer.module.params["owner"], deployer.module.params["group"])
     after = "%s: %s, mode %04o\n%s: %s, mode %04o, sha1 %s\n" % (
