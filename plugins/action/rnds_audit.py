@@ -25,7 +25,7 @@ from ansible_collections.esus.pec.plugins.module_utils.chaves_options import LIN
 from ansible_collections.esus.pec.plugins.module_utils.pkcs12 import HAS_CRYPTOGRAPHY, validate
 from ansible_collections.esus.pec.plugins.module_utils.readiness import assess, fact_text
 from ansible_collections.esus.pec.plugins.module_utils.windows_acl import SddlError, chaves_template, fill
-from ansible_collections.esus.pec.plugins.plugin_utils.direct_probe import direct_probe
+from ansible_collections.esus.pec.plugins.plugin_utils.direct_probe import direct_probe, output_not_shown
 from ansible_collections.esus.pec.plugins.plugin_utils.hosts import is_windows
 
 ARGUMENT_SPEC = {
@@ -115,7 +115,8 @@ class ActionModule(ActionBase):
         )
         probe = None if windows else direct_probe(self, arguments, task_vars)
         if probe is None:
-            probe = self._execute_module(module_name=module, module_args=arguments, task_vars=task_vars)
+            with output_not_shown(self):  # the answer carries the certificate's bytes
+                probe = self._execute_module(module_name=module, module_args=arguments, task_vars=task_vars)
         if probe.get("failed"):
             return dict(result, failed=True, msg="host %s: could not look at PEC: %s" % (host, probe.get("msg")))
         encoded = probe.pop("certificate_b64", None)

@@ -14,6 +14,7 @@ the module path, which reports the same problem its own way.
 from __future__ import annotations
 
 import base64
+import contextlib
 import functools
 import json
 import shlex
@@ -91,6 +92,25 @@ def interpreters(action, task_vars: dict) -> list:
     return [str(name) for name in C.config.get_config_value("INTERPRETER_PYTHON_FALLBACK", variables=task_vars)]
 
 
+@contextlib.contextmanager
+def output_not_shown(action, secret: bool = True):
+    """While the body runs, the connection does not print what the host answers.
+
+    The ssh connection prints every command's stdout at -vvv and winrm at -vvvvv, unless the play context says
+    no_log; an answer that carries the certificate's bytes (read_certificate) would show there, in a terminal or
+    an AWX job log. The EXEC line and the return code are still shown."""
+    contexts = {id(c): c for c in (action._play_context, getattr(action._connection, "_play_context", None)) if c}
+    before = {key: context.no_log for key, context in contexts.items()}
+    try:
+        if secret:
+            for context in contexts.values():
+                context.no_log = True
+        yield
+    finally:
+        for key, context in contexts.items():
+            context.no_log = before[key]
+
+
 def direct_probe(action, params: dict, task_vars: dict, module: str = "esus.pec.pec_probe"):
     """host_probe's answer from the host, in one remote command, or None when it gave none (the caller then
     runs ``module``; -vvv says why)."""
@@ -98,7 +118,8 @@ def direct_probe(action, params: dict, task_vars: dict, module: str = "esus.pec.
         command = direct_command(interpreters(action, task_vars), params)
     except Exception:  # an interpreter setting this cannot read: the module path knows how
         return None
-    done = action._low_level_execute_command(command, sudoable=True)
+    with output_not_shown(action, params.get("read_certificate", False)):
+        done = action._low_level_execute_command(command, sudoable=True)
     answer = direct_answer(done.get("stdout") or "")
     if answer is None:
         why = (done.get("stderr") or "").strip().splitlines()[-1:] or ["no output"]
