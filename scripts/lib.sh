@@ -39,9 +39,13 @@ esus_venv() {
     stamp="$(cat "$ESUS_REPO/requirements.txt" "$ESUS_REPO/$requirements" "$ESUS_REPO/constraints.txt" | sha256sum | cut -c1-16)"
     if [ ! -e "$ESUS_VENV/.installed-$stamp" ]; then
         esus_log "installing $requirements into $ESUS_VENV (first run only)"
-        "$ESUS_VENV/bin/python" -m pip install --quiet --disable-pip-version-check --upgrade pip >/dev/null
-        "$ESUS_VENV/bin/python" -m pip install --quiet --disable-pip-version-check \
-            -r "$ESUS_REPO/$requirements" -c "$ESUS_REPO/constraints.txt"
+        # the marker only after both installs succeeded: a failed install is tried again next time, never trusted
+        if ! "$ESUS_VENV/bin/python" -m pip install --quiet --disable-pip-version-check --upgrade pip >/dev/null ||
+            ! "$ESUS_VENV/bin/python" -m pip install --quiet --disable-pip-version-check \
+                -r "$ESUS_REPO/$requirements" -c "$ESUS_REPO/constraints.txt"; then
+            esus_log "pip could not install $requirements into $ESUS_VENV (see above); nothing was marked installed"
+            return 1
+        fi
         touch "$ESUS_VENV/.installed-$stamp"
     fi
     export PATH="$ESUS_VENV/bin:$PATH"
@@ -49,18 +53,33 @@ esus_venv() {
 }
 
 # The openssl CLI makes the legacy (RC2) test files; Chromium renders the HTML report in its test;
-# keytool (Java's PKCS12 KeyStore, what PEC opens certificates with) is the reference for verdicts.
+# keytool and javac (Java's PKCS12 KeyStore, what PEC opens certificates with) judge our verdicts; the SSH
+# fleet tests run a private sshd on 127.0.0.1 with an admin who becomes root with sudo; strace kills the deploy
+# module at each of its steps. A tool that cannot be installed stops the test command here, by name: the tests
+# that need it would otherwise skip (or, under CI=true, fail one by one) far from the cause.
+ESUS_NEEDED_COMMANDS=(
+    "openssl openssl"
+    "keytool openjdk-17-jre-headless"
+    "javac openjdk-17-jdk-headless"
+    "/usr/sbin/sshd openssh-server"
+    "sudo sudo"
+    "git git"
+    "chromium chromium"
+    "strace strace"
+)
+
 esus_need_commands() {
-    local missing=()
-    command -v openssl >/dev/null 2>&1 || missing+=(openssl)
-    command -v keytool >/dev/null 2>&1 || missing+=(openjdk-17-jre-headless)
-    # the SSH fleet tests: a private sshd on 127.0.0.1 and an admin who becomes root with sudo
-    [ -x /usr/sbin/sshd ] || missing+=(openssh-server)
-    command -v sudo >/dev/null 2>&1 || missing+=(sudo)
-    command -v git >/dev/null 2>&1 || missing+=(git)
-    command -v chromium >/dev/null 2>&1 || missing+=(chromium)
-    if [ "${#missing[@]}" -gt 0 ]; then
-        esus_log "installing ${missing[*]} from Debian"
-        apt-get update -qq >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
+    local missing=() entry
+    for entry in "${ESUS_NEEDED_COMMANDS[@]}"; do
+        command -v "${entry% *}" >/dev/null 2>&1 || missing+=("${entry#* }")
+    done
+    [ "${#missing[@]}" -eq 0 ] && return 0
+    esus_log "installing ${missing[*]} from Debian"
+    if ! { apt-get update -qq >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null; }; then
+        esus_log "apt-get could not install ${missing[*]}: install them (as root) and run again"
+        return 1
     fi
+    for entry in "${ESUS_NEEDED_COMMANDS[@]}"; do
+        command -v "${entry% *}" >/dev/null 2>&1 || { esus_log "still missing after apt-get: ${entry% *}"; return 1; }
+    done
 }

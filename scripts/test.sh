@@ -15,10 +15,10 @@
 #
 # Ends with a plain "N passed, N failed" line; exit code 0 only when nothing failed.
 set -uo pipefail
-source "$(dirname "$0")/lib.sh"
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 cd "$ESUS_REPO"
 
-results="$ESUS_REPO/.cache/results"
+results="${ESUS_RESULTS:-$ESUS_REPO/.cache/results}"  # tests/unit/test_test_command.py sources this file elsewhere
 rm -rf "$results" && mkdir -p "$results"
 passed=0
 failed=0
@@ -47,18 +47,32 @@ check() {  # check NAME COMMAND...: one pass or one fail
     if "$@" >"$results/$name.log" 2>&1; then
         passed=$((passed + 1))
     else
-        failed=$((failed + 1)); failures+=("$name (log: .cache/results/$name.log)")
+        fail_part "$name (log: .cache/results/$name.log)"
         tail -n 40 "$results/$name.log" >&2
     fi
 }
 
-run_pytest() {  # run_pytest NAME PATHS...
+fail_part() {  # fail_part WHY: one failure, named in the closing list
+    failed=$((failed + 1)); failures+=("$1")
+}
+
+run_pytest() {  # run_pytest NAME PATHS...: the junit counts; a part that fails otherwise counts one failure more
     local name="$1"; shift
     esus_log "pytest: $name"
+    rm -f "$results/$name.xml"
     python -m pytest -q -p no:cacheprovider --junitxml="$results/$name.xml" "$@" 2>&1 | tee "$results/$name.log" | tail -n 3
-    local status="${PIPESTATUS[0]}"
-    if [ -s "$results/$name.xml" ]; then count_junit "$results/$name.xml"; else failed=$((failed + 1)); fi
-    if [ "$status" != 0 ] && [ "$status" != 5 ]; then failures+=("pytest $name (log: .cache/results/$name.log)"); fi
+    local status="${PIPESTATUS[0]}" before="$failed" before_passed="$passed"
+    if [ -s "$results/$name.xml" ]; then count_junit "$results/$name.xml"; fi
+    local log="(log: .cache/results/$name.log)"
+    if [ "$status" = 5 ]; then
+        fail_part "pytest $name collected no test $log"  # an emptied or mistyped part is not a pass
+    elif [ "$passed" -eq "$before_passed" ] && [ "$failed" -eq "$before" ]; then
+        fail_part "pytest $name ran no test (status $status) $log"
+    elif [ "$status" != 0 ]; then
+        # pytest said no while its junit showed no failing test (an internal or collection error, an interrupt)
+        [ "$failed" -eq "$before" ] && failed=$((failed + 1))
+        failures+=("pytest $name exited $status $log")
+    fi
 }
 
 step_units() { run_pytest units tests/unit; }
@@ -71,7 +85,12 @@ step_lint() {
     check ansible-lint ansible-lint
     check changelog antsibull-changelog lint
     check antsibull-docs bash scripts/docs-lint.sh  # plugin and role docs: schema, markup, references
-    check bash-syntax bash -n scripts/*.sh .ci/run
+    check_bash_syntax scripts/*.sh .ci/run
+}
+
+check_bash_syntax() {  # bash -n parses only its first file (the rest are its arguments): one check each
+    local script
+    for script in "$@"; do check "bash-syntax-$(basename "$script")" bash -n "$script"; done
 }
 
 step_sanity() { check ansible-test-sanity bash scripts/sanity.sh; }
@@ -83,7 +102,7 @@ step_ee() {
     # sourced once: sourcing again would forget the engine an earlier part started (and never stop it)
     declare -F esus_engine_start >/dev/null || source "$ESUS_REPO/scripts/container-engine.sh"
     if ! esus_engine_start; then
-        failed=$((failed + 1)); failures+=("ee: no container engine (see the messages above)")
+        fail_part "ee: no container engine (see the messages above)"
         return
     fi
     trap 'esus_engine_stop' EXIT
@@ -105,13 +124,13 @@ for session in json.load(sys.stdin):
     pythons.setdefault(session["call_spec"]["core"], session["python"])
 for core, python in pythons.items():
     print(core, python)
-')" || { failed=$((failed + 1)); failures+=("matrix: nox -l failed"); return; }
+')" || { fail_part "matrix: nox -l failed"; return; }
     [ "${#cores[@]}" -eq 0 ] && mapfile -t cores < <(cut -d' ' -f1 <<<"$listing")
     for core in "${cores[@]}"; do
         python="$(awk -v c="$core" '$1 == c { print $2 }' <<<"$listing")"
         if [ -z "$python" ]; then
             esus_log "matrix: no sessions for ansible-core $core (known: $(cut -d' ' -f1 <<<"$listing" | xargs))"
-            failed=$((failed + 1)); failures+=("matrix: unknown ansible-core $core")
+            fail_part "matrix: unknown ansible-core $core"
         elif "python$python" -c 'import venv' >/dev/null 2>&1; then here+=("$core")  # runs here (not a bare shim)
         else inside+=("$core"); fi
     done
@@ -184,12 +203,12 @@ step_molecule() {
         named=1  # a scenario asked for by name runs even if CI skips it (molecule windows, on a real host)
     fi
     if [ "${scenarios[*]}" = "windows" ]; then  # a real Windows host over WinRM: no container engine
-        if molecule test -s windows; then passed=$((passed + 1)); else failed=$((failed + 1)); failures+=("molecule windows"); fi
+        if molecule test -s windows; then passed=$((passed + 1)); else fail_part "molecule windows"; fi
         return
     fi
     declare -F esus_engine_start >/dev/null || source "$ESUS_REPO/scripts/container-engine.sh"  # once: keeps the engine an earlier part started
     if ! esus_engine_start || ! esus_image_build; then
-        failed=$((failed + 1)); failures+=("container engine or image (see the messages above)")
+        fail_part "container engine or image (see the messages above)"
         return
     fi
     trap 'esus_engine_stop' EXIT
@@ -205,7 +224,7 @@ step_molecule() {
         if molecule test -s "$scenario" >"$log" 2>&1; then
             passed=$((passed + 1))
         else
-            failed=$((failed + 1)); failures+=("molecule $scenario (log: .cache/results/molecule-$scenario.log)")
+            fail_part "molecule $scenario (log: .cache/results/molecule-$scenario.log)"
             sed 's/\x1b\[[0-9;]*m//g' "$log" | grep -E 'fatal|FAILED|Error|assert|passed|failed' | tail -n 30 >&2
         fi
         # the testinfra verifier's own counts
@@ -217,6 +236,8 @@ step_molecule() {
             f="$(grep -oE '[0-9]+ failed' <<<"$line" | grep -oE '[0-9]+' || echo 0)"
             passed=$((passed + p)); failed=$((failed + f))
             esus_log "molecule $scenario verifier: ${p} passed, ${f} failed"
+        elif [ -d "molecule/$scenario/tests" ]; then  # a testinfra verifier that collected nothing is no pass
+            fail_part "molecule $scenario: its testinfra verifier ran no test (log: .cache/results/molecule-$scenario.log)"
         fi
     done
 }
@@ -224,8 +245,10 @@ step_molecule() {
 main() {
     local step="${1:-all}"
     [ "$#" -gt 0 ] && shift
-    esus_need_commands
-    esus_venv requirements-dev.txt
+    if ! esus_need_commands || ! esus_venv requirements-dev.txt; then
+        echo "0 passed, 1 failed, 0 skipped"  # nothing ran: the tools the suite needs are not there
+        exit 1
+    fi
     case "$step" in
         units) step_units ;;
         integration) step_integration ;;
@@ -246,4 +269,7 @@ main() {
     [ "$failed" -eq 0 ]
 }
 
-main "$@"
+# sourced by tests/unit/test_test_command.py to run its functions on planted parts; run, it runs the suite
+if [ "${BASH_SOURCE[0]}" = "$0" ]; then
+    main "$@"
+fi
