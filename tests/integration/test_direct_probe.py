@@ -136,11 +136,23 @@ def test_the_audit_runs_it_directly_and_writes_the_fact_through_the_module(sandb
 
 
 def test_with_discovery_the_first_python_of_the_fallback_list_runs_it(sandbox):
+    """Two Pythons after a missing one: each a wrapper that notes its name and arguments before running the real
+    one, so the test sees which ran the probe (the EXEC line holds the whole list)."""
+    called = sandbox["tmp"] / "called.log"
+    wrappers = []
+    for name in ("first-found-python", "second-found-python"):
+        wrapper = sandbox["tmp"] / "bin" / name
+        wrapper.parent.mkdir(exist_ok=True)
+        wrapper.write_text('#!/bin/sh\necho "%s $1 $2 $3" >>%s\nexec %s "$@"\n' % (name, called, sys.executable))
+        wrapper.chmod(0o755)
+        wrappers.append(str(wrapper))
     host = dict(sandbox["host"], ansible_python_interpreter="auto_silent")
-    host["ansible_interpreter_python_fallback"] = ["python-that-is-not-here", sys.executable]
+    host["ansible_interpreter_python_fallback"] = ["python-that-is-not-here", *wrappers]
     result = play(sandbox, AUDIT, host)
     assert verdict(result) == "ok READY True"
     assert ran(result)["direct"] == 1 and ran(result)["fallback"] == 0
+    probe_runs = [line for line in called.read_text().splitlines() if line.endswith(" -I -S -c")]
+    assert probe_runs == ["first-found-python -I -S -c"], called.read_text()
 
 
 def test_a_python_that_cannot_run_it_falls_back_to_the_module(sandbox):

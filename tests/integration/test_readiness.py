@@ -11,7 +11,6 @@ real sockets on loopback, and render the HTML report in headless Chromium.
 
 from __future__ import annotations
 
-import base64
 import csv
 import io
 import json
@@ -26,7 +25,8 @@ import pytest
 from tests.support.chromium import CHROMIUM
 from tests.support.chromium import FLAGS as CHROMIUM_FLAGS
 from tests.support.collection import REPO, ansible_env, run_playbook, vault_decrypt
-from tests.support.leaks import leaks
+from tests.support.leaks import byte_forms, leaks
+from tests.support.pki import DEMO_FLEET
 
 EXPECTED = {  # host: (ready, verdict, PEC would show)
     "pec-demo-ok": (True, "ok", "Conexão bem-sucedida"),
@@ -125,12 +125,16 @@ def test_csv_has_one_row_per_host_and_no_cpf(demo):
         assert "12345678901" not in text and "***." not in text  # the test CA's CPF, masked or not
 
 
+DEMO_DAYS = {host: days for host, _name, _ibge, _base, days, _state in DEMO_FLEET}
+
+
 def test_local_facts_are_written(demo):
     fact = json.loads((demo["work"] / "hosts" / "pec-demo-ok" / "facts.d" / "esus_pec_rnds.fact").read_text())
     assert fact == {
         "rnds_ready": True,
         "verdict": "ok",
-        "days_left": fact["days_left"],
+        # made moments before the audit with not_after = then + 200 days (DEMO_FLEET): 199 whole days left
+        "days_left": DEMO_DAYS["pec-demo-ok"] - 1,
         "pec_status": "Conexão bem-sucedida",
         "reasons": [],
     }
@@ -164,7 +168,7 @@ def secrets_of(demo) -> list:
     found = []
     for certificate in (work / "certs").glob("*.p*"):
         plain = vault_decrypt(certificate, work / "vault-password")
-        found += [base64.b64encode(plain[120:180]).decode(), plain[120:160].hex()]
+        found += byte_forms(plain)
     for host_vars in (work / "host_vars").glob("*.yml"):
         text = vault_decrypt(host_vars, work / "vault-password").decode()
         found.append(json.loads(text)["rnds_certificate_password"])
