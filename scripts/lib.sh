@@ -49,11 +49,12 @@ esus_venv() {
 }
 
 # The openssl CLI makes the legacy (RC2) test files; Chromium renders the HTML report in its test;
-# keytool (Java's PKCS12 KeyStore, what PEC opens certificates with) is the reference for verdicts.
+# Java is the reference for verdicts: the judge of tests/support/java_judge.py (built with javac, from the JDK)
+# does what PEC does with a certificate (KeyStore, getKey, a signature, a mutual-TLS handshake).
 esus_need_commands() {
     local missing=()
     command -v openssl >/dev/null 2>&1 || missing+=(openssl)
-    command -v keytool >/dev/null 2>&1 || missing+=(openjdk-17-jre-headless)
+    { command -v java && command -v javac; } >/dev/null 2>&1 || missing+=(openjdk-17-jdk-headless)
     # the SSH fleet tests: a private sshd on 127.0.0.1 and an admin who becomes root with sudo
     [ -x /usr/sbin/sshd ] || missing+=(openssh-server)
     command -v sudo >/dev/null 2>&1 || missing+=(sudo)
