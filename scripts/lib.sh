@@ -53,13 +53,14 @@ esus_venv() {
 }
 
 # The openssl CLI makes the legacy (RC2) test files; Chromium renders the HTML report in its test;
-# keytool and javac (Java's PKCS12 KeyStore, what PEC opens certificates with) judge our verdicts; the SSH
+# Java judges our verdicts (tests/support/java_judge.py, built with javac: KeyStore, getKey, a signature and a
+# mutual-TLS handshake, what PEC does with a certificate); the SSH
 # fleet tests run a private sshd on 127.0.0.1 with an admin who becomes root with sudo; strace kills the deploy
 # module at each of its steps. A tool that cannot be installed stops the test command here, by name: the tests
 # that need it would otherwise skip (or, under CI=true, fail one by one) far from the cause.
 ESUS_NEEDED_COMMANDS=(
     "openssl openssl"
-    "keytool openjdk-17-jre-headless"
+    "java openjdk-17-jdk-headless"
     "javac openjdk-17-jdk-headless"
     "/usr/sbin/sshd openssh-server"
     "sudo sudo"
