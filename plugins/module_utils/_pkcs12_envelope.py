@@ -110,6 +110,10 @@ MAC_DIGESTS = {
     "2.16.840.1.101.3.4.2.1": "sha256",
     "2.16.840.1.101.3.4.2.2": "sha384",
     "2.16.840.1.101.3.4.2.3": "sha512",
+    # Java 17 has HmacPBESHA512/224 and /256 (keytool -J-Dkeystore.pkcs12.macAlgorithm=...); OpenSSL
+    # writes them with -macalg sha512-224 and sha512-256
+    "2.16.840.1.101.3.4.2.5": "sha512_224",
+    "2.16.840.1.101.3.4.2.6": "sha512_256",
 }
 
 
@@ -294,7 +298,7 @@ class Envelope:
         parts = sorted({part.protection.name for part in self.parts})
         if not parts and self.certificates:
             parts = ["none"]
-        mac = self.mac.hash_name.upper() if self.mac else None
+        mac = mac_display_name(self.mac.hash_name) if self.mac else None
         legacy = self.legacy_algorithms
         return {
             "key_encryption": ", ".join(keys) if keys else None,
@@ -360,8 +364,13 @@ def _mac_data(node: Node) -> MacData:
     if hash_name is None:
         raise Unsupported("its integrity check uses the digest %s, which PEC (Java) does not support" % digest_oid)
     if len(digest) != hashlib.new(hash_name).digest_size:
-        raise Damaged("a %s MAC of %d bytes" % (hash_name.upper(), len(digest)))
+        raise Damaged("a %s MAC of %d bytes" % (mac_display_name(hash_name), len(digest)))
     return MacData(hash_name, digest, salt, iterations)
+
+
+def mac_display_name(hash_name: str) -> str:
+    """'sha256' -> 'SHA256', 'sha512_224' -> 'SHA512/224' (the names Java and the reports use)."""
+    return hash_name.upper().replace("_", "/")
 
 
 def _attributes(node: Node) -> None:

@@ -1,0 +1,123 @@
+# Copyright (c) 2026, esus.pec contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""The core's verdict against what Java 17 does with the file (issue 22), class by class.
+
+Every file is made at test time by the producer a state team's file would come from (the openssl CLI,
+keytool, pk12util, certtool), or crafted from one of those where no producer writes it. What Java 17 does
+with each kind of file was checked by hand with keytool and a small getKey/sign program (see
+docs/verdicts.md); the Java judge in tests/integration checks it again on every run.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+from cryptography.hazmat.primitives import serialization
+
+from ansible_collections.esus.pec.plugins.module_utils import pkcs12 as core
+from tests.support.pki import Pki, cnpj
+
+CNPJ = cnpj("123456780001")
+PASSWORD = "Senha-java-22"
+
+
+def need(tool: str) -> str:
+    """The tool's path; a missing tool fails under CI (scripts/lib.sh installs it) and skips elsewhere."""
+    found = shutil.which(tool)
+    if found is None:
+        message = "%s is not installed (scripts/lib.sh esus_need_commands installs it)" % tool
+        if os.environ.get("CI") == "true":
+            pytest.fail(message)
+        pytest.skip(message)
+    return found
+
+
+def run(command: list[str], password: str, **env: str) -> None:
+    """Run a producer; every secret goes through the environment, never argv."""
+    environment = dict(os.environ, ESUS_PW=password, **env)
+    done = subprocess.run(command, env=environment, capture_output=True, text=True, check=False)
+    assert done.returncode == 0, "%s failed: %s" % (command[0], done.stderr[-800:])
+
+
+class Producers:
+    """Real producers writing the same e-CNPJ-like key and chain into PKCS#12 files."""
+
+    def __init__(self, pki: Pki, key=None, cert=None) -> None:
+        self.pki = pki
+        self.key, self.cert = (key, cert) if key is not None else pki.leaf(cnpj_value=CNPJ)
+        self.work = pki.dir / ("producers-" + secrets.token_hex(4))
+        self.work.mkdir(mode=0o700)
+
+    def _pem_inputs(self, password: str, key=None, cert=None, chain: list | None = None) -> tuple[Path, Path]:
+        key = key if key is not None else self.key
+        cert = cert if cert is not None else self.cert
+        key_file = self.work / ("key-%s.pem" % secrets.token_hex(4))
+        # the key goes to disk encrypted only
+        key_file.write_bytes(
+            key.private_bytes(
+                serialization.Encoding.PEM,
+                serialization.PrivateFormat.PKCS8,
+                serialization.BestAvailableEncryption(password.encode() or b"x"),
+            )
+        )
+        certs = self.work / ("certs-%s.pem" % secrets.token_hex(4))
+        chain = [self.pki.ca_cert] if chain is None else chain
+        certs.write_bytes(b"".join(c.public_bytes(serialization.Encoding.PEM) for c in [cert, *chain]))
+        return key_file, certs
+
+    def openssl(self, name: str, *options: str, password: str = PASSWORD, key=None, cert=None, chain=None) -> Path:
+        """``openssl pkcs12 -export`` with the given options (e.g. ``-keypbe AES-192-CBC``)."""
+        key_file, certs = self._pem_inputs(password, key, cert, chain)
+        out = self.pki.dir / name
+        command = ["openssl", "pkcs12", "-export", "-inkey", str(key_file), "-in", str(certs), "-name", "rnds"]
+        command += ["-passin", "env:ESUS_KEY_PW", "-passout", "env:ESUS_PW", "-out", str(out), *options]
+        run(command, password, ESUS_KEY_PW=password or "x")
+        return out
+
+    def keytool(self, name: str, *properties: str, password: str = PASSWORD) -> Path:
+        """keytool (Java 17) re-writes an openssl file with its own encryption, tuned by ``-J-D`` properties."""
+        need("keytool")
+        source = self.openssl("src-" + name, password=password)
+        out = self.pki.dir / name
+        command = ["keytool", *("-J-D" + p for p in properties), "-importkeystore", "-noprompt"]
+        command += ["-srckeystore", str(source), "-srcstoretype", "PKCS12", "-srcstorepass:env", "ESUS_PW"]
+        command += ["-destkeystore", str(out), "-deststoretype", "PKCS12", "-deststorepass:env", "ESUS_PW"]
+        run(command, password)
+        return out
+
+
+@pytest.fixture(scope="module")
+def make(pki) -> Producers:
+    return Producers(pki)
+
+
+def verdict(path: Path, password: str = PASSWORD) -> dict:
+    return core.validate(path.read_bytes(), password, label=path.name)
+
+
+# --- class 6: MAC SHA-512/224 and SHA-512/256 (Java 17 has HmacPBESHA512/224 and /256) ---------------
+
+
+@pytest.mark.parametrize("digest", ["sha512-224", "sha512-256"])
+def test_mac_sha512_truncated_from_openssl(make, digest):
+    path = make.openssl("mac-%s.p12" % digest, "-macalg", digest)
+    report = verdict(path)
+    assert report["verdict"] == "ok", report["msg"]
+    assert report["pkcs12"]["mac_algorithm"] == digest.upper().replace("-", "/")
+    wrong = verdict(path, PASSWORD + "x")
+    assert wrong["verdict"] == "wrong_password", wrong["msg"]
+
+
+@pytest.mark.parametrize("algorithm", ["HmacPBESHA512/224", "HmacPBESHA512/256"])
+def test_mac_sha512_truncated_from_keytool(make, algorithm):
+    path = make.keytool("ks-%s.p12" % algorithm[-3:], "keystore.pkcs12.macAlgorithm=" + algorithm)
+    report = verdict(path)
+    assert report["verdict"] == "ok", report["msg"]
+    assert report["pkcs12"]["mac_algorithm"] == "SHA" + algorithm[len("HmacPBESHA") :]
+    assert verdict(path, "not-" + PASSWORD)["verdict"] == "wrong_password"
