@@ -7,8 +7,9 @@ key-derivation work the file asks for, bounded before any of it is done.
 Private to the collection: no stability promise outside esus.pec.
 
 Strict means every element the schema names is checked (tags, counts, bag attributes, no trailing
-bytes), as OpenSSL's and Java's parsers do: a file whose envelope is damaged is ``Damaged`` here, so
-it is never judged usable because the damaged part happened to be one nobody looked at.
+bytes inside), as OpenSSL's and Java's parsers do: a file whose envelope is damaged is ``Damaged`` here,
+so it is never judged usable because the damaged part happened to be one nobody looked at. Bytes after
+the AuthenticatedSafe (like bytes after the PFX) are ignored by both, so they are only noted here.
 Standard library only.
 """
 
@@ -32,9 +33,24 @@ if "." in __name__:
         octets,
         oid,
         parse,
+        parse_prefix,
     )
 else:  # loaded alone from plugins/module_utils (../shared/repro/pkcs12 does that)
-    from _asn1 import Asn1Error, Asn1TooLarge, Node, Tag, encode, encode_tlv, expect, integer, items, octets, oid, parse
+    from _asn1 import (
+        Asn1Error,
+        Asn1TooLarge,
+        Node,
+        Tag,
+        encode,
+        encode_tlv,
+        expect,
+        integer,
+        items,
+        octets,
+        oid,
+        parse,
+        parse_prefix,
+    )
 
 # --- the work budget ------------------------------------------------------------------------------
 # Real exporters use 2,000 (Windows), 2,048 (OpenSSL), 10,000 (Java) or 20,000 (cryptography) iterations.
@@ -172,6 +188,7 @@ class Envelope:
         self.keys: list[KeyBag] = []
         self.certificates: list[bytes] = []
         self.parts: list[EncryptedPart] = []
+        self.auth_safe_trailing = 0  # bytes after the AuthenticatedSafe, which Java and OpenSSL ignore
         self._bags = 0
         if root is None:
             return
@@ -210,7 +227,8 @@ class Envelope:
         self.auth_safe = octets(content, "authSafe content")
         if len(parts) == 3:
             self.mac = _mac_data(parts[2])
-        auth_safe = parse(self.auth_safe)
+        auth_safe, end = parse_prefix(self.auth_safe)
+        self.auth_safe_trailing = len(self.auth_safe) - end
         for info in items(expect(auth_safe, Tag.SEQUENCE, "AuthenticatedSafe"), "AuthenticatedSafe"):
             self._read_part(info)
 

@@ -72,6 +72,7 @@ def make_report(
         "certificate": certificate,
         "chain_length": chain_length,
         "pkcs12": algorithms,
+        "notes": [],
     }
 
 
@@ -308,6 +309,15 @@ def date_and_identity_findings(
             )
         )
     return findings
+
+
+def trailing_bytes(label: str, count: int, where: str) -> str:
+    """A note, not a verdict: Java (PEC) and OpenSSL read the file the same with or without these bytes."""
+    return (
+        "%s: %d byte(s) after %s are ignored, as Java (PEC) and OpenSSL ignore them: the file was changed after "
+        "it was exported (a text editor or a text-mode transfer adds a newline). It works as it is; when you can, "
+        "vault the original binary file instead." % (label, count, where)
+    )
 
 
 def expiring(label: str, certificate: dict, min_days_valid: int) -> tuple[str, str]:

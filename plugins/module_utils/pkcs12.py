@@ -95,17 +95,20 @@ def validate(
     now: datetime.datetime | None = None,
 ) -> dict:
     """Validate PKCS#12 bytes with a password and return the report (see the module's RETURN). Never raises."""
+    notes: list[str] = []  # what the verdict does not say but an operator should know
     try:
-        return _validate(data, password or "", label, min_days_valid, expected_cnpj, now)
+        report = _validate(data, password or "", label, min_days_valid, expected_cnpj, now, notes)
     except (KeyboardInterrupt, SystemExit):
         raise
     except BaseException as exc:
         # a panic in native code (pyo3's PanicException is a BaseException) must give this file a verdict,
         # not end a fleet run for every host
-        return verdicts.unreadable(label, exc)
+        report = verdicts.unreadable(label, exc)
+    report["notes"] = notes
+    return report
 
 
-def _validate(data, password: str, label: str, min_days_valid: int, expected_cnpj, now) -> dict:
+def _validate(data, password: str, label: str, min_days_valid: int, expected_cnpj, now, notes: list[str]) -> dict:
     if data is None:
         return verdicts.missing(label)
     if len(data) > MAX_SIZE:
@@ -115,7 +118,8 @@ def _validate(data, password: str, label: str, min_days_valid: int, expected_cnp
     if data.lstrip()[:10] == b"-----BEGIN":
         return _pem(data, label)
     try:
-        root = _asn1.parse(data)
+        # Java and OpenSSL read one DER value and ignore what follows (a newline, the file twice...)
+        root, end = _asn1.parse_prefix(data)
     except _asn1.Asn1Error as exc:
         if _looks_like_pfx(data) and isinstance(exc, _asn1.Asn1TooLarge):
             return verdicts.unsupported(label, "it is far larger inside than a certificate (%s)" % exc)
@@ -123,13 +127,17 @@ def _validate(data, password: str, label: str, min_days_valid: int, expected_cnp
             return verdicts.corrupt(label, str(exc))
         return verdicts.not_pkcs12(label)
     if not _looks_like_pfx(data):
-        return _other_der(root, data, label)
+        return _other_der(root, data, label) if end == len(data) else verdicts.not_pkcs12(label)
     try:
         envelope = envelopes.Envelope(root)
     except envelopes.Damaged as exc:
         return verdicts.corrupt(label, str(exc))
     except envelopes.Unsupported as exc:
         return verdicts.unsupported(label, str(exc))
+    if end != len(data):
+        notes.append(verdicts.trailing_bytes(label, len(data) - end, "the PKCS#12 structure"))
+    if envelope.auth_safe_trailing:
+        notes.append(verdicts.trailing_bytes(label, envelope.auth_safe_trailing, "the list of the file's parts"))
     algorithms_used = envelope.algorithms()
     encodings = _pkcs12_mac.bmp_passwords(password)
     if envelope.mac is not None:

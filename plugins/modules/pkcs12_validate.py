@@ -171,6 +171,14 @@ size:
   returned: when the file could be read
   type: int
   sample: 4231
+notes:
+  description:
+    - What the verdict does not say but an operator should know, one message each (for example bytes after the
+      PKCS#12 structure, which Java and OpenSSL ignore). Also shown as task warnings.
+  returned: always
+  type: list
+  elements: str
+  sample: []
 chain_length:
   description: How many certificates the file holds, the certificate itself included.
   returned: always

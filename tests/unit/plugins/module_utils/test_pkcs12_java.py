@@ -21,6 +21,8 @@ import pytest
 from cryptography.hazmat.primitives import serialization
 
 from ansible_collections.esus.pec.plugins.module_utils import pkcs12 as core
+from ansible_collections.esus.pec.plugins.module_utils import validation
+from tests.pkcs12_repro import der
 from tests.support.pki import Pki, cnpj
 
 CNPJ = cnpj("123456780001")
@@ -121,3 +123,37 @@ def test_mac_sha512_truncated_from_keytool(make, algorithm):
     assert report["verdict"] == "ok", report["msg"]
     assert report["pkcs12"]["mac_algorithm"] == "SHA" + algorithm[len("HmacPBESHA") :]
     assert verdict(path, "not-" + PASSWORD)["verdict"] == "wrong_password"
+
+
+# --- class 8: bytes after the PFX or after the AuthenticatedSafe (Java and OpenSSL read one DER value) --
+
+
+@pytest.mark.parametrize(
+    "tail", [b"\n", b"\r\n", b"\0" * 512, b"garbage after the file", None], ids=["lf", "crlf", "zeros", "text", "twice"]
+)
+def test_bytes_after_the_pfx_are_a_note(make, tail):
+    data = make.openssl("trail.p12").read_bytes()
+    tail = data if tail is None else tail
+    report = core.validate(data + tail, PASSWORD, label="trail.p12")
+    assert report["verdict"] == "ok", report["msg"]
+    assert len(report["notes"]) == 1
+    assert "trail.p12: %d byte(s) after the PKCS#12 structure are ignored" % len(tail) in report["notes"][0]
+    assert core.validate(data + tail, "other", label="trail.p12")["verdict"] == "wrong_password"
+    assert core.validate(data, PASSWORD)["notes"] == []
+
+
+def test_bytes_after_the_authenticated_safe_are_a_note(make):
+    """Crafted: the MAC is right over the AuthenticatedSafe and the 4 zero bytes after it."""
+    root = der.parse_file(make.openssl("trail-authsafe.p12").read_bytes())
+    octets = der.authsafe_octets(root)
+    octets.value, octets.encap = octets.encap.enc() + b"\0" * 4, None
+    report = core.validate(der.finish(root, PASSWORD), PASSWORD, label="inner.p12")
+    assert report["verdict"] == "ok", report["msg"]
+    assert "4 byte(s) after the list of the file's parts" in report["notes"][0]
+
+
+def test_notes_become_task_warnings(make):
+    data = make.openssl("warn.p12").read_bytes() + b"\n"
+    report = core.validate(data, PASSWORD, label="warn.p12")
+    result, failed = validation.finish(report, fail_on_invalid=True)
+    assert not failed and result["warnings"] == report["notes"]
