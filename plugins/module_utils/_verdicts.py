@@ -155,6 +155,16 @@ def damaged_under_right_password(label: str, opened: str, algorithms: dict | Non
     )
 
 
+def part_damaged(label: str, where: str, evidence: str, algorithms: dict | None) -> dict:
+    return make_report(
+        CORRUPT,
+        "%s: the password is right (%s) but the file's %s does not decrypt with it: that part of the file is "
+        "damaged, and PEC/Java would fail on it. Do not change the password. %s"
+        % (label, evidence, where or "contents", _EXPORT_AGAIN),
+        algorithms=algorithms,
+    )
+
+
 def unreadable(label: str, error: BaseException) -> dict:
     """Last resort: something below us (a native library) failed on these bytes."""
     return make_report(

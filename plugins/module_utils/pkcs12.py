@@ -160,10 +160,13 @@ def _validate(data, password: str, label: str, min_days_valid: int, expected_cnp
         loaded = _second_opinion(envelope, data, password)  # never stricter than OpenSSL on what it reads
         if loaded is None:
             return verdicts.contents_unreadable(label, str(exc), algorithms_used)
-    except _Undecryptable:
+    except _Undecryptable as exc:
         if envelope.legacy_algorithms and not legacy_provider_available():
             return verdicts.legacy_unavailable(label, envelope.legacy_algorithms, algorithms_used)
         loaded = _second_opinion(envelope, data, password)
+        if loaded is None and exc.evidence:
+            # the same password opened another part (or this one's first blocks): damage, not the password
+            return verdicts.part_damaged(label, exc.where, exc.evidence, algorithms_used)
         if loaded is None:
             if envelope.mac is None:
                 return verdicts.wrong_password(label, algorithms_used, " (the file has no integrity code to tell more)")
@@ -210,7 +213,43 @@ def _other_der(root: _asn1.Node, data: bytes, label: str) -> dict:
 
 
 class _Undecryptable(Exception):
-    """The password does not decrypt a key or a part (or this OpenSSL cannot run its cipher)."""
+    """The password does not decrypt a key or a part (or this OpenSSL cannot run its cipher).
+
+    ``evidence`` says why the password is right all the same, when something shows it: another part it
+    decrypted, or this item's own first blocks, which decrypted to the start of what PKCS#12 puts there.
+    """
+
+    def __init__(self, message: str, where: str = "", evidence: str = "") -> None:
+        super().__init__(message)
+        self.where = where
+        self.evidence = evidence
+
+
+class _Attempts:
+    """Every encrypted item of a file tried once: what the password opened and the first that it did not."""
+
+    def __init__(self) -> None:
+        self.opened: list[str] = []
+        self.failed: _Undecryptable | None = None
+
+    def run(self, where: str, action):
+        """action() or None when it raises _Undecryptable (kept: the other items are still tried)."""
+        try:
+            result = action()
+        except _Undecryptable as exc:
+            exc.where = exc.where or where
+            self.failed = self.failed or exc
+            return None
+        self.opened.append(where)
+        return result
+
+    def check(self) -> None:
+        failed = self.failed
+        if failed is None:
+            return
+        if not failed.evidence and self.opened:
+            failed.evidence = "it decrypts the file's %s" % self.opened[0]
+        raise failed
 
 
 class _Unreadable(Exception):
@@ -237,22 +276,34 @@ class _Loaded:
 
 
 def _load(envelope: envelopes.Envelope, password: str, encodings: list[bytes]) -> _Loaded:
-    keys = [_key(bag, password, encodings) for bag in envelope.keys]
+    """Decrypt and read everything. When an item does not decrypt, the others are still tried (each once,
+    so within the budget): one that does is the evidence that the password is right and the file damaged."""
+    attempts = _Attempts()
+    keys = [attempts.run("private key", lambda bag=bag: _key(bag, password, encodings)) for bag in envelope.keys]
     certificates = [_certificate(der) for der in envelope.certificates]
     legacy_parts = []
     work_left = envelopes.MAX_WORK - envelope.work
     for part in envelope.parts:
         if part.protection.pbes2 is not None and not part.protection.legacy:
-            found = _bags_of(_pbes2_decrypt(part.protection.pbes2, part.ciphertext, password), work_left)
+            plain = attempts.run(
+                "certificate part", lambda part=part: _pbes2_decrypt(part.protection.pbes2, part.ciphertext, password)
+            )
+            if plain is None:
+                continue
+            found = _bags_of(plain, work_left)
             work_left -= found.work
-            keys.extend(_key(bag, password, encodings) for bag in found.keys)
+            keys.extend(
+                attempts.run("private key", lambda bag=bag: _key(bag, password, encodings)) for bag in found.keys
+            )
             certificates.extend(_certificate(der) for der in found.certificates)
         else:
             legacy_parts.append(part.der)
     if legacy_parts:
-        hidden_keys, more = _load_with_openssl(legacy_parts, password, encodings)
-        keys.extend(hidden_keys)
-        certificates.extend(more)
+        found = attempts.run("certificate part", lambda: _load_with_openssl(legacy_parts, password, encodings))
+        if found is not None:
+            keys.extend(found[0])
+            certificates.extend(found[1])
+    attempts.check()
     return _Loaded(keys, certificates, sum(1 for bag in envelope.keys if bag.protection is None))
 
 
@@ -317,14 +368,29 @@ def _pbes2_decrypt(params: envelopes.PBES2, ciphertext: bytes, password: str) ->
     if not ciphertext or len(ciphertext) % block:
         raise _Undecryptable("encrypted data of %d bytes" % len(ciphertext))
     key = PBKDF2HMAC(algorithm(), params.key_length, params.salt, params.iterations).derive(password.encode("utf-8"))
+    cipher = algorithms.AES(key) if block == 16 else _triple_des(key)
+    decryptor = Cipher(cipher, modes.CBC(params.iv)).decryptor()
+    padded = decryptor.update(ciphertext) + decryptor.finalize()
     try:
-        cipher = algorithms.AES(key) if block == 16 else _triple_des(key)
-        decryptor = Cipher(cipher, modes.CBC(params.iv)).decryptor()
-        padded = decryptor.update(ciphertext) + decryptor.finalize()
         unpadder = padding.PKCS7(block * 8).unpadder()
         return unpadder.update(padded) + unpadder.finalize()
-    except ValueError as exc:  # bad padding: not this password (or damaged bytes)
-        raise _Undecryptable(str(exc)) from None
+    except ValueError as exc:  # bad padding: not this password, or damaged bytes (the first blocks tell)
+        evidence = "its first bytes decrypt to what PKCS#12 puts there" if _starts_like_der(padded, block) else ""
+        raise _Undecryptable(str(exc), evidence=evidence) from None
+
+
+def _starts_like_der(plain: bytes, block: int) -> bool:
+    """Whether decrypted bytes begin as a PrivateKeyInfo or SafeContents of about their own size does.
+
+    A wrong key gives random bytes: a SEQUENCE tag, a long-form length that ends within two blocks of the
+    data's end and the first inner tag (INTEGER version, or a SafeBag SEQUENCE) match by chance about once
+    in 2^30. A damaged or cut last block leaves all of that in place (CBC garbles only the blocks it hits).
+    """
+    if len(plain) < 8 or plain[0] != _asn1.Tag.SEQUENCE or plain[1] not in (0x81, 0x82, 0x83):
+        return False
+    size = plain[1] & 0x7F
+    total = 2 + size + int.from_bytes(plain[2 : 2 + size], "big")
+    return abs(total - len(plain)) <= 2 * block and plain[2 + size] in (_asn1.Tag.INTEGER, _asn1.Tag.SEQUENCE)
 
 
 def _triple_des(key: bytes):

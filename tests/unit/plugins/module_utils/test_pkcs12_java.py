@@ -157,3 +157,47 @@ def test_notes_become_task_warnings(make):
     report = core.validate(data, PASSWORD, label="warn.p12")
     result, failed = validation.finish(report, fail_on_invalid=True)
     assert not failed and result["warnings"] == report["notes"]
+
+
+# --- class 10: damage under a valid MAC where the password opens another part ----------------------
+
+
+def _encrypted_octets(root: der.Node, which: str) -> der.Node:
+    """The ciphertext node of the (first) shrouded key or encrypted certificate part."""
+    if which == "key":
+        return der.shrouded_key_bags(root)[0].children[1].children[0].children[1]
+    return der.encrypted_parts(root)[0].children[1].children[0].children[1].children[2]
+
+
+def damaged(data: bytes, which: str, how: str, password: str = PASSWORD) -> bytes:
+    """Crafted from a real file: the last block of the key or certificate part flipped or cut, MAC right."""
+    root = der.parse_file(data)
+    node = _encrypted_octets(root, which)
+    value = bytearray(node.value)
+    if how == "flip":
+        value[-3] ^= 0x55
+    else:
+        del value[-8:]  # one 3DES block short; for AES no longer a whole number of blocks
+    node.value = bytes(value)
+    return der.finish(root, password)
+
+
+@pytest.mark.parametrize("how", ["flip", "short"])
+@pytest.mark.parametrize("which", ["key", "part"])
+@pytest.mark.parametrize("legacy", [False, True], ids=["aes", "legacy"])
+def test_damage_where_the_password_opens_another_part_is_corrupt(make, legacy, which, how):
+    """Java: getKey fails ('Given final block not properly padded') or the load does; the password is right."""
+    data = make.openssl("dmg-%s.p12" % legacy, *(["-legacy"] if legacy else [])).read_bytes()
+    report = core.validate(damaged(data, which, how), PASSWORD, label="dmg.p12")
+    assert report["verdict"] == "corrupt", report["msg"]
+    assert "dmg.p12: the password is right" in report["msg"] and "Do not change the password" in report["msg"]
+    assert ("private key" if which == "key" else "certificate part") in report["msg"]
+
+
+@pytest.mark.parametrize("legacy", [False, True], ids=["aes", "legacy"])
+def test_two_passwords_stay_wrong_password(make, legacy):
+    """The twin: contents under one password, the MAC keyed by another (openssl -twopass); nothing opens."""
+    data = make.openssl("twopass-%s.p12" % legacy, *(["-legacy"] if legacy else [])).read_bytes()
+    report = core.validate(der.finish(der.parse_file(data), "mac-password"), "mac-password", label="two.p12")
+    assert report["verdict"] == "wrong_password", report["msg"]
+    assert "two passwords" in report["msg"]
