@@ -83,6 +83,18 @@ _TYPED_ATTRIBUTES = {
     "1.2.840.113549.1.9.21": Tag.OCTET_STRING,  # localKeyID
 }
 
+# Ciphers Java 17's SunJCE has, checked with keytool/getKey on openssl -keypbe/-certpbe files (docs/verdicts.md):
+# PBES2 with AES-128/256-CBC only; PKCS#12 PBE but 2-key 3DES; of PBES1 only pbeWithMD5AndDES-CBC
+JAVA_CIPHERS = {
+    "AES-128-CBC",
+    "AES-256-CBC",
+    "pbeWithSHA1And128BitRC4",
+    "pbeWithSHA1And40BitRC4",
+    "pbeWithSHA1And3-KeyTripleDES-CBC",
+    "pbeWithSHA1And128BitRC2-CBC",
+    "pbeWithSHA1And40BitRC2-CBC",
+    "pbeWithMD5AndDES-CBC",
+}
 # PKCS#12 PBE (RFC 7292 appendix C): name, key bytes, IV bytes, needs OpenSSL 3's legacy provider
 _PKCS12_PBE = {
     "1.2.840.113549.1.12.1.1": ("pbeWithSHA1And128BitRC4", 16, 0, True),
@@ -149,6 +161,12 @@ class Protection(NamedTuple):
     iterations: int
     work: int  # derivation rounds: iterations x hash passes
     pbes2: PBES2 | None = None  # the parameters, when it is PBES2 with PBKDF2 and a known cipher
+    cipher: str = ""  # the cipher alone, as JAVA_CIPHERS names it
+
+    @property
+    def java_has(self) -> bool:
+        """Whether Java 17 (PEC) can decrypt it."""
+        return self.cipher in JAVA_CIPHERS
 
 
 class PBES2(NamedTuple):
@@ -308,6 +326,11 @@ class Envelope:
 
     # - for reports -
     @property
+    def java_lacks(self) -> list[tuple[str, str]]:
+        """(where, cipher) of every encrypted item Java 17 (PEC) cannot decrypt."""
+        return [(where, p.name) for where, p in self.protections if not p.java_has]
+
+    @property
     def legacy_algorithms(self) -> list[str]:
         return sorted({protection.name for _where, protection in self.protections if protection.legacy})
 
@@ -427,10 +450,10 @@ def protection(node: Node) -> Protection:
         octets(salt, "PBE salt")
         iterations = _count(count, "PBE iteration count")
         if algorithm in _PBES1:
-            return Protection(_PBES1[algorithm], True, iterations, iterations)
+            return Protection(_PBES1[algorithm], True, iterations, iterations, cipher=_PBES1[algorithm])
         name, key_size, iv_size, legacy = _PKCS12_PBE[algorithm]
         passes = -(-key_size // _SHA1_SIZE) + (1 if iv_size else 0)
-        return Protection(name, legacy, iterations, iterations * passes)
+        return Protection(name, legacy, iterations, iterations * passes, cipher=name)
     if algorithm != OID_PBES2:
         raise Unsupported("it is encrypted with an algorithm PEC does not know (%s)" % algorithm)
     if params is None:
@@ -468,7 +491,8 @@ def protection(node: Node) -> Protection:
         raise Damaged("PBKDF2 key length %d" % size)
     passes = 2 * -(-size // prf_size)  # an HMAC is two hash passes per output block
     name = "PBES2 (PBKDF2-HMAC-%s, %d iterations, %s)" % (prf, iterations, cipher)
-    return Protection(name, legacy, iterations, iterations * passes, PBES2(salt, iterations, size, prf, cipher_oid, iv))
+    params = PBES2(salt, iterations, size, prf, cipher_oid, iv)
+    return Protection(name, legacy, iterations, iterations * passes, params, cipher)
 
 
 def _iv(cipher_oid: str, params: Node | None, size: int) -> bytes:

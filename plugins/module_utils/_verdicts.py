@@ -201,6 +201,21 @@ def unsupported(label: str, detail: str, algorithms: dict | None = None) -> dict
     )
 
 
+def cipher_java_lacks(label: str, found: list[tuple[str, str]], algorithms: dict | None) -> dict:
+    """Encryption Java 17's providers do not have: PEC cannot load the file (certificates) or take the key."""
+    parts = sorted({where for where, _name in found})
+    names = ", ".join(sorted({name for _where, name in found}))
+    effect = "cannot load the file" if "certificate part" in parts else "loads the file but cannot take the key"
+    return make_report(
+        UNSUPPORTED_ENCRYPTION,
+        "%s: the file's %s is encrypted with %s, which Java 17 does not have: PEC %s ('Falha no certificado'). "
+        "Export the certificate again with AES-256 ('openssl pkcs12 -export' with OpenSSL 3 defaults, without "
+        "-keypbe, -certpbe or -legacy; or Windows with 'AES256-SHA256'), or with 3DES for an older PEC "
+        "('-keypbe PBE-SHA1-3DES -certpbe PBE-SHA1-3DES -macalg sha1')." % (label, " and ".join(parts), names, effect),
+        algorithms=algorithms,
+    )
+
+
 def legacy_unavailable(label: str, legacy: list[str], algorithms: dict | None) -> dict:
     return make_report(
         UNSUPPORTED_ENCRYPTION,

@@ -154,6 +154,8 @@ def _validate(data, password: str, label: str, min_days_valid: int, expected_cnp
                 hint += " or the file's %s encryption is not available here" % ", ".join(envelope.legacy_algorithms)
             return verdicts.wrong_password(label, algorithms_used, hint)
         encodings = [encoding]
+    if envelope.java_lacks:
+        return verdicts.cipher_java_lacks(label, envelope.java_lacks, algorithms_used)
     try:
         loaded = _load(envelope, password, encodings)
     except _Unreadable as exc:
@@ -261,6 +263,7 @@ class _Loaded:
         self.keys = keys
         self.certificates = certificates
         self.unencrypted_keys = unencrypted_keys  # in plain KeyBags, which Java (PEC) skips
+        self.java_lacks: list[tuple[str, str]] = []  # (where, cipher) Java 17 cannot decrypt
         self.key = keys[0] if len(keys) == 1 else None
         self.certificate = None
         self.others = list(certificates)
@@ -279,6 +282,7 @@ def _load(envelope: envelopes.Envelope, password: str, encodings: list[bytes]) -
     """Decrypt and read everything. When an item does not decrypt, the others are still tried (each once,
     so within the budget): one that does is the evidence that the password is right and the file damaged."""
     attempts = _Attempts()
+    java_lacks: list[tuple[str, str]] = []  # keys inside encrypted parts, seen only now
     keys = [attempts.run("private key", lambda bag=bag: _key(bag, password, encodings)) for bag in envelope.keys]
     certificates = [_certificate(der) for der in envelope.certificates]
     legacy_parts = []
@@ -292,6 +296,7 @@ def _load(envelope: envelopes.Envelope, password: str, encodings: list[bytes]) -
                 continue
             found = _bags_of(plain, work_left)
             work_left -= found.work
+            java_lacks.extend(found.java_lacks)
             keys.extend(
                 attempts.run("private key", lambda bag=bag: _key(bag, password, encodings)) for bag in found.keys
             )
@@ -304,7 +309,9 @@ def _load(envelope: envelopes.Envelope, password: str, encodings: list[bytes]) -
             keys.extend(found[0])
             certificates.extend(found[1])
     attempts.check()
-    return _Loaded(keys, certificates, sum(1 for bag in envelope.keys if bag.protection is None))
+    loaded = _Loaded(keys, certificates, sum(1 for bag in envelope.keys if bag.protection is None))
+    loaded.java_lacks = java_lacks
+    return loaded
 
 
 def _key(bag: envelopes.KeyBag, password: str, encodings: list[bytes]):
@@ -671,6 +678,8 @@ def _judge(
 ) -> dict:
     now = now or datetime.datetime.now(datetime.timezone.utc)
     chain_length = len(loaded.certificates)
+    if loaded.java_lacks:
+        return verdicts.cipher_java_lacks(label, loaded.java_lacks, algorithms_used)
     if len(loaded.keys) > 1:
         return verdicts.several_keys(label, len(loaded.keys), chain_length, algorithms_used)
     if loaded.key is None:

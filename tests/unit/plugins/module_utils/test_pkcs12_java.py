@@ -201,3 +201,29 @@ def test_two_passwords_stay_wrong_password(make, legacy):
     report = core.validate(der.finish(der.parse_file(data), "mac-password"), "mac-password", label="two.p12")
     assert report["verdict"] == "wrong_password", report["msg"]
     assert "two passwords" in report["msg"]
+
+
+# --- class 1: ciphers Java 17 does not have (each checked with keytool/getKey on these openssl files) ----
+
+JAVA_HAS = ["AES-128-CBC", "AES-256-CBC", "PBE-SHA1-3DES", "PBE-SHA1-RC2-40", "PBE-SHA1-RC2-128"]
+JAVA_HAS += ["PBE-SHA1-RC4-40", "PBE-SHA1-RC4-128", "PBE-MD5-DES"]
+JAVA_LACKS = ["AES-192-CBC", "DES-EDE3-CBC", "DES-CBC", "RC2-CBC", "PBE-SHA1-2DES", "PBE-SHA1-DES"]
+JAVA_LACKS += ["PBE-SHA1-RC2-64", "PBE-MD5-RC2-64"]
+
+
+@pytest.mark.parametrize("where", ["keypbe", "certpbe"])
+@pytest.mark.parametrize("cipher", JAVA_HAS + JAVA_LACKS)
+def test_ciphers_java_17_has_and_lacks(make, cipher, where):
+    path = make.openssl("%s-%s.p12" % (where, cipher), "-legacy", "-" + where, cipher)
+    report = verdict(path)
+    if cipher in JAVA_HAS:
+        assert report["verdict"] == "ok", report["msg"]
+        return
+    assert report["verdict"] == "unsupported_encryption", report["msg"]
+    msg = report["msg"]
+    assert msg.startswith(
+        path.name + ": the file's %s is encrypted with" % ("key" if where == "keypbe" else "certificate part")
+    )
+    assert "Java 17 does not have" in msg and "Export the certificate again with AES-256" in msg
+    assert ("cannot load the file" if where == "certpbe" else "cannot take the key") in msg
+    assert verdict(path, "not-it")["verdict"] == "wrong_password"
