@@ -54,6 +54,8 @@ esus_need_commands() {
     local missing=()
     command -v openssl >/dev/null 2>&1 || missing+=(openssl)
     command -v keytool >/dev/null 2>&1 || missing+=(openjdk-17-jre-headless)
+    # tests/unit/plugins/module_utils/test_pkcs12_java.py: GnuTLS certtool makes PKCS#12 files as state teams get them
+    command -v certtool >/dev/null 2>&1 || missing+=(gnutls-bin)
     # the SSH fleet tests: a private sshd on 127.0.0.1 and an admin who becomes root with sudo
     [ -x /usr/sbin/sshd ] || missing+=(openssh-server)
     command -v sudo >/dev/null 2>&1 || missing+=(sudo)

@@ -82,6 +82,37 @@ class Producers:
         run(command, password, ESUS_KEY_PW=password or "x")
         return out
 
+    def certtool(self, name: str, cipher: str, chain: list, password: str = PASSWORD) -> Path:
+        """GnuTLS ``certtool --to-p12`` (600,000 iterations, one encrypted part per certificate)."""
+        need("certtool")
+        out = self.pki.dir / name
+        work = self.work / ("certtool-" + secrets.token_hex(4))
+        work.mkdir(mode=0o700)
+        try:  # certtool reads the output password from a template only: a 0700 folder, removed at once
+            key_file = work / "key.pem"
+            key_file.write_bytes(
+                self.key.private_bytes(
+                    serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+                )
+            )
+            certs = work / "certs.pem"
+            certs.write_bytes(b"".join(c.public_bytes(serialization.Encoding.PEM) for c in [self.cert, *chain]))
+            (work / "template").write_text('password = "%s"\npkcs12_key_name = "rnds"\n' % password)
+            command = ["certtool", "--to-p12", "--load-privkey", str(key_file), "--load-certificate", str(certs)]
+            command += [
+                "--pkcs-cipher",
+                cipher,
+                "--template",
+                str(work / "template"),
+                "--outder",
+                "--outfile",
+                str(out),
+            ]
+            run(command, "")
+        finally:
+            shutil.rmtree(work)
+        return out
+
     def keytool(self, name: str, *properties: str, password: str = PASSWORD) -> Path:
         """keytool (Java 17) re-writes an openssl file with its own encryption, tuned by ``-J-D`` properties."""
         need("keytool")
@@ -227,3 +258,37 @@ def test_ciphers_java_17_has_and_lacks(make, cipher, where):
     assert "Java 17 does not have" in msg and "Export the certificate again with AES-256" in msg
     assert ("cannot load the file" if where == "certpbe" else "cannot take the key") in msg
     assert verdict(path, "not-it")["verdict"] == "wrong_password"
+
+
+# --- class 7: 600,000-iteration exporters with a chain of 3 fit the work budget ----------------------
+
+
+@pytest.fixture(scope="module")
+def chain_of_three(pki) -> list:
+    """Two CA certificates beside the own one: certtool writes 3 encrypted certificate parts."""
+    return [pki.ca_cert, Pki(pki.dir / "other-ca", ca_name="AC RAIZ TESTE").ca_cert]
+
+
+def test_gnutls_defaults_with_a_chain_of_three(make, chain_of_three):
+    path = make.certtool("gnutls.p12", "aes-256", chain_of_three)
+    report = verdict(path)
+    assert report["verdict"] == "ok", report["msg"]
+    assert report["pkcs12"]["mac_iterations"] == 600_000 and report["chain_length"] == 3
+    assert verdict(path, "not-" + PASSWORD)["verdict"] == "wrong_password"
+
+
+@pytest.mark.parametrize("cipher", ["aes-192", "3des"])
+def test_gnutls_ciphers_java_lacks(make, chain_of_three, cipher):
+    """PBES2 AES-192 and DES-EDE3: Java 17 fails the load ('expecting the object identifier for AES cipher')."""
+    report = verdict(make.certtool("gnutls-%s.p12" % cipher, cipher, chain_of_three))
+    assert report["verdict"] == "unsupported_encryption", report["msg"]
+    assert "Java 17 does not have" in report["msg"]
+
+
+def test_keytool_pbkdf2_at_600000(make):
+    counts = ("keyPbeIterationCount", "certPbeIterationCount", "macIterationCount")
+    path = make.keytool("keytool-600k.p12", *("keystore.pkcs12.%s=600000" % name for name in counts))
+    report = verdict(path)
+    assert report["verdict"] == "ok", report["msg"]
+    assert "600000 iterations" in report["pkcs12"]["key_encryption"]
+    assert verdict(path, "not-" + PASSWORD)["verdict"] == "wrong_password"
