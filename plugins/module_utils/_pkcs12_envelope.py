@@ -490,6 +490,9 @@ def protection(node: Node) -> Protection:
         raise Unsupported("it is encrypted with a cipher PEC does not know (%s)" % cipher_oid)
     cipher, size, iv_size, legacy = PBES2_CIPHERS[cipher_oid]
     iv = _iv(cipher_oid, cipher_params, iv_size)
+    if key_length is not None and key_length != size and cipher != "RC2-CBC":
+        # OpenSSL refuses such a file; Java 17 ignores the field: the file is not what its exporter meant
+        raise Damaged("its PBKDF2 key length, %d bytes, contradicts %s (%d bytes)" % (key_length, cipher, size))
     size = key_length or size
     if size > 64:
         raise Damaged("PBKDF2 key length %d" % size)

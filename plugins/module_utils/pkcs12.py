@@ -83,6 +83,7 @@ _CNPJ_RE = re.compile(r"^[0-9A-Z]{12}[0-9]{2}$")
 _CN_CNPJ_RE = re.compile(r":([0-9A-Z]{12}[0-9]{2})$")
 _PFX_VERSION = b"\x02\x01\x03"  # INTEGER 3, the first element of every PFX
 _POSSESSION_MESSAGE = b"esus.pec key possession check"
+_JAVA_MIN_MAC_SALT = 8  # Java 17: "Salt must be at least 8 bytes long"
 
 
 def validate(
@@ -154,10 +155,19 @@ def _validate(data, password: str, label: str, min_days_valid: int, expected_cnp
                 hint += " or the file's %s encryption is not available here" % ", ".join(envelope.legacy_algorithms)
             return verdicts.wrong_password(label, algorithms_used, hint)
         encodings = [encoding]
+        if len(mac.salt) < _JAVA_MIN_MAC_SALT:
+            return verdicts.corrupt(
+                label,
+                "its integrity code (MAC) has a salt of %d bytes, and Java, which PEC opens the file with, requires "
+                "at least %d ('Integrity check failed')" % (len(mac.salt), _JAVA_MIN_MAC_SALT),
+                algorithms_used,
+            )
     if envelope.java_lacks:
         return verdicts.cipher_java_lacks(label, envelope.java_lacks, algorithms_used)
     try:
         loaded = _load(envelope, password, encodings)
+    except _NotStrict as exc:
+        return verdicts.corrupt(label, str(exc), algorithms_used)
     except _Unreadable as exc:
         loaded = _second_opinion(envelope, data, password)  # never stricter than OpenSSL on what it reads
         if loaded is None:
@@ -258,6 +268,10 @@ class _Unreadable(Exception):
     """Decrypted, but what came out is not what PKCS#12 says it is."""
 
 
+class _NotStrict(Exception):
+    """Decrypted and readable by OpenSSL, but not strict DER, which Java's getKey refuses."""
+
+
 class _Loaded:
     def __init__(self, keys: list, certificates: list, unencrypted_keys: int = 0) -> None:
         self.keys = keys
@@ -336,10 +350,27 @@ def _key(bag: envelopes.KeyBag, password: str, encodings: list[bytes]):
         if len(keys) != 1:
             raise _Unreadable("a key bag that holds no key")
         return keys[0]
+    _check_strict_der(plain)  # first: cryptography refuses such a key too, and OpenSSL's loader would take it
     try:
         return _load_der_key(plain, None)
     except (ValueError, TypeError, UnsupportedAlgorithm) as exc:
         raise _Unreadable("the private key cannot be read (%s)" % exc) from None
+
+
+def _check_strict_der(plain: bytes) -> None:
+    """Java reads a PrivateKeyInfo as DER ('extra data at the end', 'Redundant length bytes found')."""
+    try:
+        node, end = _asn1.parse_prefix(plain)
+    except _asn1.Asn1Error:
+        return  # OpenSSL read it; the key is judged by what it does
+    if end != len(plain):
+        raise _NotStrict(
+            "the private key has %d bytes after it, which Java refuses ('extra data')" % (len(plain) - end)
+        )
+    if _asn1.encode(node) != plain:
+        raise _NotStrict(
+            "the private key is not DER-encoded (a length written in more bytes than needed), which Java refuses"
+        )
 
 
 def _load_der_key(der: bytes, password: bytes | None):
@@ -510,6 +541,27 @@ def _public_spki(certificate) -> bytes | None:
         return _spki(certificate.public_key())
     except (ValueError, UnsupportedAlgorithm):
         return None
+
+
+def _rsa_crt_problem(key) -> str | None:
+    """Why Java cannot sign with this RSA key, when its CRT values do not agree (OpenSSL falls back to d).
+
+    Integer arithmetic only: p*q = n, dP = d mod (p-1), dQ = d mod (q-1), qInv*q = 1 mod p.
+    """
+    if not isinstance(key, rsa.RSAPrivateKey):
+        return None
+    numbers = key.private_numbers()
+    p, q, d = numbers.p, numbers.q, numbers.d
+    checks = (
+        ("p*q is not the modulus", p * q == numbers.public_numbers.n),
+        ("dP is not d mod (p-1)", p > 1 and numbers.dmp1 == d % (p - 1)),
+        ("dQ is not d mod (q-1)", q > 1 and numbers.dmq1 == d % (q - 1)),
+        ("qInv is not the inverse of q mod p", p > 1 and numbers.iqmp * q % p == 1),
+    )
+    wrong = [name for name, right in checks if not right]
+    if not wrong:
+        return None
+    return "the RSA private key's CRT values do not agree (%s), and Java cannot sign with it" % "; ".join(wrong)
 
 
 def proves_possession(key, certificate) -> bool:
@@ -692,6 +744,9 @@ def _judge(
     if loaded.certificate is None:
         return verdicts.key_matches_nothing(label, chain_length, algorithms_used)
     certificate = describe(loaded.certificate, now)
+    crt_problem = _rsa_crt_problem(loaded.key)
+    if crt_problem:
+        return verdicts.corrupt(label, crt_problem, algorithms_used)
     if not proves_possession(loaded.key, loaded.certificate):
         return verdicts.key_not_proven(label, certificate, chain_length, algorithms_used)
     not_before, not_after = validity(loaded.certificate)

@@ -18,7 +18,10 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives import hashes, padding, serialization
+from cryptography.hazmat.primitives.asymmetric import rsa
+from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
+from cryptography.hazmat.primitives.kdf.pbkdf2 import PBKDF2HMAC
 
 from ansible_collections.esus.pec.plugins.module_utils import pkcs12 as core
 from ansible_collections.esus.pec.plugins.module_utils import validation
@@ -292,3 +295,81 @@ def test_keytool_pbkdf2_at_600000(make):
     assert report["verdict"] == "ok", report["msg"]
     assert "600000 iterations" in report["pkcs12"]["key_encryption"]
     assert verdict(path, "not-" + PASSWORD)["verdict"] == "wrong_password"
+
+
+# --- class 5: malformed files we accepted (crafted from an openssl file, the MAC right) --------------
+
+
+def _pbkdf2_fields(root: der.Node, where: str) -> list:
+    algorithm = der.key_algorithm(root) if where == "key" else der.cert_algorithm(root)
+    return der.pbkdf2_params(algorithm).children
+
+
+def _rewrite_key(root: der.Node, change) -> None:
+    """Decrypt the shrouded key (OpenSSL 3 default: PBES2, HMAC-SHA256, AES-256-CBC), change it, encrypt again."""
+    algorithm = der.key_algorithm(root)
+    salt, count = (node.value for node in _pbkdf2_fields(root, "key")[:2])
+    key = PBKDF2HMAC(hashes.SHA256(), 32, salt, int.from_bytes(count, "big")).derive(PASSWORD.encode())
+    iv = algorithm.children[1].children[1].children[1].value
+    holder = der.shrouded_key_bags(root)[0].children[1].children[0].children[1]
+    decryptor = Cipher(algorithms.AES(key), modes.CBC(iv)).decryptor()
+    unpadder = padding.PKCS7(128).unpadder()
+    plain = unpadder.update(decryptor.update(holder.value) + decryptor.finalize()) + unpadder.finalize()
+    padder = padding.PKCS7(128).padder()
+    padded = padder.update(change(plain)) + padder.finalize()
+    encryptor = Cipher(algorithms.AES(key), modes.CBC(iv)).encryptor()
+    holder.value = encryptor.update(padded) + encryptor.finalize()
+
+
+def _wrong_crt(field: str):
+    def change(plain: bytes) -> bytes:
+        numbers = serialization.load_der_private_key(plain, None).private_numbers()
+        values = {name: getattr(numbers, name) for name in ("p", "q", "d", "dmp1", "dmq1", "iqmp")}
+        values[field] ^= 2
+        damaged = rsa.RSAPrivateNumbers(public_numbers=numbers.public_numbers, **values)
+        key = damaged.private_key(unsafe_skip_rsa_key_validation=True)
+        return key.private_bytes(
+            serialization.Encoding.DER, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+        )
+
+    return change
+
+
+def _long_form_length(plain: bytes) -> bytes:
+    assert plain[:2] == b"\x30\x82"
+    return b"\x30\x83\x00" + plain[2:]  # the outer length in 3 bytes where 2 do
+
+
+CRAFTED = {
+    # Java 17 ignores keyLength, OpenSSL refuses the file: never ok
+    "key-length-16-key": (lambda root: _pbkdf2_fields(root, "key").insert(2, der.int_node(16)), "contradicts"),
+    "key-length-64-certificates": (
+        lambda root: _pbkdf2_fields(root, "part").insert(2, der.int_node(64)),
+        "contradicts",
+    ),
+    # Java: "Could not sign data" (its RSA core uses the CRT values; OpenSSL falls back to d)
+    "rsa-dP": (lambda root: _rewrite_key(root, _wrong_crt("dmp1")), "dP is not d mod (p-1)"),
+    "rsa-dQ": (lambda root: _rewrite_key(root, _wrong_crt("dmq1")), "dQ is not d mod (q-1)"),
+    "rsa-qInv": (lambda root: _rewrite_key(root, _wrong_crt("iqmp")), "qInv is not the inverse"),
+    # Java getKey: "extra data at the end", "Redundant length bytes found"
+    "pkcs8-trailing": (lambda root: _rewrite_key(root, lambda plain: plain + b"\0\0"), "2 bytes after it"),
+    "pkcs8-long-length": (lambda root: _rewrite_key(root, _long_form_length), "not DER-encoded"),
+    # Java: "Integrity check failed: Salt must be at least 8 bytes long"
+    "mac-salt-4": (lambda root: setattr(der.mac_data(root).children[1], "value", b"salt"), "salt of 4 bytes"),
+}
+
+
+@pytest.mark.parametrize("case", sorted(CRAFTED))
+def test_malformed_files_java_or_openssl_refuse_are_corrupt(make, case):
+    change, words = CRAFTED[case]
+    root = der.parse_file(make.openssl("base.p12").read_bytes())
+    change(root)
+    report = core.validate(der.finish(root, PASSWORD), PASSWORD, label="%s.p12" % case)
+    assert report["verdict"] == "corrupt", report["msg"]
+    assert report["msg"].startswith("%s.p12: the PKCS#12 file is damaged" % case) and words in report["msg"]
+
+
+def test_key_length_that_agrees_with_the_cipher_is_fine(make):
+    root = der.parse_file(make.openssl("base.p12").read_bytes())
+    _pbkdf2_fields(root, "key").insert(2, der.int_node(32))
+    assert core.validate(der.finish(root, PASSWORD), PASSWORD)["verdict"] == "ok"
