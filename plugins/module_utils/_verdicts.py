@@ -274,6 +274,20 @@ def several_keys(label: str, count: int, chain_length: int, algorithms: dict | N
     )
 
 
+def key_java_cannot_sign(
+    label: str, problem: str, certificate: dict, chain_length: int, algorithms: dict | None
+) -> dict:
+    return make_report(
+        UNSUPPORTED_ENCRYPTION,
+        "%s: the certificate is readable, but %s, and Java 17, which PEC runs on, cannot sign with such a key: "
+        "the RNDS connection (mutual TLS) would fail. Request a certificate with an RSA key (the ICP-Brasil norm) "
+        "or an EC key on P-256 or P-384." % (label, problem),
+        certificate=certificate,
+        chain_length=chain_length,
+        algorithms=algorithms,
+    )
+
+
 def key_matches_nothing(label: str, chain_length: int, algorithms: dict | None) -> dict:
     return make_report(
         KEY_MISMATCH,

@@ -543,6 +543,35 @@ def _public_spki(certificate) -> bytes | None:
         return None
 
 
+# The curves Java 17's SunEC signs with (the others went with its native library in JDK 16: "Curve not supported")
+JAVA_CURVES = ("secp256r1", "secp384r1", "secp521r1")
+
+
+def _java_curve_problem(certificate, described: dict) -> str | None:
+    """Why Java 17 cannot sign with (or even read) the certificate's EC key, or None."""
+    if described["key_type"] != "EC":
+        return None
+    if _explicit_ec_parameters(certificate):
+        return (
+            "its EC key carries explicit curve parameters instead of a curve name "
+            "(Java: 'Only named ECParameters supported')"
+        )
+    if described["key_curve"] not in JAVA_CURVES:
+        return "its key is on the curve %s (Java: 'Curve not supported')" % described["key_curve"]
+    return None
+
+
+def _explicit_ec_parameters(certificate) -> bool:
+    """Whether the certificate's SubjectPublicKeyInfo gives the curve as parameters (a SEQUENCE), not an OID."""
+    try:
+        tbs = _asn1.parse(certificate.public_bytes(serialization.Encoding.DER)).children[0]
+        spki = tbs.children[6 if tbs.children[0].tag == _asn1.Tag.CONTEXT_0 else 5]
+        algorithm = spki.children[0].children
+    except (_asn1.Asn1Error, IndexError, TypeError):
+        return False
+    return len(algorithm) > 1 and algorithm[1].tag == _asn1.Tag.SEQUENCE
+
+
 def _rsa_crt_problem(key) -> str | None:
     """Why Java cannot sign with this RSA key, when its CRT values do not agree (OpenSSL falls back to d).
 
@@ -747,6 +776,9 @@ def _judge(
     crt_problem = _rsa_crt_problem(loaded.key)
     if crt_problem:
         return verdicts.corrupt(label, crt_problem, algorithms_used)
+    curve_problem = _java_curve_problem(loaded.certificate, certificate)
+    if curve_problem:
+        return verdicts.key_java_cannot_sign(label, curve_problem, certificate, chain_length, algorithms_used)
     if not proves_possession(loaded.key, loaded.certificate):
         return verdicts.key_not_proven(label, certificate, chain_length, algorithms_used)
     not_before, not_after = validity(loaded.certificate)

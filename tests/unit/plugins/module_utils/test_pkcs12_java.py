@@ -373,3 +373,45 @@ def test_key_length_that_agrees_with_the_cipher_is_fine(make):
     root = der.parse_file(make.openssl("base.p12").read_bytes())
     _pbkdf2_fields(root, "key").insert(2, der.int_node(32))
     assert core.validate(der.finish(root, PASSWORD), PASSWORD)["verdict"] == "ok"
+
+
+# --- class 4: keys Java 17 cannot sign with ------------------------------------------------------------
+
+
+def openssl_ec_file(make, name: str, *ecparam: str) -> Path:
+    """An EC key and its self-signed certificate made by the openssl CLI, exported by it (the key encrypted)."""
+    work = make.work / ("ec-" + secrets.token_hex(4))
+    work.mkdir(mode=0o700)
+    try:
+        key, cert = work / "key.pem", work / "cert.pem"
+        run(["openssl", "ecparam", *ecparam, "-genkey", "-noout", "-out", str(key)], "")
+        run(["openssl", "req", "-x509", "-key", str(key), "-out", str(cert), "-subj", "/CN=" + name, "-days", "90"], "")
+        out = make.pki.dir / (name + ".p12")
+        command = ["openssl", "pkcs12", "-export", "-inkey", str(key), "-in", str(cert), "-out", str(out)]
+        run([*command, "-passout", "env:ESUS_PW"], PASSWORD)
+    finally:
+        shutil.rmtree(work)
+    return out
+
+
+@pytest.mark.parametrize(
+    "name, ecparam, words",
+    [
+        ("brainpoolP256r1", ["-name", "brainpoolP256r1"], "the curve brainpoolP256r1"),
+        ("brainpoolP384r1", ["-name", "brainpoolP384r1"], "the curve brainpoolP384r1"),
+        ("secp256k1", ["-name", "secp256k1"], "the curve secp256k1"),
+        ("explicit", ["-name", "prime256v1", "-param_enc", "explicit"], "explicit curve parameters"),
+    ],
+)
+def test_ec_keys_java_cannot_sign_with(make, name, ecparam, words):
+    """Java 17: getKey works, signing fails ('Curve not supported'); explicit parameters fail the load."""
+    report = verdict(openssl_ec_file(make, name, *ecparam))
+    assert report["verdict"] == "unsupported_encryption", report["msg"]
+    assert words in report["msg"] and "cannot sign with such a key" in report["msg"]
+    assert report["certificate"]["key_type"] == "EC"
+
+
+@pytest.mark.parametrize("curve", ["prime256v1", "secp384r1", "secp521r1"])
+def test_ec_keys_java_signs_with(make, curve):
+    report = verdict(openssl_ec_file(make, "named-" + curve, "-name", curve))
+    assert report["verdict"] == "ok", report["msg"]
