@@ -87,6 +87,9 @@ def run_validation(data: bytes | None, size: int | None, params: dict, label: st
 def finish(report: dict, fail_on_invalid: bool) -> tuple[dict, bool]:
     """(task result, whether the task fails)."""
     result = dict(report, changed=False)
+    warnings = list(report.get("notes") or [])
     if report["verdict"] == EXPIRING:
-        result["warnings"] = [report["msg"]]
+        warnings.insert(0, report["msg"])
+    if warnings:
+        result["warnings"] = warnings
     return result, bool(fail_on_invalid and not report["valid"])
