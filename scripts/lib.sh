@@ -59,6 +59,8 @@ esus_need_commands() {
     command -v sudo >/dev/null 2>&1 || missing+=(sudo)
     command -v git >/dev/null 2>&1 || missing+=(git)
     command -v chromium >/dev/null 2>&1 || missing+=(chromium)
+    # the deploy's kill -9 tests: strace kills the host module on entering a chosen syscall
+    command -v strace >/dev/null 2>&1 || missing+=(strace)
     if [ "${#missing[@]}" -gt 0 ]; then
         esus_log "installing ${missing[*]} from Debian"
         apt-get update -qq >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
