@@ -4,9 +4,11 @@
 """esus.pec.certificate_deploy on a sandbox PEC folder, through real ansible-playbook runs.
 
 --check on a fresh host, a renewal, wrong modes and an up-to-date host; backups and their retention;
-a staging file left by a killed run; a kill -9 while the certificate is being written; bytes that do
-not match the validated checksum; the source swapped on the controller between its read and the
-transfer (inotify, a real race, no mock); a password holding Jinja syntax kept literal with !unsafe.
+a staging file left by a killed run; a kill -9 of the whole ad hoc run (ansible and the module) while the
+module waits for the bytes it stages (a kill -9 of the module at each step of a renewal, with a reader
+watching PEC's file: test_deploy_kill_9.py); bytes that do not match the validated checksum; the source
+swapped on the controller between its read and the transfer (inotify, a real race, no mock); a password
+holding Jinja syntax kept literal with !unsafe.
 """
 
 from __future__ import annotations
@@ -170,8 +172,9 @@ def test_bytes_that_do_not_match_the_validated_checksum_leave_the_old_certificat
     assert sorted(p.name for p in sandbox.chaves.iterdir()) == ["3550308.pfx"]
 
 
-def test_kill_9_while_the_certificate_is_written_leaves_the_old_one(sandbox):
-    """The staging file is made before its bytes are read: a FIFO that nobody writes holds the module there."""
+def test_kill_9_of_the_whole_run_while_the_module_waits_for_the_bytes_leaves_the_old_one(sandbox):
+    """The staging file is made before its bytes are read: a FIFO that nobody writes holds the module there,
+    and everything is killed, ansible with it."""
     import hashlib
 
     sandbox.deploy()
