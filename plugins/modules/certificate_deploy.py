@@ -20,8 +20,9 @@ description:
     validated bytes are sent, written under a name PEC ignores (C(.esus-pec-staging-*)), their SHA-1 is checked
     on the host, and the file is renamed over the old one (an atomic C(rename)). The old file is kept in
     C(<pec_root>/esus-pec-backups) (mode 0600, the newest O(backups) kept), where PEC does not list it.
-  - A failure or a killed run at any step leaves the previous certificate in place; a staging file left by a
-    killed run is removed by the next run.
+  - A failure at any step leaves the previous certificate in place. A run killed at any step leaves the
+    previous certificate or, once renamed, the new one, whole (never absent or partial); the next run finishes
+    the renewal and removes a staging file left behind.
   - The bytes are sent on the connection's standard input (C(cat) into a file of mode 0600 in the connecting
     user's temporary folder on the host), so no decrypted copy is ever written to the controller's disk. On the
     host that copy (the .pfx, still under its password) lives only during the task; one left by a killed run

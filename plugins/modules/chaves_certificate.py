@@ -16,8 +16,9 @@ description:
   - With O(staged), C(chaves) is created or closed first, the bytes are written under a name PEC ignores
     (C(.esus-pec-staging-*)), their SHA-1 is checked, and the file is renamed over the old one (an atomic
     C(rename)). The old file is kept in C(<pec_root>/esus-pec-backups) (mode 0600, the newest O(backups) kept).
-  - A failure at any step leaves the previous certificate in place; a staging file left by a killed run is
-    removed by the next run.
+  - A failure at any step leaves the previous certificate in place. A run killed at any step leaves the
+    previous certificate or, once renamed, the new one, whole; a staging file left by a killed run is removed
+    by the next run.
 options:
   pec_root:
     description: The PEC webserver folder; C(chaves) is inside it.
