@@ -26,7 +26,7 @@ except ImportError:  # 2.17 and 2.18: omit is a placeholder string that the task
     AnsibleValueOmittedError = None
     from ansible.executor.task_executor import remove_omit
 
-from ansible_collections.esus.pec.plugins.module_utils.chaves_options import DEPLOY_ARGUMENT_SPEC
+from ansible_collections.esus.pec.plugins.module_utils._argspec import certificate_deploy_spec
 from tests.support.argspec import argument_problems, specs
 from tests.support.collection import REPO
 
@@ -147,7 +147,7 @@ def check_arguments(filename: str, windows: bool) -> list[str]:
 @pytest.mark.parametrize("windows", [True, False])
 def test_the_task_matches_the_documented_and_the_real_argument_spec(windows):
     assert check_arguments("main.yml", windows=windows) == []
-    real = dict(DEPLOY_ARGUMENT_SPEC)
+    real = certificate_deploy_spec()
     for _name, module, arguments in rendered_tasks("main.yml", windows):
         if module == "esus.pec.certificate_deploy":
             assert argument_problems(module, arguments, real) == []
@@ -176,13 +176,19 @@ def test_the_warning_names_the_other_files_by_their_names(windows, removed):
         dest, others = "C:\\x\\chaves\\3550308.pfx", ["C:\\x\\chaves\\Antigo.PFX", "C:\\x\\chaves\\b.p12"]
     else:
         dest, others = "/x/chaves/3550308.pfx", ["/x/chaves/antigo.pfx", "/x/chaves/b.p12"]
-    text = others_warning("pec-1", dest, others, removed)
     chaves = "C:\\x\\chaves" if windows else "/x/chaves"
     listed = "Antigo.PFX, b.p12" if windows else "antigo.pfx, b.p12"
-    assert text.startswith("host pec-1: %s also holds %s. PEC uses one certificate" % (chaves, listed))
-    assert "select 3550308.pfx there." in text
-    assert ("They were removed" in text) is removed
-    assert ("Set rnds_certificate_remove_others: true" in text) is not removed
+    # called directly, the warning names the action's option; through the role, the role's variable too
+    for names, option in (
+        (None, "remove_others"),
+        ({"remove_others": "rnds_certificate_remove_others"}, "remove_others (rnds_certificate_remove_others)"),
+    ):
+        text = others_warning("pec-1", dest, others, removed, names)
+        assert text.startswith("host pec-1: %s also holds %s. PEC uses one certificate" % (chaves, listed))
+        assert "select 3550308.pfx there." in text
+        assert ("They were removed (%s)." % option in text) is removed
+        assert ("Set %s: true to remove them." % option in text) is not removed
+        assert ("rnds_certificate_remove_others" in text) is (names is not None)
 
 
 @pytest.mark.parametrize(
