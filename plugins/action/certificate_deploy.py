@@ -67,7 +67,7 @@ def others_warning(host: str, dest: str, others: list, removed: bool, option_nam
             chaves,
             files,
             name,
-            "They were removed (%s)." % remove_others if removed else "Set %s: true to remove them." % remove_others,
+            ("They were removed, as %s asked." if removed else "Set %s: true to remove them.") % remove_others,
         )
     )
 
