@@ -155,7 +155,8 @@ def rnds_audit_spec() -> dict:
         check_network={"type": "bool", "default": True},
         network_timeout={"type": "float", "default": 5},
         probe_token={"type": "bool", "default": False},
-        token_url={"type": "str", "default": "https://%s/api/token" % RNDS_AUTH_HOST},
+        # a URL, not a secret (the word "token" in its name is what sanity's no-log-needed looks for)
+        token_url={"type": "str", "default": "https://%s/api/token" % RNDS_AUTH_HOST, "no_log": False},
         token_ca_file={"type": "path"},
         token_timeout={"type": "float", "default": 10},
         persist_fact={"type": "bool", "default": True},

@@ -38,7 +38,7 @@ options:
   endpoints:
     description:
       - The RNDS authentication endpoint(s) the host must reach (C(ehr-auth-hmg.saude.gov.br) for homologation).
-      - Its type and suboptions are those of M(esus.pec.pec_probe#module:endpoints); only the default differs.
+      - Its type and suboptions are those of O(esus.pec.pec_probe#module:endpoints); only the default differs.
     default: [{host: ehr-auth.saude.gov.br, port: 443}]
   network_timeout:
     description: Seconds to wait for each connection.
