@@ -25,10 +25,10 @@ from ansible.errors import AnsibleError
 from ansible.module_utils.basic import missing_required_lib
 from ansible.plugins.action import ActionBase
 
+from ansible_collections.esus.pec.plugins.module_utils import _argspec
+from ansible_collections.esus.pec.plugins.module_utils._argspec import named
 from ansible_collections.esus.pec.plugins.module_utils.certificate_files import other_pkcs12
 from ansible_collections.esus.pec.plugins.module_utils.chaves_options import (
-    CHAVES_OPTIONS,
-    DEPLOY_ARGUMENT_SPEC,
     LINUX_PEC_ROOT,
     STAGING_PREFIX,
     WINDOWS_PEC_ROOT,
@@ -43,30 +43,31 @@ from ansible_collections.esus.pec.plugins.plugin_utils.vaulted_source import rea
 _REPORT_KEYS = ("verdict", "valid", "reasons", "pec_status", "certificate", "chain_length", "pkcs12", "src_vaulted")
 _HOST_MODULE = "esus.pec.chaves_certificate"
 _WINDOWS_MODULE = "esus.pec.win_chaves_certificate"
-_WINDOWS_OPTIONS = ("create_pec_root", "dest_name", "backups", "remove_others")
+# What the host modules take from the action's own options (the rest the action computes)
+_LINUX_OPTIONS = tuple(sorted(set(_argspec.chaves_certificate_spec()) - set(_argspec.validated_bytes()) - {"staged"}))
+_WINDOWS_OPTIONS = tuple(sorted(set(_argspec.chaves()) - {"file_mode"}))
 _STAGED_NAME = "esus-pec-certificate"
 _UNTOUCHED = " Nothing was changed on the host."
 
 
-def others_warning(host: str, dest: str, others: list, removed: bool) -> str:
+def others_warning(host: str, dest: str, others: list, removed: bool, option_names: dict | None = None) -> str:
     """PEC uses one certificate and remembers the file the admin selected: say which others ``chaves`` holds.
 
     A warning of the deploy task itself (not a task of its own, which would cost every host a worker even
     when it is skipped). ``dest`` and ``others`` are host paths, with either separator."""
     chaves, _sep, name = dest.replace("\\", "/").rpartition("/")
     chaves = dest[: len(chaves)]
-    names = ", ".join(path.replace("\\", "/").rpartition("/")[2] for path in others)
+    files = ", ".join(path.replace("\\", "/").rpartition("/")[2] for path in others)
+    remove_others = named("remove_others", option_names)
     return (
         "host %s: %s also holds %s. PEC uses one certificate and remembers the file chosen in Gestão Municipal > "
         "Certificados: select %s there. %s"
         % (
             host,
             chaves,
-            names,
+            files,
             name,
-            "They were removed (rnds_certificate_remove_others)."
-            if removed
-            else "Set rnds_certificate_remove_others: true to remove them.",
+            ("They were removed, as %s asked." if removed else "Set %s: true to remove them.") % remove_others,
         )
     )
 
@@ -117,7 +118,7 @@ class ActionModule(ActionBase):
     def run(self, tmp=None, task_vars=None):
         result = super().run(tmp, task_vars)
         del tmp  # made only when bytes are sent
-        _validation, args = self.validate_argument_spec(argument_spec=DEPLOY_ARGUMENT_SPEC)
+        _validation, args = self.validate_argument_spec(argument_spec=_argspec.certificate_deploy_spec())
         host = (task_vars or {}).get("inventory_hostname", "?")
         problem = check_inputs(args)
         if problem:
@@ -135,8 +136,8 @@ class ActionModule(ActionBase):
             name = os.path.basename(result["src"])
             msg = (
                 "host %s, file %s: the certificate is not ansible-vault encrypted. Encrypt it (ansible-vault encrypt "
-                "--vault-id <state>@prompt %s) or, knowingly, set rnds_certificate_allow_plaintext: true.%s"
-                % (host, result["src"], name, _UNTOUCHED)
+                "--vault-id <state>@prompt %s) or, knowingly, set %s: true.%s"
+                % (host, result["src"], name, named("allow_plaintext", args["option_names"]), _UNTOUCHED)
             )
             return dict(result, failed=True, changed=False, msg=msg)
         if report["verdict"] == EXPIRING:
@@ -149,7 +150,8 @@ class ActionModule(ActionBase):
             else:
                 outcome = self._deploy_linux(args, report, data, task_vars)
         except SddlError as exc:
-            return dict(result, failed=True, changed=False, msg="host %s: %s.%s" % (host, exc, _UNTOUCHED))
+            where = named("windows_principals", args["option_names"])
+            return dict(result, failed=True, changed=False, msg="host %s: %s (%s).%s" % (host, exc, where, _UNTOUCHED))
         finally:  # the module files and the staged certificate, whatever happened
             self._remove_tmp_path(self._connection._shell.tmpdir)
         outcome.pop("needs_content", None)
@@ -159,13 +161,15 @@ class ActionModule(ActionBase):
             outcome["msg"] = report["msg"]
             if outcome.get("others"):
                 result.setdefault("warnings", []).append(
-                    others_warning(host, outcome.get("dest", ""), outcome["others"], args["remove_others"])
+                    others_warning(
+                        host, outcome.get("dest", ""), outcome["others"], args["remove_others"], args["option_names"]
+                    )
                 )
         result.update(outcome)
         return result
 
     def _deploy_linux(self, args: dict, report: dict, data: bytes, task_vars) -> dict:
-        host_args = {key: args[key] for key in CHAVES_OPTIONS}
+        host_args = {key: args[key] for key in _LINUX_OPTIONS}
         host_args.update(pec_root=args["pec_root"] or LINUX_PEC_ROOT, checksum=report["checksum"], size=report["size"])
         look = {"pec_root": host_args["pec_root"], "fact_path": "", "pec_config": ""}
         probe = direct_probe(self, look, task_vars or {}, module=_HOST_MODULE)
@@ -181,10 +185,13 @@ class ActionModule(ActionBase):
         """One execution: the plan, and in a real run the bytes with it (no_log, base64, in memory only)."""
         template, principals = chaves_template(args["windows_principals"])
         host_args = {key: args[key] for key in _WINDOWS_OPTIONS}
+        names = args["option_names"]
         host_args.update(
             pec_root=args["pec_root"] or WINDOWS_PEC_ROOT,
             sddl=template,
             principals=principals,
+            # the module's principals are this action's windows_principals: its messages say so
+            option_names=dict(names, principals=names.get("windows_principals") or "windows_principals"),
             checksum=report["checksum"],
             size=report["size"],
         )

@@ -48,11 +48,6 @@ options:
     description: Accept a source that is not ansible-vault encrypted.
     type: bool
     default: false
-  pec_root:
-    description:
-      - The PEC webserver folder; C(chaves) is inside it.
-      - Defaults to C(/opt/e-SUS/webserver), or C(C:\Program Files\e-SUS\webserver) on a Windows host.
-    type: str
 attributes:
   check_mode:
     support: full
@@ -62,9 +57,12 @@ attributes:
     platforms: posix, windows
 extends_documentation_fragment:
   - esus.pec.certificate
-  - esus.pec.windows_principals
-  - ansible.builtin.action_common_attributes
+  - esus.pec.pec_root
+  - esus.pec.ownership
   - esus.pec.chaves
+  - esus.pec.windows_principals
+  - esus.pec.option_names
+  - ansible.builtin.action_common_attributes
 author:
   - esus.pec contributors (@esus-pec)
 """
@@ -113,11 +111,11 @@ others:
 
 from ansible.module_utils.basic import AnsibleModule
 
-from ansible_collections.esus.pec.plugins.module_utils.chaves_options import DEPLOY_ARGUMENT_SPEC
+from ansible_collections.esus.pec.plugins.module_utils._argspec import certificate_deploy_spec
 
 
 def main() -> None:
-    module = AnsibleModule(argument_spec=DEPLOY_ARGUMENT_SPEC, supports_check_mode=True)
+    module = AnsibleModule(argument_spec=certificate_deploy_spec(), supports_check_mode=True)
     module.fail_json(
         msg="esus.pec.certificate_deploy runs on the controller (its action plugin): call it by its full name."
     )

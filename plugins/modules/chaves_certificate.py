@@ -20,10 +20,6 @@ description:
     previous certificate or, once renamed, the new one, whole; a staging file left by a killed run is removed
     by the next run.
 options:
-  pec_root:
-    description: The PEC webserver folder; C(chaves) is inside it.
-    type: path
-    default: /opt/e-SUS/webserver
   staged:
     description:
       - Path on the host of the bytes to install (the action's temporary upload). Without it, nothing is written.
@@ -36,9 +32,12 @@ attributes:
   platform:
     platforms: posix
 extends_documentation_fragment:
+  - esus.pec.pec_root.linux
   - esus.pec.validated_bytes
-  - ansible.builtin.action_common_attributes
+  - esus.pec.ownership
   - esus.pec.chaves
+  - esus.pec.option_names
+  - ansible.builtin.action_common_attributes
 author:
   - esus.pec contributors (@esus-pec)
 """
@@ -94,8 +93,9 @@ import time
 
 from ansible.module_utils.basic import AnsibleModule
 
+from ansible_collections.esus.pec.plugins.module_utils._argspec import chaves_certificate_spec, named
 from ansible_collections.esus.pec.plugins.module_utils.certificate_files import file_sha1, other_pkcs12
-from ansible_collections.esus.pec.plugins.module_utils.chaves_options import HOST_ARGUMENT_SPEC, STAGING_PREFIX
+from ansible_collections.esus.pec.plugins.module_utils.chaves_options import STAGING_PREFIX
 
 BACKUP_FOLDER = "esus-pec-backups"
 
@@ -137,10 +137,11 @@ class Deployer:
         """What must change; touches nothing."""
         params = self.module.params
         if not os.path.isdir(self.root) and not params["create_pec_root"]:
+            names = params["option_names"]
             self.module.fail_json(
-                msg="PEC is not installed in %s (no such folder). Set rnds_certificate_pec_root to the webserver "
-                "folder of this PEC, or rnds_certificate_create_pec_root: true to create the tree anyway. Nothing "
-                "was changed on the host." % self.root,
+                msg="PEC is not installed in %s (no such folder). Set %s to the webserver folder of this PEC, or %s: "
+                "true to create the tree anyway. Nothing was changed on the host."
+                % (self.root, named("pec_root", names), named("create_pec_root", names)),
                 changes=[],
             )
         chaves = _meta(self.chaves)
@@ -323,7 +324,7 @@ def _group(gid: int) -> str:
 
 
 def main() -> None:
-    module = AnsibleModule(argument_spec=HOST_ARGUMENT_SPEC, supports_check_mode=True)
+    module = AnsibleModule(argument_spec=chaves_certificate_spec(), supports_check_mode=True)
     params = module.params
     if "/" in params["dest_name"] or params["dest_name"] in (".", ".."):
         module.fail_json(msg="dest_name must be a file name, not a path: %s" % params["dest_name"])

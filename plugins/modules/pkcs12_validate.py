@@ -283,10 +283,10 @@ pkcs12:
 
 from ansible.module_utils.basic import AnsibleModule, missing_required_lib
 
+from ansible_collections.esus.pec.plugins.module_utils._argspec import pkcs12_validate_spec
 from ansible_collections.esus.pec.plugins.module_utils._verdicts import not_a_file
 from ansible_collections.esus.pec.plugins.module_utils.pkcs12 import HAS_CRYPTOGRAPHY, MAX_SIZE
 from ansible_collections.esus.pec.plugins.module_utils.validation import (
-    ARGUMENT_SPEC,
     NotARegularFile,
     check_inputs,
     finish,
@@ -297,7 +297,7 @@ from ansible_collections.esus.pec.plugins.module_utils.validation import (
 
 def main() -> None:
     module = AnsibleModule(
-        argument_spec=ARGUMENT_SPEC,
+        argument_spec=pkcs12_validate_spec(),
         mutually_exclusive=[("path", "src")],
         required_one_of=[("path", "src")],
         supports_check_mode=True,

@@ -1,3 +1,4 @@
+#!/usr/bin/python
 # Copyright (c) 2026, esus.pec contributors
 # GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
@@ -30,39 +31,15 @@ description:
   - An error while looking (access denied, for example) is reported as that error, never as an absence.
   - Runs on the controller as an action plugin; there is no host-side module of this name.
 options:
-  pec_root:
-    description: PEC webserver folder. Defaults to C(/opt/e-SUS/webserver) or C(C:\Program Files\e-SUS\webserver).
-    type: str
-  owner:
-    description: Expected owner of C(chaves) (Linux).
-    type: str
-    default: root
-  group:
-    description: Expected group of C(chaves) (Linux).
-    type: str
-    default: root
-  dir_mode:
-    description: Expected mode of C(chaves) (Linux).
-    type: str
-    default: '0750'
   check_network:
     description: Try a TCP connection from the host to O(endpoints). With V(false) the check reads V(unknown).
     type: bool
     default: true
   endpoints:
-    description: The RNDS authentication endpoint(s) (C(ehr-auth-hmg.saude.gov.br) for homologation).
-    type: list
-    elements: dict
+    description:
+      - The RNDS authentication endpoint(s) the host must reach (C(ehr-auth-hmg.saude.gov.br) for homologation).
+      - Its type and suboptions are those of O(esus.pec.pec_probe#module:endpoints); only the default differs.
     default: [{host: ehr-auth.saude.gov.br, port: 443}]
-    suboptions:
-      host:
-        description: Host name.
-        type: str
-        required: true
-      port:
-        description: TCP port.
-        type: int
-        default: 443
   network_timeout:
     description: Seconds to wait for each connection.
     type: float
@@ -119,7 +96,11 @@ attributes:
     support: none
 extends_documentation_fragment:
   - esus.pec.certificate
+  - esus.pec.pec_root
+  - esus.pec.ownership
+  - esus.pec.endpoints
   - esus.pec.windows_principals
+  - esus.pec.option_names
   - ansible.builtin.action_common_attributes
   - ansible.builtin.action_common_attributes.flow
 author:
@@ -178,3 +159,16 @@ rnds_readiness:
       description: PEC's version (C(/etc/pec.config) on Linux, the uninstall registry on Windows), null when unknown.
       type: str
 """
+
+from ansible.module_utils.basic import AnsibleModule
+
+from ansible_collections.esus.pec.plugins.module_utils._argspec import rnds_audit_spec
+
+
+def main() -> None:
+    module = AnsibleModule(argument_spec=rnds_audit_spec(), supports_check_mode=True)
+    module.fail_json(msg="esus.pec.rnds_audit runs on the controller (its action plugin): call it by its full name.")
+
+
+if __name__ == "__main__":
+    main()

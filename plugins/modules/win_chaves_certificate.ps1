@@ -22,6 +22,7 @@ $spec = @{
         content = @{ type = 'str'; no_log = $true }
         backups = @{ type = 'int'; default = 2 }
         remove_others = @{ type = 'bool'; default = $false }
+        option_names = @{ type = 'dict'; default = @{} }
     }
     supports_check_mode = $true
 }
@@ -46,6 +47,17 @@ $module.Result.dest = $dest
 $module.Result.checksum = $checksum
 $module.Result.changes = @()
 $module.Result.others = @()
+
+Function Get-OptionName {
+    # An option as the messages name it: pec_root, or "pec_root (rnds_certificate_pec_root)" when the caller (a
+    # role, through the action) said how it names the option
+    param([string]$Option)
+    $names = $module.Params.option_names
+    if ($null -ne $names -and $names.ContainsKey($Option) -and $names[$Option] -and $names[$Option] -ne $Option) {
+        return "$Option ($($names[$Option]))"
+    }
+    return $Option
+}
 
 Function ConvertTo-Sid {
     param([string]$Principal)
@@ -143,8 +155,8 @@ foreach ($principal in $module.Params.principals) {
         $sids.Add((ConvertTo-Sid -Principal $principal))
     }
     catch {
-        $module.FailJson(("this host cannot resolve '{0}' to a SID ({1}): fix rnds_certificate_windows_extra_principals. " +
-                "Nothing was changed.") -f $principal, $_.Exception.Message)
+        $module.FailJson(("this host cannot resolve '{0}' to a SID ({1}): fix {2}. " +
+                "Nothing was changed.") -f $principal, $_.Exception.Message, (Get-OptionName -Option 'principals'))
     }
 }
 # Groups that would open chaves, and the private key, to every user of the host (the controller refuses them by
@@ -166,9 +178,9 @@ $privileges = New-Object -TypeName Ansible.Privilege.PrivilegeEnabler -ArgumentL
 try {
     # - looking: what must change; nothing is touched -
     if (-not [System.IO.Directory]::Exists($root) -and -not $module.Params.create_pec_root) {
-        $module.FailJson(("PEC is not installed in {0} (no such folder). Set rnds_certificate_pec_root to the webserver " +
-                "folder of this PEC, or rnds_certificate_create_pec_root: true to create the tree anyway. Nothing was " +
-                "changed on the host.") -f $root)
+        $module.FailJson(("PEC is not installed in {0} (no such folder). Set {1} to the webserver " +
+                "folder of this PEC, or {2}: true to create the tree anyway. Nothing was " +
+                "changed on the host.") -f $root, (Get-OptionName -Option 'pec_root'), (Get-OptionName -Option 'create_pec_root'))
     }
     if ([System.IO.File]::Exists($chaves)) {
         $module.FailJson("$chaves exists and is not a folder: move it away. Nothing was changed.")

@@ -66,6 +66,7 @@ attributes:
     platforms: windows
 extends_documentation_fragment:
   - esus.pec.validated_bytes
+  - esus.pec.option_names
   - ansible.builtin.action_common_attributes
 author:
   - esus.pec contributors (@esus-pec)
