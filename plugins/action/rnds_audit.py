@@ -22,11 +22,12 @@ from ansible.plugins.action import ActionBase
 
 from ansible_collections.esus.pec.plugins.module_utils.certificate_files import file_kind
 from ansible_collections.esus.pec.plugins.module_utils.chaves_options import LINUX_PEC_ROOT, WINDOWS_PEC_ROOT
+from ansible_collections.esus.pec.plugins.module_utils.host_probe import fact_text
 from ansible_collections.esus.pec.plugins.module_utils.pkcs12 import HAS_CRYPTOGRAPHY, validate
-from ansible_collections.esus.pec.plugins.module_utils.readiness import assess, fact_text
-from ansible_collections.esus.pec.plugins.module_utils.windows_acl import SddlError, chaves_template, fill
 from ansible_collections.esus.pec.plugins.plugin_utils.direct_probe import direct_probe, output_not_shown
 from ansible_collections.esus.pec.plugins.plugin_utils.hosts import is_windows
+from ansible_collections.esus.pec.plugins.plugin_utils.readiness import assess
+from ansible_collections.esus.pec.plugins.plugin_utils.windows_acl import SddlError, chaves_template, fill
 
 ARGUMENT_SPEC = {
     "pec_root": {"type": "str"},

@@ -24,8 +24,8 @@ from pathlib import Path
 import pytest
 
 from ansible_collections.esus.pec.plugins.module_utils import _verdicts as v
-from ansible_collections.esus.pec.plugins.module_utils import readiness as r
 from ansible_collections.esus.pec.plugins.module_utils import report
+from ansible_collections.esus.pec.plugins.plugin_utils import readiness as r
 from tests.support.collection import REPO
 
 TEMPLATE = (REPO / "roles" / "rnds_readiness" / "templates" / "readiness.html.j2").read_text(encoding="utf-8")

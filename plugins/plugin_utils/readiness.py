@@ -14,7 +14,7 @@ from __future__ import annotations
 import json
 
 from ansible_collections.esus.pec.plugins.module_utils.certificate_files import file_kind
-from ansible_collections.esus.pec.plugins.module_utils.windows_acl import FILE_SDDL, differences
+from ansible_collections.esus.pec.plugins.plugin_utils.windows_acl import FILE_SDDL, differences
 
 PASS = "pass"
 FAIL = "fail"

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pytest
 
-from ansible_collections.esus.pec.plugins.module_utils import readiness as r
+from ansible_collections.esus.pec.plugins.plugin_utils import readiness as r
 
 EXPECTED = {
     "pec_root": "/opt/e-SUS/webserver",
