@@ -102,6 +102,7 @@ attributes:
     support: none
 extends_documentation_fragment:
   - ansible.builtin.action_common_attributes
+  - ansible.builtin.action_common_attributes.flow
 author:
   - esus.pec contributors (@esus-pec)
 """
