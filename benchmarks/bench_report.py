@@ -60,7 +60,8 @@ TIMING_MARK = 'document.body.setAttribute("data-ready-ms", String(Math.round(per
 
 def previous_builder(ref: str) -> types.ModuleType:
     source = subprocess.run(
-        ["git", "-C", str(REPO), "show", "%s:plugins/plugin_utils/report.py" % ref],
+        # where the report lived then (it is plugins/plugin_utils/report.py and its _report_*.py files now)
+        ["git", "-C", str(REPO), "show", "%s:plugins/module_utils/report.py" % ref],
         capture_output=True,
         text=True,
         check=True,
