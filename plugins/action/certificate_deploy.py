@@ -12,7 +12,7 @@ unchanged host costs. Otherwise esus.pec.chaves_certificate plans, then, only wh
 written, receives the bytes and installs them staged, verified and renamed into place. On Windows (any shell:
 PowerShell or cmd) one execution of esus.pec.win_chaves_certificate does it all, the bytes travelling base64
 in its no_log arguments (never in a file on either side), with chaves closed by one security descriptor
-(module_utils/windows_acl.py).
+(plugin_utils/windows_acl.py).
 """
 
 from __future__ import annotations
@@ -35,10 +35,10 @@ from ansible_collections.esus.pec.plugins.module_utils.chaves_options import (
 )
 from ansible_collections.esus.pec.plugins.module_utils.pkcs12 import EXPIRING, HAS_CRYPTOGRAPHY
 from ansible_collections.esus.pec.plugins.module_utils.validation import check_inputs
-from ansible_collections.esus.pec.plugins.module_utils.windows_acl import SddlError, chaves_template
 from ansible_collections.esus.pec.plugins.plugin_utils.direct_probe import direct_probe
 from ansible_collections.esus.pec.plugins.plugin_utils.hosts import is_windows
 from ansible_collections.esus.pec.plugins.plugin_utils.vaulted_source import read_and_validate
+from ansible_collections.esus.pec.plugins.plugin_utils.windows_acl import SddlError, chaves_template
 
 _REPORT_KEYS = ("verdict", "valid", "reasons", "pec_status", "certificate", "chain_length", "pkcs12", "src_vaulted")
 _HOST_MODULE = "esus.pec.chaves_certificate"

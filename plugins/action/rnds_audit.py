@@ -23,11 +23,12 @@ from ansible.plugins.action import ActionBase
 from ansible_collections.esus.pec.plugins.module_utils._argspec import named, rnds_audit_spec
 from ansible_collections.esus.pec.plugins.module_utils.certificate_files import file_kind
 from ansible_collections.esus.pec.plugins.module_utils.chaves_options import LINUX_PEC_ROOT, WINDOWS_PEC_ROOT
+from ansible_collections.esus.pec.plugins.module_utils.host_probe import fact_text
 from ansible_collections.esus.pec.plugins.module_utils.pkcs12 import HAS_CRYPTOGRAPHY, validate
-from ansible_collections.esus.pec.plugins.module_utils.readiness import assess, fact_text
-from ansible_collections.esus.pec.plugins.module_utils.windows_acl import SddlError, chaves_template, fill
 from ansible_collections.esus.pec.plugins.plugin_utils.direct_probe import direct_probe, output_not_shown
 from ansible_collections.esus.pec.plugins.plugin_utils.hosts import is_windows
+from ansible_collections.esus.pec.plugins.plugin_utils.readiness import assess, check
+from ansible_collections.esus.pec.plugins.plugin_utils.windows_acl import SddlError, chaves_template, fill
 
 LINUX_FACT = "/etc/ansible/facts.d/esus_pec_rnds.fact"
 WINDOWS_FACT = "C:\\ProgramData\\esus.pec\\facts.d\\esus_pec_rnds.json"
@@ -152,7 +153,10 @@ class ActionModule(ActionBase):
                 written = self._execute_module(module_name=module, module_args=arguments, task_vars=task_vars)
                 if written.get("failed"):
                     why = written.get("msg") or (written.get("module_stderr") or "").strip()[-300:] or "see -vvv"
-                    readiness["reasons"].append("the local fact %s could not be written: %s" % (fact_path, why))
+                    unwritten = check("fact.not_written", path=fact_path, error=why)
+                    readiness["checks"].append(unwritten)
+                    readiness["codes"].append(unwritten["code"])
+                    readiness["reasons"].append(unwritten["reason"])
                 changed = bool(written.get("changed"))
         if args["add_to_group"]:  # what group_by does, without a second task per host
             group = "rnds_ready" if readiness["ready"] else "rnds_not_ready"

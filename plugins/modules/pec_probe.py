@@ -116,8 +116,7 @@ import tempfile
 from ansible.module_utils.basic import AnsibleModule
 
 from ansible_collections.esus.pec.plugins.module_utils._argspec import pec_probe_spec
-from ansible_collections.esus.pec.plugins.module_utils.host_probe import look, read_fact
-from ansible_collections.esus.pec.plugins.module_utils.readiness import fact_text
+from ansible_collections.esus.pec.plugins.module_utils.host_probe import fact_text, look, read_fact
 
 
 def write_fact(module: AnsibleModule, path: str, fact: dict) -> bool:

@@ -11,8 +11,8 @@ short_description: Tell whether a PEC server is ready to talk to the RNDS, and w
 version_added: 0.1.0
 description:
   - Audits one PEC server (read-only except for the local fact) and returns checks with a status
-    (V(pass), V(fail), V(warn), V(unknown)) and a reason an operator understands, RV(rnds_ready), and the status
-    PEC's RNDS tab would most likely show.
+    (V(pass), V(fail), V(warn), V(unknown)), a stable code (C(docs/codes.md) lists them all) and a reason an
+    operator understands, RV(rnds_ready), and the status PEC's RNDS tab would most likely show.
   - "Checks: PEC installed (and its version: from C(/etc/pec.config), reading only the version keys, on Linux;
     from PEC's entry in the uninstall registry on Windows); C(chaves) exists with the owner and mode (Linux) or
     the one security descriptor (Windows, C(chaves) and the certificate file) the esus.pec.rnds_certificate role
@@ -138,11 +138,25 @@ rnds_readiness:
       description: Same as RV(rnds_ready).
       type: bool
     checks:
-      description: One entry per check, with C(name), C(status) and C(reason).
+      description:
+        - One entry per check, with C(name), C(status), C(code) (a stable dotted code such as
+          C(certificate.expired) or C(network.unreachable)), C(values) (what the code's sentence needs, such as
+          C(days) and C(not_after)) and C(reason) (that sentence in English, with the next step; for the
+          certificate, the message of M(esus.pec.pkcs12_validate)).
+        - Every code, with its meaning, what PEC would show and the next step in English and Portuguese, is
+          listed in the collection's C(docs/codes.md).
       type: list
       elements: dict
+      sample:
+        - {name: chaves, status: fail, code: chaves.missing, values: {path: /opt/e-SUS/webserver/chaves},
+           reason: "/opt/e-SUS/webserver/chaves does not exist: deploy with the rnds_certificate role."}
+    codes:
+      description: The codes of the failed and warning checks, in the checks' order. Read these, not the reasons.
+      type: list
+      elements: str
+      sample: [chaves.missing]
     reasons:
-      description: The reasons of the failed and warning checks.
+      description: The reasons of the failed and warning checks (English; their words may change, their codes do not).
       type: list
       elements: str
     verdict:
@@ -152,7 +166,8 @@ rnds_readiness:
       description: Days until the certificate expires.
       type: int
     pec_status:
-      description: What PEC's RNDS tab would most likely show.
+      description: What PEC's RNDS tab would most likely show, from the first failing code (C(Certificado expirado)
+        first, whatever else fails).
       type: str
       sample: Sem conexão
     pec_version:
