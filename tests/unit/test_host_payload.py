@@ -107,7 +107,9 @@ def test_a_host_receives_module_utils_only_and_none_that_needs_the_controller(sh
 def test_pec_probe_ships_no_audit_code(shipped):
     """The probe only looks: the checks, their codes, the report and the SDDL code stay on the controller."""
     assert sorted(name for name in shipped["pec_probe"] if name.startswith("plugins/module_utils/")) == [
+        "plugins/module_utils/_argspec.py",  # its options, specified once for the module and the audit
         "plugins/module_utils/certificate_files.py",
+        "plugins/module_utils/chaves_options.py",  # the PEC root defaults _argspec names
         "plugins/module_utils/host_probe.py",
     ]
 

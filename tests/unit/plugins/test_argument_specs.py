@@ -53,9 +53,16 @@ class Captured(Exception):
 
 
 def python_modules() -> list[str]:
-    """Modules whose spec is Python (a .ps1 beside a .py means the .py is documentation only)."""
+    """Modules whose spec is Python (a .ps1 beside a .py means the .py is documentation only; so does an action of
+    the same name when the module file has no main(): its options are checked through the action)."""
     modules = PLUGINS / "modules"
-    return sorted(p.stem for p in modules.glob("*.py") if not (modules / (p.stem + ".ps1")).exists())
+
+    def doc_only(path: Path) -> bool:
+        if (modules / (path.stem + ".ps1")).exists():
+            return True
+        return (PLUGINS / "action" / path.name).exists() and "\ndef main(" not in path.read_text()
+
+    return sorted(p.stem for p in modules.glob("*.py") if not doc_only(p))
 
 
 def powershell_modules() -> list[str]:
