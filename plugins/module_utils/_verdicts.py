@@ -291,10 +291,75 @@ def key_java_cannot_sign(
 def key_matches_nothing(label: str, chain_length: int, algorithms: dict | None) -> dict:
     return make_report(
         KEY_MISMATCH,
-        "%s: the private key matches none of the %d certificate(s) in the file. Export the certificate "
-        "together with its own key." % (label, chain_length),
+        "%s: Java, which PEC opens the file with, pairs the private key with none of the %d certificate(s): it "
+        "pairs by the bags' localKeyID, then friendlyName, never by public key, and here neither leads to a "
+        "certificate, so PEC would send no client certificate ('Falha no certificado'). Export the certificate "
+        "together with its own key again (e-Gestor AB, Windows, or 'openssl pkcs12 -export', which write both "
+        "attributes)." % (label, chain_length),
         chain_length=chain_length,
         algorithms=algorithms,
+    )
+
+
+def java_pairs_another_certificate(
+    label: str, by: str, certificate: dict, own_present: bool, chain_length: int, algorithms: dict | None
+) -> dict:
+    """Java pairs by localKeyID/friendlyName: here that leads to a certificate of another key."""
+    return make_report(
+        KEY_MISMATCH,
+        "%s: Java, which PEC opens the file with, pairs the private key by its %s with the certificate '%s', "
+        "which is not the key's own%s: PEC would sign with the key for that certificate and the RNDS "
+        "connection (mutual TLS) would fail. Export the certificate together with its own key again (e-Gestor "
+        "AB, Windows, or 'openssl pkcs12 -export')."
+        % (
+            label,
+            by,
+            certificate["subject"],
+            " (the key's own certificate is in the file, but its attributes do not lead Java to it)"
+            if own_present
+            else "",
+        ),
+        certificate=certificate,
+        chain_length=chain_length,
+        algorithms=algorithms,
+    )
+
+
+def key_java_skips(label: str, where: str, certificate: dict | None, chain_length: int) -> dict:
+    """The file's key is where Java's PKCS12 KeyStore does not take it: PEC finds no key."""
+    return make_report(
+        NO_PRIVATE_KEY,
+        "%s: the private key is stored %s, and Java, which PEC opens the file with, skips it: PEC would find no "
+        "key ('Falha no certificado'). Export the certificate again with its key (e-Gestor AB, Windows, or "
+        "'openssl pkcs12 -export')." % (label, where),
+        certificate=certificate,
+        chain_length=chain_length,
+    )
+
+
+def bag_java_fails_on(label: str, what: str, chain_length: int, algorithms: dict | None) -> dict:
+    return make_report(
+        UNSUPPORTED_ENCRYPTION,
+        "%s: the file holds %s: PEC cannot load the file ('Falha no certificado'). Export the certificate "
+        "again with standard settings (e-Gestor AB, Windows, or 'openssl pkcs12 -export')." % (label, what),
+        chain_length=chain_length,
+        algorithms=algorithms,
+    )
+
+
+def key_java_ignores(label: str, plain: bool, nested: bool) -> str:
+    """A note: a second key Java (PEC) does not see, beside the one it uses."""
+    where = (
+        "unencrypted (a plain KeyBag)"
+        if plain
+        else "inside a nested bag"
+        if nested
+        else "without a localKeyID after the first key"
+    )
+    return (
+        "%s: the file also holds a private key stored %s, which Java (PEC) ignores; PEC uses the other key. "
+        "When you can, export the certificate again with its own key alone%s."
+        % (label, where, ": an unencrypted key is readable by anyone who has the file" if plain else "")
     )
 
 

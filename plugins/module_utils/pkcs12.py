@@ -43,11 +43,13 @@ else:
 # Not "if __package__": under AnsiballZ on Python 3.9 (zipimport) it is still None while the module runs
 if "." in __name__:
     from ansible_collections.esus.pec.plugins.module_utils import _asn1, _pkcs12_mac
+    from ansible_collections.esus.pec.plugins.module_utils import _java_pairing as pairing
     from ansible_collections.esus.pec.plugins.module_utils import _pkcs12_envelope as envelopes
     from ansible_collections.esus.pec.plugins.module_utils import _verdicts as verdicts
     from ansible_collections.esus.pec.plugins.module_utils.certificate_files import MAX_SIZE
 else:  # loaded alone from plugins/module_utils (../shared/repro/pkcs12 does that)
     import _asn1
+    import _java_pairing as pairing
     import _pkcs12_envelope as envelopes
     import _pkcs12_mac
     import _verdicts as verdicts
@@ -183,7 +185,7 @@ def _validate(data, password: str, label: str, min_days_valid: int, expected_cnp
             if envelope.mac is None:
                 return verdicts.wrong_password(label, algorithms_used, " (the file has no integrity code to tell more)")
             return verdicts.two_passwords(label, algorithms_used)
-    return _judge(loaded, password, label, algorithms_used, min_days_valid, expected_cnpj, now)
+    return _judge(loaded, password, label, algorithms_used, min_days_valid, expected_cnpj, now, notes)
 
 
 # --- what the bytes are, when they are not a PFX ----------------------------------------------------
@@ -273,35 +275,78 @@ class _NotStrict(Exception):
 
 
 class _Loaded:
-    def __init__(self, keys: list, certificates: list, unencrypted_keys: int = 0) -> None:
-        self.keys = keys
-        self.certificates = certificates
-        self.unencrypted_keys = unencrypted_keys  # in plain KeyBags, which Java (PEC) skips
+    """Everything a file holds, decrypted, and the key entries Java (PEC) makes of it."""
+
+    def __init__(self, bags: list[pairing.Bag]) -> None:
+        _assume_exporter_attributes(bags)
+        self.bags = bags
+        self.keys = [bag.item for bag in bags if bag.kind != pairing.CERTIFICATE]
+        self.certificates = [bag.item for bag in bags if bag.kind == pairing.CERTIFICATE]
         self.java_lacks: list[tuple[str, str]] = []  # (where, cipher) Java 17 cannot decrypt
-        self.key = keys[0] if len(keys) == 1 else None
-        self.certificate = None
-        self.others = list(certificates)
-        if self.key is not None:
-            wanted = _spki(self.key.public_key())
-            for index, certificate in enumerate(certificates):
-                if _public_spki(certificate) == wanted:
-                    self.certificate = certificate
-                    self.others = certificates[:index] + certificates[index + 1 :]
-                    break
-        elif not keys and certificates:
-            self.certificate, self.others = certificates[0], certificates[1:]
+        self.java_unreadable: list[str] = []  # bags Java fails the whole load on
+        self.entries = pairing.key_entries(bags)
+        entry = self.entries[0] if len(self.entries) == 1 else None
+        self.key = entry.key if entry else None
+        self.entry = entry
+        self.certificate = entry.certificate if entry else None
+        if not self.entries and self.certificates:
+            self.certificate = self.certificates[0]
+        # keys Java skips: plain KeyBags, bags inside a safeContentsBag, a second key without localKeyID
+        seen = {id(entry.key) for entry in self.entries}
+        self.skipped_keys = [bag for bag in bags if bag.kind != pairing.CERTIFICATE and id(bag.item) not in seen]
+
+    @property
+    def others(self) -> list:
+        """The certificates besides the one Java pairs with the key (the chain, in file order)."""
+        return [certificate for certificate in self.certificates if certificate is not self.certificate]
+
+    @classmethod
+    def unattributed(cls, keys: list, certificates: list) -> _Loaded:
+        """What a loader that gives no bag attributes (cryptography's) found."""
+        return cls(_unattributed_bags(keys, certificates))
+
+
+def _unattributed_bags(keys: list, certificates: list) -> list[pairing.Bag]:
+    bags = [pairing.Bag(pairing.KEY, key, _UNKNOWN, None) for key in keys]
+    return bags + [pairing.Bag(pairing.CERTIFICATE, certificate, _UNKNOWN, None) for certificate in certificates]
+
+
+# A bag whose attributes are not known: OpenSSL decrypted it (RC2, 3DES and RC4 certificate parts) and
+# does not give them. Every exporter gives the key's own certificate the key's localKeyID, so such a
+# certificate is taken to carry it when its public key is the key's (docs/verdicts.md: a known limit)
+_UNKNOWN = b"\0unknown"
+
+
+def _assume_exporter_attributes(bags: list[pairing.Bag]) -> None:
+    """Give bags of unknown attributes what an exporter writes: the key's id on its own certificate."""
+    if not any(bag.key_id == _UNKNOWN for bag in bags):
+        return
+    keys = {}
+    for index, bag in enumerate(bags):
+        if bag.kind == pairing.CERTIFICATE:
+            continue
+        spki = _spki(bag.item.public_key())
+        if bag.key_id == _UNKNOWN:
+            bags[index] = bag = bag._replace(key_id=b"\0assumed:" + spki)
+        keys.setdefault(spki, bag.key_id if bag.key_id is not None else b"01")
+    for index, bag in enumerate(bags):
+        if bag.kind == pairing.CERTIFICATE and bag.key_id == _UNKNOWN:
+            bags[index] = bag._replace(key_id=keys.get(_public_spki(bag.item)))
 
 
 def _load(envelope: envelopes.Envelope, password: str, encodings: list[bytes]) -> _Loaded:
     """Decrypt and read everything. When an item does not decrypt, the others are still tried (each once,
-    so within the budget): one that does is the evidence that the password is right and the file damaged."""
+    so within the budget): one that does is the evidence that the password is right and the file damaged.
+    The bags come back in file order, as Java reads them."""
     attempts = _Attempts()
     java_lacks: list[tuple[str, str]] = []  # keys inside encrypted parts, seen only now
+    unreadable = list(envelope.unreadable_certificates)
     keys = [attempts.run("private key", lambda bag=bag: _key(bag, password, encodings)) for bag in envelope.keys]
-    certificates = [_certificate(der) for der in envelope.certificates]
+    certificates = _certificates(envelope, unreadable)
     legacy_parts = []
     work_left = envelopes.MAX_WORK - envelope.work
-    for part in envelope.parts:
+    found_in_part: dict[int, list[pairing.Bag]] = {}
+    for index, part in enumerate(envelope.parts):
         if part.protection.pbes2 is not None and not part.protection.legacy:
             plain = attempts.run(
                 "certificate part", lambda part=part: _pbes2_decrypt(part.protection.pbes2, part.ciphertext, password)
@@ -311,21 +356,64 @@ def _load(envelope: envelopes.Envelope, password: str, encodings: list[bytes]) -
             found = _bags_of(plain, work_left)
             work_left -= found.work
             java_lacks.extend(found.java_lacks)
-            keys.extend(
+            unreadable.extend(found.unreadable_certificates)
+            part_keys = [
                 attempts.run("private key", lambda bag=bag: _key(bag, password, encodings)) for bag in found.keys
-            )
-            certificates.extend(_certificate(der) for der in found.certificates)
+            ]
+            part_certificates = _certificates(found, unreadable)
+            found_in_part[index] = _bags(found.layout[0], part_keys, part_certificates)
         else:
-            legacy_parts.append(part.der)
+            legacy_parts.append(index)
     if legacy_parts:
-        found = attempts.run("certificate part", lambda: _load_with_openssl(legacy_parts, password, encodings))
+        found = attempts.run(
+            "certificate part",
+            lambda: _load_with_openssl([envelope.parts[index].der for index in legacy_parts], password, encodings),
+        )
         if found is not None:
-            keys.extend(found[0])
-            certificates.extend(found[1])
+            found_in_part[legacy_parts[0]] = _unattributed_bags(*found)
     attempts.check()
-    loaded = _Loaded(keys, certificates, sum(1 for bag in envelope.keys if bag.protection is None))
+    bags: list[pairing.Bag] = []
+    for step in envelope.layout:
+        bags.extend(_bags(step, keys, certificates) if isinstance(step, list) else found_in_part.get(step, []))
+    loaded = _Loaded(bags)
     loaded.java_lacks = java_lacks
+    loaded.java_unreadable = unreadable
     return loaded
+
+
+def _certificates(found: envelopes.Envelope, unreadable: list[str]) -> list:
+    """The certificates of these bags. One under a certType other than X.509 is read as X.509, as Java does;
+    when it is not one, Java fails the whole load on it (recorded in ``unreadable``, the item is None)."""
+    certificates = []
+    for der, cert_type in zip(found.certificates, found.certificate_types):
+        if cert_type == envelopes.OID_X509_CERTIFICATE:
+            certificates.append(_certificate(der))
+            continue
+        try:
+            certificates.append(_certificate(der))
+        except _Unreadable:
+            unreadable.append(
+                "a certificate bag of type %s whose content is not an X.509 certificate, which Java reads as one "
+                "and fails on" % cert_type
+            )
+            certificates.append(None)
+    return certificates
+
+
+def _bags(refs: list[envelopes.BagRef], keys: list, certificates: list) -> list[pairing.Bag]:
+    """The bags of one SafeContents, with the keys and certificates their references point to."""
+    return [
+        pairing.Bag(
+            ref.kind,
+            (certificates if ref.kind == pairing.CERTIFICATE else keys)[ref.index],
+            ref.key_id,
+            ref.name,
+            ref.trusted,
+            ref.position,
+            ref.nested,
+        )
+        for ref in refs
+    ]
 
 
 def _key(bag: envelopes.KeyBag, password: str, encodings: list[bytes]):
@@ -508,7 +596,7 @@ def _second_opinion(envelope: envelopes.Envelope, data: bytes, password: str) ->
     if envelope.work > envelopes.MAX_WORK // 4:
         return None
     try:
-        return _Loaded(*_whole_file_load(data, password))
+        return _Loaded.unattributed(*_whole_file_load(data, password))
     except (ValueError, TypeError, UnsupportedAlgorithm):
         return None
 
@@ -756,22 +844,35 @@ def _judge(
     min_days_valid: int,
     expected_cnpj: str | None,
     now: datetime.datetime | None,
+    notes: list[str],
 ) -> dict:
     now = now or datetime.datetime.now(datetime.timezone.utc)
     chain_length = len(loaded.certificates)
     if loaded.java_lacks:
         return verdicts.cipher_java_lacks(label, loaded.java_lacks, algorithms_used)
-    if len(loaded.keys) > 1:
-        return verdicts.several_keys(label, len(loaded.keys), chain_length, algorithms_used)
+    if loaded.java_unreadable:
+        return verdicts.bag_java_fails_on(label, loaded.java_unreadable[0], chain_length, algorithms_used)
+    if len(loaded.entries) > 1:
+        return verdicts.several_keys(label, len(loaded.entries), chain_length, algorithms_used)
     if loaded.key is None:
         certificate = describe(loaded.certificate, now) if loaded.certificate is not None else None
+        nested = [bag for bag in loaded.skipped_keys if bag.nested]
+        if nested:
+            return verdicts.key_java_skips(label, "inside a nested bag (safeContentsBag)", certificate, chain_length)
+        if any(bag.kind == pairing.KEY for bag in loaded.skipped_keys):
+            return verdicts.key_java_skips(label, "without a localKeyID", certificate, chain_length)
+        if loaded.skipped_keys:
+            return verdicts.unencrypted_key(label, certificate, chain_length, algorithms_used)
         return verdicts.no_private_key(label, chain_length, certificate, algorithms_used)
-    if loaded.unencrypted_keys:
-        return verdicts.unencrypted_key(
-            label, describe(loaded.certificate, now) if loaded.certificate else None, chain_length, algorithms_used
-        )
     if loaded.certificate is None:
         return verdicts.key_matches_nothing(label, chain_length, algorithms_used)
+    if _public_spki(loaded.certificate) != _spki(loaded.key.public_key()):
+        own = any(_public_spki(other) == _spki(loaded.key.public_key()) for other in loaded.certificates)
+        return verdicts.java_pairs_another_certificate(
+            label, loaded.entry.by, describe(loaded.certificate, now), own, chain_length, algorithms_used
+        )
+    for bag in loaded.skipped_keys:
+        notes.append(verdicts.key_java_ignores(label, bag.kind == pairing.PLAIN_KEY, bag.nested))
     certificate = describe(loaded.certificate, now)
     crt_problem = _rsa_crt_problem(loaded.key)
     if crt_problem:
