@@ -347,6 +347,15 @@ def bag_java_fails_on(label: str, what: str, chain_length: int, algorithms: dict
     )
 
 
+def non_standard_certificate(label: str, own: bool, subject: str, what: list[str]) -> str:
+    """A note: Java (PEC) reads the certificate; stricter tools (OpenSSL 3, Python's cryptography) may not."""
+    return (
+        "%s: the %s certificate '%s' is not strict DER (%s). Java, which PEC uses, reads it as it is, so PEC can "
+        "use the file; stricter tools may refuse it. When it is renewed, ask the issuer for a standard encoding."
+        % (label, "municipality's" if own else "chain's", subject, ", ".join(what))
+    )
+
+
 def key_java_ignores(label: str, plain: bool, nested: bool) -> str:
     """A note: a second key Java (PEC) does not see, beside the one it uses."""
     where = (

@@ -43,12 +43,14 @@ else:
 # Not "if __package__": under AnsiballZ on Python 3.9 (zipimport) it is still None while the module runs
 if "." in __name__:
     from ansible_collections.esus.pec.plugins.module_utils import _asn1, _pkcs12_mac
+    from ansible_collections.esus.pec.plugins.module_utils import _certificate_repair as repair
     from ansible_collections.esus.pec.plugins.module_utils import _java_pairing as pairing
     from ansible_collections.esus.pec.plugins.module_utils import _pkcs12_envelope as envelopes
     from ansible_collections.esus.pec.plugins.module_utils import _verdicts as verdicts
     from ansible_collections.esus.pec.plugins.module_utils.certificate_files import MAX_SIZE
 else:  # loaded alone from plugins/module_utils (../shared/repro/pkcs12 does that)
     import _asn1
+    import _certificate_repair as repair
     import _java_pairing as pairing
     import _pkcs12_envelope as envelopes
     import _pkcs12_mac
@@ -472,10 +474,46 @@ def _load_der_key(der: bytes, password: bytes | None):
 
 
 def _certificate(der: bytes):
+    """The certificate, read as Java reads it: encodings Java accepts and cryptography refuses are repaired."""
     try:
-        return x509.load_der_x509_certificate(der)
+        return _touched(x509.load_der_x509_certificate(der))
     except ValueError as exc:
-        raise _Unreadable("a certificate cannot be read (%s)" % exc) from None
+        error = exc
+    fixed = repair.repaired(der)
+    if fixed is not None:
+        try:
+            return _Lenient(_touched(x509.load_der_x509_certificate(fixed[0])), der, fixed[1])
+        except ValueError:
+            pass
+    raise _Unreadable("a certificate cannot be read (%s)" % error) from None
+
+
+def _touched(certificate):
+    """cryptography reads names, extensions and dates when asked: ask now, so a refusal is seen here."""
+    _ = certificate.subject, certificate.issuer, certificate.extensions, validity(certificate)
+    return certificate
+
+
+class _Lenient:
+    """A certificate cryptography read only once repaired: its own bytes (fingerprint, DER) are kept."""
+
+    def __init__(self, certificate, der: bytes, non_standard: list[str]) -> None:
+        self._certificate = certificate
+        self._der = der
+        self.non_standard = non_standard
+
+    def __getattr__(self, name: str):
+        return getattr(self._certificate, name)
+
+    def public_bytes(self, encoding):
+        if encoding == serialization.Encoding.DER:
+            return self._der
+        return self._certificate.public_bytes(encoding)
+
+    def fingerprint(self, algorithm) -> bytes:
+        digest = hashes.Hash(algorithm)
+        digest.update(self._der)
+        return digest.finalize()
 
 
 def _bags_of(plain: bytes, work_left: int) -> envelopes.Envelope:
@@ -873,6 +911,14 @@ def _judge(
         )
     for bag in loaded.skipped_keys:
         notes.append(verdicts.key_java_ignores(label, bag.kind == pairing.PLAIN_KEY, bag.nested))
+    for certificate in loaded.certificates:
+        if isinstance(certificate, _Lenient):
+            own = certificate is loaded.certificate
+            notes.append(
+                verdicts.non_standard_certificate(
+                    label, own, certificate.subject.rfc4514_string(), certificate.non_standard
+                )
+            )
     certificate = describe(loaded.certificate, now)
     crt_problem = _rsa_crt_problem(loaded.key)
     if crt_problem:

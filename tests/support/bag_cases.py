@@ -47,7 +47,14 @@ def cases(pki: Pki) -> dict[str, Case]:
 
     no_cert = "pairs the private key with none of"
     another = "not the key's own"
-    return {
+    quirky = {}
+    for quirk in craft.QUIRKS:
+        # class 9: the municipality's certificate, or only the CA's, in an encoding Java reads
+        mine_quirky = craft.quirky_certificate(own, pki.ca_key, quirk)
+        ca_quirky = craft.quirky_certificate(ca, pki.ca_key, quirk)
+        quirky["own-" + quirk] = Case(paired(cert(mine_quirky, key_id=b"k1"), cert(ca)), "usable", "ok")
+        quirky["ca-" + quirk] = Case(paired(cert(own, key_id=b"k1"), cert(ca_quirky)), "usable", "ok")
+    return quirky | {
         # class 2: Java pairs by localKeyID, then friendlyName, never by public key; "01" depends on bag order
         "forge-no-local-key-id": Case(
             node_forge(generateLocalKeyId=False, algorithm="aes256"), "no_chain", "key_mismatch", no_cert

@@ -142,3 +142,69 @@ def write(parts: list[Part], password: str) -> bytes:
         der.int_node(ITERATIONS).enc(),
     )
     return seq(der.int_node(3).enc(), seq(oid("1.2.840.113549.1.7.1"), explicit(octets(auth_safe))), mac_data)
+
+
+# --- certificates cryptography will not parse but Java uses (issue 22, class 9) ---------------------
+
+QUIRKS = (
+    "critical-false",
+    "boolean-true-01",
+    "generalized-fraction",
+    "utctime-no-seconds",
+    "explicit-v1",
+    "t61-latin1",
+)
+
+
+def quirky_certificate(certificate, issuer_key, quirk: str) -> bytes:
+    """The certificate's DER with one non-DER encoding Java accepts, signed again by issuer_key."""
+    from cryptography.hazmat.primitives.asymmetric import ec
+
+    root = der.parse(certificate.public_bytes(serialization.Encoding.DER))
+    tbs = root.children[0]
+    fields = tbs.children
+    base = 1 if fields[0].tag == 0xA0 else 0
+    validity, subject = fields[base + 3], fields[base + 4]
+    if quirk == "explicit-v1":
+        if base:
+            fields.pop(0)
+        while fields[-1].tag in (0xA1, 0xA2, 0xA3):
+            fields.pop()  # v1 has no extensions
+        fields.insert(0, der.Node(0xA0, children=[der.int_node(0)]))
+    elif quirk in ("critical-false", "boolean-true-01"):
+        extensions = fields[-1].children[0].children
+        if quirk == "critical-false":  # on the first extension that is not critical
+            extension = next(e for e in extensions if len(e.children) == 2)
+            extension.children.insert(1, der.Node(0x01, value=b"\x00"))
+        else:  # the first critical flag written 0x01, or the first extension made critical so
+            critical = [e for e in extensions if len(e.children) == 3]
+            if critical:
+                critical[0].children[1] = der.Node(0x01, value=b"\x01")
+            else:
+                extensions[0].children.insert(1, der.Node(0x01, value=b"\x01"))
+    elif quirk == "generalized-fraction":
+        moment = validity.children[1]
+        text = moment.value.decode()
+        year = ("20" + text[:2]) if moment.tag == 0x17 else text[:4]
+        rest = text[2:-1] if moment.tag == 0x17 else text[4:-1]
+        validity.children[1] = der.Node(0x18, value=(year + rest + ".123Z").encode())
+    elif quirk == "utctime-no-seconds":
+        moment = validity.children[0]
+        assert moment.tag == 0x17
+        validity.children[0] = der.Node(0x17, value=moment.value[:10] + b"Z")
+    elif quirk == "t61-latin1":
+        for rdn in subject.children:
+            attribute = rdn.children[0]
+            if attribute.children[0].oid() == "2.5.4.3":
+                attribute.children[1] = der.Node(0x14, value="PREFEITURA DE SÃO JOSÉ".encode("latin-1"))
+    else:
+        raise ValueError(quirk)
+    body = tbs.enc()
+    if isinstance(issuer_key, ec.EllipticCurvePrivateKey):
+        signature = issuer_key.sign(body, ec.ECDSA(hashes.SHA256()))
+    else:
+        from cryptography.hazmat.primitives.asymmetric import padding as asymmetric_padding
+
+        signature = issuer_key.sign(body, asymmetric_padding.PKCS1v15(), hashes.SHA256())
+    root.children[2] = der.Node(0x03, value=b"\x00" + signature)
+    return root.enc()

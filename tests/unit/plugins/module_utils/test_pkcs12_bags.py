@@ -15,7 +15,7 @@ import pytest
 
 from ansible_collections.esus.pec.plugins.module_utils import _java_pairing as pairing
 from ansible_collections.esus.pec.plugins.module_utils import pkcs12 as core
-from tests.support import bag_cases, forge
+from tests.support import bag_cases, craft, forge
 
 
 @pytest.fixture(scope="module")
@@ -56,6 +56,8 @@ NAMES = [
     "plain-key-bag-beside",
     "second-key-without-local-key-id",
 ]
+QUIRKY = ["%s-%s" % (whose, quirk) for quirk in craft.QUIRKS for whose in ("own", "ca")]
+NAMES += QUIRKY
 
 
 def test_every_case_is_listed(pki):
@@ -79,6 +81,31 @@ def test_a_key_java_ignores_is_a_note(made, name):
     _case, path = made[name]
     notes = core.validate(path.read_bytes(), bag_cases.PASSWORD, label=path.name)["notes"]
     assert len(notes) == 1 and "which Java (PEC) ignores" in notes[0], notes
+
+
+@pytest.mark.parametrize("name", QUIRKY)
+def test_certificates_java_reads_are_read_and_named(made, name):
+    """Class 9: cryptography refuses these encodings, Java reads them: the file is judged, with a note."""
+    _case, path = made[name]
+    report = core.validate(path.read_bytes(), bag_cases.PASSWORD, label=path.name)
+    assert report["certificate"]["cnpj"] == "12345678000195", "the fields are read from the repaired encoding"
+    assert len(report["notes"]) == 1, report["notes"]
+    whose = "municipality's" if name.startswith("own-") else "chain's"
+    assert "the %s certificate" % whose in report["notes"][0] and "is not strict DER (" in report["notes"][0]
+    if name.startswith("own-"):
+        data = path.read_bytes()
+        assert bytes.fromhex(report["certificate"]["fingerprint_sha256"].replace(":", "")) == _own_digest(data)
+
+
+def _own_digest(data: bytes) -> bytes:
+    """SHA-256 of the municipality's certificate as the file holds it (the fingerprint is of those bytes)."""
+    import hashlib
+
+    from ansible_collections.esus.pec.plugins.module_utils import _asn1, _pkcs12_envelope
+
+    envelope = _pkcs12_envelope.Envelope(_asn1.parse(data))
+    plain = core._pbes2_decrypt(envelope.parts[0].protection.pbes2, envelope.parts[0].ciphertext, bag_cases.PASSWORD)
+    return hashlib.sha256(_pkcs12_envelope.Envelope.of_bags(plain, 10**6).certificates[0]).digest()
 
 
 def test_java_pairing_rules_alone():
