@@ -107,6 +107,18 @@ def not_pkcs12(label: str, detail: str = "") -> dict:
     )
 
 
+def java_keystore(label: str, kind: str) -> dict:
+    """A decision (docs/verdicts.md): a Java keystore under a .pfx name is refused, though Java 17 may open it."""
+    return make_report(
+        NOT_PKCS12,
+        "%s: a Java %s keystore, not a PKCS#12 file. Java 17 may open it all the same, but e-Gestor AB never "
+        "issues one, its key can have a second password that PEC does not ask for, and this check cannot see "
+        "inside it. Convert it: 'keytool -importkeystore -srckeystore FILE -srcstoretype %s -destkeystore "
+        "certificado.pfx -deststoretype PKCS12' (one password for the store and the key), and deploy the .pfx."
+        % (label, kind, kind),
+    )
+
+
 def empty(label: str) -> dict:
     return make_report(NOT_PKCS12, "%s: the file is empty. Copy the certificate (.pfx/.p12) again." % label)
 

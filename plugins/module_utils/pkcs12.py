@@ -87,6 +87,8 @@ _CNPJ_RE = re.compile(r"^[0-9A-Z]{12}[0-9]{2}$")
 _CN_CNPJ_RE = re.compile(r":([0-9A-Z]{12}[0-9]{2})$")
 _PFX_VERSION = b"\x02\x01\x03"  # INTEGER 3, the first element of every PFX
 _POSSESSION_MESSAGE = b"esus.pec key possession check"
+# Java's own keystore formats: Java 17 opens JKS through KeyStore.getInstance("PKCS12") (keystore.type.compat)
+_JAVA_KEYSTORE_MAGIC = {b"\xfe\xed\xfe\xed": "JKS", b"\xce\xce\xce\xce": "JCEKS"}
 _JAVA_MIN_MAC_SALT = 8  # Java 17: "Salt must be at least 8 bytes long"
 
 
@@ -122,6 +124,8 @@ def _validate(data, password: str, label: str, min_days_valid: int, expected_cnp
         return verdicts.empty(label)
     if data.lstrip()[:10] == b"-----BEGIN":
         return _pem(data, label)
+    if data[:4] in _JAVA_KEYSTORE_MAGIC:
+        return verdicts.java_keystore(label, _JAVA_KEYSTORE_MAGIC[data[:4]])
     try:
         # Java and OpenSSL read one DER value and ignore what follows (a newline, the file twice...)
         root, end = _asn1.parse_prefix(data)

@@ -8,6 +8,8 @@ the file) except the documented decisions. All files in one JVM."""
 from __future__ import annotations
 
 import os
+import shutil
+import subprocess
 
 import pytest
 
@@ -47,3 +49,23 @@ def test_java_does_what_each_case_says_and_we_agree(judged):
     assert not problems, "\n".join(problems)
     assert sum(case.java == "usable" for case, _path, _answer in judged.values()) >= 8
     assert sum(case.java != "usable" for case, _path, _answer in judged.values()) >= 8
+
+
+def test_jks_renamed_pfx_is_a_documented_refusal(pki, tmp_path):
+    """Decision (docs/verdicts.md): Java 17 opens a JKS keystore through the PKCS12 type; we refuse it, naming
+    the conversion. The judge must still see it usable, or the decision is stale."""
+    if not shutil.which("keytool"):
+        _missing("keytool (openjdk-17-jdk-headless) writes the JKS keystore")
+    key, certificate = pki.leaf()
+    source = pki.pfx("jks-source.p12", key, certificate, bag_cases.PASSWORD)
+    renamed = tmp_path / "certificado.pfx"
+    command = ["keytool", "-importkeystore", "-noprompt", "-srckeystore", str(source), "-srcstoretype", "PKCS12"]
+    command += ["-srcstorepass:env", "ESUS_PW", "-destkeystore", str(renamed), "-deststoretype", "JKS"]
+    command += ["-deststorepass:env", "ESUS_PW"]
+    subprocess.run(command, env=dict(os.environ, ESUS_PW=bag_cases.PASSWORD), check=True, capture_output=True)
+    assert renamed.read_bytes()[:4] == b"\xfe\xed\xfe\xed"
+    answer = java_judge.judge([(renamed, bag_cases.PASSWORD)])[0]
+    assert answer.result == "usable", answer
+    report = core.validate(renamed.read_bytes(), bag_cases.PASSWORD, label=renamed.name)
+    assert report["verdict"] == "not_pkcs12", report["msg"]
+    assert report["msg"].startswith("certificado.pfx: a Java JKS keystore") and "-deststoretype PKCS12" in report["msg"]
