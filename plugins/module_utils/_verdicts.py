@@ -213,18 +213,42 @@ def unsupported(label: str, detail: str, algorithms: dict | None = None) -> dict
     )
 
 
-def cipher_java_lacks(label: str, found: list[tuple[str, str]], algorithms: dict | None) -> dict:
-    """Encryption Java 17's providers do not have: PEC cannot load the file (certificates) or take the key."""
+def cipher_java_lacks(label: str, found: list[tuple[str, str]], algorithms: dict | None, rules=None) -> dict:
+    """Encryption Java's providers do not have: PEC cannot load the file (certificates) or take the key."""
     parts = sorted({where for where, _name in found})
     names = ", ".join(sorted({name for _where, name in found}))
     effect = "cannot load the file" if "certificate part" in parts else "loads the file but cannot take the key"
+    java = rules.label if rules is not None else "Java 17"
+    advice = rules.export_advice if rules is not None else ""
+    if rules is None or rules.aes_ok:
+        advice = (
+            "with AES-256 ('openssl pkcs12 -export' with OpenSSL 3 defaults, without -keypbe, -certpbe or -legacy; "
+            "or Windows with 'AES256-SHA256'), or with 3DES for an older PEC ('-keypbe PBE-SHA1-3DES -certpbe "
+            "PBE-SHA1-3DES -macalg sha1')"
+        )
     return make_report(
         UNSUPPORTED_ENCRYPTION,
-        "%s: the file's %s is encrypted with %s, which Java 17 does not have: PEC %s ('Falha no certificado'). "
-        "Export the certificate again with AES-256 ('openssl pkcs12 -export' with OpenSSL 3 defaults, without "
-        "-keypbe, -certpbe or -legacy; or Windows with 'AES256-SHA256'), or with 3DES for an older PEC "
-        "('-keypbe PBE-SHA1-3DES -certpbe PBE-SHA1-3DES -macalg sha1')." % (label, " and ".join(parts), names, effect),
+        "%s: the file's %s is encrypted with %s, which %s does not have: PEC %s ('Falha no certificado'). "
+        "Export the certificate again %s." % (label, " and ".join(parts), names, java, effect, advice),
         algorithms=algorithms,
+    )
+
+
+def this_java_refuses(label: str, found: list[str], rules, algorithms: dict | None) -> dict:
+    """The host's Java (older than 17) cannot open what Java 17 opens: advice that this Java can follow."""
+    return make_report(
+        UNSUPPORTED_ENCRYPTION,
+        "%s: the password is right, but %s: the PEC on this host (%s) cannot load the file ('Falha no "
+        "certificado'). Export the certificate again %s."
+        % (label, "; and ".join(found), rules.label, rules.export_advice),
+        algorithms=algorithms,
+    )
+
+
+def unknown_java(label: str, given: str, used: str) -> str:
+    return (
+        "%s: the Java version '%s' is not one this check knows; the file was judged by what %s opens. Give the "
+        "host's jreVersion from /etc/pec.config (e.g. '17.0.10-linux_x64', '8u292')." % (label, given, used)
     )
 
 
@@ -287,13 +311,13 @@ def several_keys(label: str, count: int, chain_length: int, algorithms: dict | N
 
 
 def key_java_cannot_sign(
-    label: str, problem: str, certificate: dict, chain_length: int, algorithms: dict | None
+    label: str, problem: str, certificate: dict, chain_length: int, algorithms: dict | None, java: str = "Java 17"
 ) -> dict:
     return make_report(
         UNSUPPORTED_ENCRYPTION,
-        "%s: the certificate is readable, but %s, and Java 17, which PEC runs on, cannot sign with such a key: "
+        "%s: the certificate is readable, but %s, and %s, which PEC runs on, cannot sign with such a key: "
         "the RNDS connection (mutual TLS) would fail. Request a certificate with an RSA key (the ICP-Brasil norm) "
-        "or an EC key on P-256 or P-384." % (label, problem),
+        "or an EC key on P-256 or P-384." % (label, problem, java),
         certificate=certificate,
         chain_length=chain_length,
         algorithms=algorithms,

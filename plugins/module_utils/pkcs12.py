@@ -45,6 +45,7 @@ if "." in __name__:
     from ansible_collections.esus.pec.plugins.module_utils import _asn1, _pkcs12_mac
     from ansible_collections.esus.pec.plugins.module_utils import _certificate_repair as repair
     from ansible_collections.esus.pec.plugins.module_utils import _java_pairing as pairing
+    from ansible_collections.esus.pec.plugins.module_utils import _java_rules as java_rules
     from ansible_collections.esus.pec.plugins.module_utils import _pkcs12_envelope as envelopes
     from ansible_collections.esus.pec.plugins.module_utils import _verdicts as verdicts
     from ansible_collections.esus.pec.plugins.module_utils.certificate_files import MAX_SIZE
@@ -52,6 +53,7 @@ else:  # loaded alone from plugins/module_utils (../shared/repro/pkcs12 does tha
     import _asn1
     import _certificate_repair as repair
     import _java_pairing as pairing
+    import _java_rules as java_rules
     import _pkcs12_envelope as envelopes
     import _pkcs12_mac
     import _verdicts as verdicts
@@ -100,11 +102,21 @@ def validate(
     min_days_valid: int = 30,
     expected_cnpj: str | None = None,
     now: datetime.datetime | None = None,
+    java: str | None = None,
 ) -> dict:
-    """Validate PKCS#12 bytes with a password and return the report (see the module's RETURN). Never raises."""
+    """Validate PKCS#12 bytes with a password and return the report (see the module's RETURN). Never raises.
+
+    ``java`` is the Java the host's PEC runs on, as pec.config's ``jreVersion`` (or a team) gives it: "17"
+    (the default, also when unknown), "11", "11.0.11", "8u301", "8"... (``_java_rules.rules_for``); the file
+    is judged by what that Java opens, and the report's ``java`` says which rules were used.
+    """
     notes: list[str] = []  # what the verdict does not say but an operator should know
+    rules = java_rules.rules_for(java)
+    if rules is None:
+        rules = java_rules.DEFAULT
+        notes.append(verdicts.unknown_java(label, str(java), rules.label))
     try:
-        report = _validate(data, password or "", label, min_days_valid, expected_cnpj, now, notes)
+        report = _validate(data, password or "", label, min_days_valid, expected_cnpj, now, notes, rules)
     except (KeyboardInterrupt, SystemExit):
         raise
     except BaseException as exc:
@@ -112,10 +124,13 @@ def validate(
         # not end a fleet run for every host
         report = verdicts.unreadable(label, exc)
     report["notes"] = notes
+    report["java"] = {"rules": rules.name, "label": rules.label, "given": java}
     return report
 
 
-def _validate(data, password: str, label: str, min_days_valid: int, expected_cnpj, now, notes: list[str]) -> dict:
+def _validate(
+    data, password: str, label: str, min_days_valid: int, expected_cnpj, now, notes: list[str], rules
+) -> dict:
     if data is None:
         return verdicts.missing(label)
     if len(data) > MAX_SIZE:
@@ -170,8 +185,11 @@ def _validate(data, password: str, label: str, min_days_valid: int, expected_cnp
                 "at least %d ('Integrity check failed')" % (len(mac.salt), _JAVA_MIN_MAC_SALT),
                 algorithms_used,
             )
+    java_refuses = _what_this_java_refuses(envelope, rules)
+    if java_refuses:
+        return verdicts.this_java_refuses(label, java_refuses, rules, algorithms_used)
     if envelope.java_lacks:
-        return verdicts.cipher_java_lacks(label, envelope.java_lacks, algorithms_used)
+        return verdicts.cipher_java_lacks(label, envelope.java_lacks, algorithms_used, rules)
     try:
         loaded = _load(envelope, password, encodings)
     except _NotStrict as exc:
@@ -191,7 +209,21 @@ def _validate(data, password: str, label: str, min_days_valid: int, expected_cnp
             if envelope.mac is None:
                 return verdicts.wrong_password(label, algorithms_used, " (the file has no integrity code to tell more)")
             return verdicts.two_passwords(label, algorithms_used)
-    return _judge(loaded, password, label, algorithms_used, min_days_valid, expected_cnpj, now, notes)
+    return _judge(loaded, password, label, algorithms_used, min_days_valid, expected_cnpj, now, notes, rules)
+
+
+def _what_this_java_refuses(envelope: envelopes.Envelope, rules: java_rules.JavaRules) -> list[str]:
+    """What in the envelope the host's Java (an older one than 17) cannot read: its MAC, a PBES2 part."""
+    found = []
+    if envelope.mac is not None and envelope.mac.hash_name not in rules.mac_digests:
+        name = envelopes.mac_display_name(envelope.mac.hash_name)
+        found.append(
+            "its integrity code (MAC) is HMAC-%s, which %s cannot check ('Algorithm HmacPBE%s not available', "
+            "JDK-8267701)" % (name, rules.label, name)
+        )
+    if not rules.pbes2_parts and any(part.protection.pbes2 is not None for part in envelope.parts):
+        found.append("its certificates are encrypted with PBES2 (AES), which %s cannot decrypt" % rules.label)
+    return found
 
 
 # --- what the bytes are, when they are not a PFX ----------------------------------------------------
@@ -887,11 +919,12 @@ def _judge(
     expected_cnpj: str | None,
     now: datetime.datetime | None,
     notes: list[str],
+    rules: java_rules.JavaRules = java_rules.DEFAULT,
 ) -> dict:
     now = now or datetime.datetime.now(datetime.timezone.utc)
     chain_length = len(loaded.certificates)
     if loaded.java_lacks:
-        return verdicts.cipher_java_lacks(label, loaded.java_lacks, algorithms_used)
+        return verdicts.cipher_java_lacks(label, loaded.java_lacks, algorithms_used, rules)
     if loaded.java_unreadable:
         return verdicts.bag_java_fails_on(label, loaded.java_unreadable[0], chain_length, algorithms_used)
     if len(loaded.entries) > 1:
@@ -929,7 +962,9 @@ def _judge(
         return verdicts.corrupt(label, crt_problem, algorithms_used)
     curve_problem = _java_curve_problem(loaded.certificate, certificate)
     if curve_problem:
-        return verdicts.key_java_cannot_sign(label, curve_problem, certificate, chain_length, algorithms_used)
+        return verdicts.key_java_cannot_sign(
+            label, curve_problem, certificate, chain_length, algorithms_used, rules.label
+        )
     if not proves_possession(loaded.key, loaded.certificate):
         return verdicts.key_not_proven(label, certificate, chain_length, algorithms_used)
     not_before, not_after = validity(loaded.certificate)
