@@ -33,6 +33,8 @@ def repaired(der: bytes) -> tuple[bytes, list[str]] | None:
     except (Asn1Error, TypeError, ValueError):
         return None
     fixes: list[str] = []
+    if encode(certificate) != der:
+        fixes.append("BER lengths (indefinite or longer than needed)")
     if fields and fields[0].tag == Tag.CONTEXT_0 and _is_v1(fields[0]):
         fields.pop(0)
         fixes.append("an explicit v1 version")

@@ -153,6 +153,7 @@ QUIRKS = (
     "utctime-no-seconds",
     "explicit-v1",
     "t61-latin1",
+    "ber-lengths",
 )
 
 
@@ -197,7 +198,7 @@ def quirky_certificate(certificate, issuer_key, quirk: str) -> bytes:
             attribute = rdn.children[0]
             if attribute.children[0].oid() == "2.5.4.3":
                 attribute.children[1] = der.Node(0x14, value="PREFEITURA DE SÃO JOSÉ".encode("latin-1"))
-    else:
+    elif quirk != "ber-lengths":
         raise ValueError(quirk)
     body = tbs.enc()
     if isinstance(issuer_key, ec.EllipticCurvePrivateKey):
@@ -207,4 +208,10 @@ def quirky_certificate(certificate, issuer_key, quirk: str) -> bytes:
 
         signature = issuer_key.sign(body, asymmetric_padding.PKCS1v15(), hashes.SHA256())
     root.children[2] = der.Node(0x03, value=b"\x00" + signature)
+    if quirk == "ber-lengths":  # every constructed element with an indefinite length, as BER allows
+        return root.enc(
+            lambda node, body: (
+                bytes([node.tag, 0x80]) + body + b"\0\0" if node.children is not None else der.standard(node, body)
+            )
+        )
     return root.enc()
