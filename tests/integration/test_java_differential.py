@@ -41,7 +41,7 @@ from ansible_collections.esus.pec.plugins.module_utils import pkcs12 as core  # 
 from tests.pkcs12_repro import der  # noqa: E402
 from tests.support import bag_cases, forge, java_judge  # noqa: E402
 from tests.support.pki import CASE_CNPJ, Pki  # noqa: E402
-from tests.unit.plugins.module_utils import test_pkcs12_java as recipes  # noqa: E402
+from tests.integration import test_pkcs12_java as recipes  # noqa: E402
 
 PASSWORD = recipes.PASSWORD
 USABLE = ("ok", "expiring")

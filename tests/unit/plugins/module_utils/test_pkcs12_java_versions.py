@@ -14,7 +14,7 @@ import pytest
 
 from ansible_collections.esus.pec.plugins.module_utils import _java_rules as rules
 from ansible_collections.esus.pec.plugins.module_utils import pkcs12 as core
-from tests.unit.plugins.module_utils.test_pkcs12_java import PASSWORD, Producers
+from tests.integration.test_pkcs12_java import PASSWORD, Producers
 
 
 @pytest.fixture(scope="module")
