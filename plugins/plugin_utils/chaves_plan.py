@@ -1,0 +1,404 @@
+# Copyright (c) 2026, esus.pec contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""The one rule "is ``chaves`` with its certificate as wanted?", decided once, on the controller.
+
+Pure: plain dicts in, codes out; no Ansible object, no folder, no PowerShell. The host parts only observe
+(module_utils/host_probe.py on Linux, the observe step of win_chaves_certificate.ps1 on Windows) and apply
+what :func:`plan` chose; the audit reads the same rule through :func:`audit_chaves` and
+:func:`audit_certificate_file`.
+
+One shape for both systems. ``observed``::
+
+    {"pec_root": {"exists": bool},
+     "chaves": {"exists", "is_dir", "readable", "error", <permissions>},
+     "dest": {"kind": "absent" | "file" | "folder" | "other"},   # the deploy's own file, by lstat
+     "files": [{"name", "size", "sha1", "readable", <permissions>}],   # regular files in chaves
+     "accounts": {"owner": bool, "group": bool}}   # Linux: do the wished owner and group exist there
+     "sids": {name: SID or None}}                  # Windows: the extra principals as the host resolved them
+
+where <permissions> is ``owner``, ``group`` and ``mode`` (``"0750"``) on Linux, ``sddl`` on Windows.
+``desired``::
+
+    {"windows": bool, "pec_root": path, "create_pec_root": bool, "dest_name": name, "checksum": SHA-1 hex,
+     "size": int, "remove_others": bool,
+     Linux: "owner", "group", "dir_mode", "file_mode";
+     Windows: "sddl" (of chaves, SIDs filled in), "file_sddl", "principals": [names the template's SIDs stand for]}
+
+Codes (stable; their words live in tables keyed by code):
+
+* changes: ``chaves.create``, ``chaves.permissions``, ``certificate_file.install``,
+  ``certificate_file.replace``, ``certificate_file.permissions``, ``staging.remove``, ``others.remove``;
+* blockers (nothing is changed): ``pec.not_installed``, ``chaves.not_a_folder``, ``chaves.unreadable``,
+  ``dest.is_a_folder``, ``dest.not_a_file``, ``dest_name.invalid``, ``mode.invalid``, ``account.unknown``,
+  ``principal.unresolved``, ``principal.broad``;
+* audit findings: ``chaves.missing``, ``chaves.not_a_folder``, ``chaves.unreadable``, ``chaves.permissions``,
+  ``chaves.permissions_unknown``, ``certificate_file.permissions``, ``principal.unresolved`` (check
+  ``chaves``); ``certificate_file.no_chaves``, ``certificate_file.chaves_unreadable``,
+  ``certificate_file.only_certificate``, ``certificate_file.missing``, ``certificate_file.unreadable``,
+  ``certificate_file.several``, ``certificate_file.bare_certificate`` (check ``certificate_file``).
+"""
+
+from __future__ import annotations
+
+from enum import Enum
+from typing import NamedTuple
+
+from ansible_collections.esus.pec.plugins.module_utils.certificate_files import file_kind, other_pkcs12
+from ansible_collections.esus.pec.plugins.module_utils.chaves_options import STAGING_PREFIX
+from ansible_collections.esus.pec.plugins.module_utils.windows_acl import BROAD_SIDS, differences
+
+
+class Change(str, Enum):
+    CHAVES_CREATE = "chaves.create"
+    CHAVES_PERMISSIONS = "chaves.permissions"
+    CERTIFICATE_INSTALL = "certificate_file.install"
+    CERTIFICATE_REPLACE = "certificate_file.replace"
+    CERTIFICATE_PERMISSIONS = "certificate_file.permissions"
+    STAGING_REMOVE = "staging.remove"
+    OTHERS_REMOVE = "others.remove"
+
+
+class Blocker(str, Enum):
+    PEC_NOT_INSTALLED = "pec.not_installed"
+    CHAVES_NOT_A_FOLDER = "chaves.not_a_folder"
+    CHAVES_UNREADABLE = "chaves.unreadable"
+    DEST_IS_A_FOLDER = "dest.is_a_folder"
+    DEST_NOT_A_FILE = "dest.not_a_file"
+    DEST_NAME_INVALID = "dest_name.invalid"
+    MODE_INVALID = "mode.invalid"
+    ACCOUNT_UNKNOWN = "account.unknown"
+    PRINCIPAL_UNRESOLVED = "principal.unresolved"
+    PRINCIPAL_BROAD = "principal.broad"
+
+
+class Finding(NamedTuple):
+    """A code and the values its sentence needs."""
+
+    code: str
+    values: dict
+
+
+class Plan(NamedTuple):
+    changes: tuple  # of Change, in the order they are applied
+    needs_bytes: bool  # the certificate must be (re)written: only then do its bytes travel
+    blockers: tuple  # of Finding; when any, changes is empty and nothing may be touched
+    stale: tuple = ()  # names of staging files an interrupted run left in chaves
+    others: tuple = ()  # names of the other .pfx/.p12 in chaves
+
+
+BYTES_CHANGES = (Change.CERTIFICATE_INSTALL, Change.CERTIFICATE_REPLACE)
+
+# What a change is called in a task's result (``changes``), as the modules said it before codes existed.
+_WORDS = {
+    Change.CHAVES_CREATE: "create chaves",
+    Change.CHAVES_PERMISSIONS: ("set the owner, group and mode of chaves", "set the security descriptor of chaves"),
+    Change.CERTIFICATE_INSTALL: "install the certificate",
+    Change.CERTIFICATE_REPLACE: "replace the certificate (renewal)",
+    Change.CERTIFICATE_PERMISSIONS: (
+        "set the owner, group and mode of the certificate",
+        "set the security descriptor of the certificate",
+    ),
+    Change.STAGING_REMOVE: "remove a staging file left by an interrupted run",
+    Change.OTHERS_REMOVE: "remove the other certificates",
+}
+
+# Status of each audit finding in a readiness check (a code absent from a check's findings: it passes).
+AUDIT_STATUS = {
+    "chaves.missing": "fail",
+    "chaves.not_a_folder": "fail",
+    "chaves.unreadable": "fail",
+    "chaves.permissions": "warn",
+    "chaves.permissions_unknown": "unknown",
+    "certificate_file.permissions": "warn",
+    "principal.unresolved": "warn",
+    "certificate_file.no_chaves": "unknown",
+    "certificate_file.chaves_unreadable": "fail",
+    "certificate_file.only_certificate": "fail",
+    "certificate_file.missing": "fail",
+    "certificate_file.unreadable": "fail",
+    "certificate_file.several": "fail",
+    "certificate_file.bare_certificate": "warn",
+}
+
+
+def describe(changes, windows: bool) -> list:
+    """The words of each change, in order (a task's ``changes``)."""
+    words = []
+    for change in changes:
+        said = _WORDS[Change(change)]
+        words.append(said[1 if windows else 0] if isinstance(said, tuple) else said)
+    return words
+
+
+def _mode(text) -> int | None:
+    try:
+        return int(str(text), 8)
+    except (TypeError, ValueError):
+        return None
+
+
+def permission_problems(seen: dict, desired: dict, folder: bool, sids: dict | None = None) -> list:
+    """How the permissions of chaves (``folder``) or of a certificate file differ from the wish; [] when they
+    are right. Linux: owner, group and mode; Windows: owner, protection and explicit ACEs of the descriptor
+    (``sids``: the principals as the host resolved them, to name them)."""
+    if desired.get("windows"):
+        wanted = desired["sddl"] if folder else desired["file_sddl"]
+        if not seen.get("sddl"):
+            return ["its security descriptor was not read"]
+        return differences(wanted, seen["sddl"], names_by_sid(desired, sids))
+    wanted_mode = _mode(desired["dir_mode" if folder else "file_mode"])
+    problems = []
+    for key in ("owner", "group"):
+        if seen.get(key) != desired[key]:
+            problems.append("%s is %s, not %s" % (key, seen.get(key), desired[key]))
+    if wanted_mode is None or _mode(seen.get("mode")) != wanted_mode:
+        problems.append("mode is %s, not %s" % (seen.get("mode"), desired["dir_mode" if folder else "file_mode"]))
+    return problems
+
+
+def names_by_sid(desired: dict, sids: dict | None) -> dict:
+    """{SID: the name it was given as}, to say which principal an ACE is."""
+    sids = sids or {}
+    return {sids[name]: name for name in desired.get("principals") or [] if sids.get(name)}
+
+
+def _same_name(name: str, wanted: str, windows: bool) -> bool:
+    return name.casefold() == wanted.casefold() if windows else name == wanted
+
+
+def _input_blockers(desired: dict) -> list:
+    found = []
+    name = desired["dest_name"]
+    if not name or name in (".", "..") or "/" in name or (desired.get("windows") and "\\" in name) or "\0" in name:
+        found.append(Finding(Blocker.DEST_NAME_INVALID, {"dest_name": name}))
+    if not desired.get("windows"):
+        for option in ("dir_mode", "file_mode"):
+            value = _mode(desired[option])
+            if value is None or not 0 <= value <= 0o7777:
+                found.append(Finding(Blocker.MODE_INVALID, {"option": option, "value": desired[option]}))
+    return found
+
+
+def _host_blockers(observed: dict, desired: dict) -> list:
+    found = []
+    if not (observed.get("pec_root") or {}).get("exists") and not desired.get("create_pec_root"):
+        found.append(Finding(Blocker.PEC_NOT_INSTALLED, {"pec_root": desired["pec_root"]}))
+    chaves = observed.get("chaves") or {}
+    if chaves.get("exists") and not chaves.get("is_dir"):
+        found.append(Finding(Blocker.CHAVES_NOT_A_FOLDER, {}))
+    elif chaves.get("exists") and chaves.get("readable") is False:
+        found.append(Finding(Blocker.CHAVES_UNREADABLE, {"error": chaves.get("error")}))
+    kind = (observed.get("dest") or {}).get("kind", "absent")
+    if kind == "folder":
+        found.append(Finding(Blocker.DEST_IS_A_FOLDER, {}))
+    elif kind not in ("absent", "file"):
+        found.append(Finding(Blocker.DEST_NOT_A_FILE, {"kind": kind}))
+    if desired.get("windows"):
+        sids = observed.get("sids") or {}
+        unresolved = [name for name in desired.get("principals") or [] if not sids.get(name)]
+        if unresolved:
+            found.append(Finding(Blocker.PRINCIPAL_UNRESOLVED, {"names": unresolved}))
+        for name in desired.get("principals") or []:
+            if sids.get(name) in BROAD_SIDS:  # whatever the language of the host's group names
+                found.append(Finding(Blocker.PRINCIPAL_BROAD, {"name": name, "sid": sids[name]}))
+    else:
+        accounts = observed.get("accounts") or {}
+        for role in ("owner", "group"):
+            if accounts.get(role) is False:
+                found.append(Finding(Blocker.ACCOUNT_UNKNOWN, {"kind": role, "name": desired[role]}))
+    return found
+
+
+def plan(observed: dict, desired: dict) -> Plan:
+    """What must change on the host for ``chaves`` and its certificate to be as ``desired``; touches nothing."""
+    blockers = _input_blockers(desired) + _host_blockers(observed, desired)
+    if blockers:
+        return Plan((), False, tuple(blockers))
+    windows = bool(desired.get("windows"))
+    chaves = observed.get("chaves") or {}
+    files = (observed.get("files") or []) if chaves.get("exists") else []
+    sids = observed.get("sids")
+    changes = []
+    if not chaves.get("exists"):
+        changes.append(Change.CHAVES_CREATE)  # made closed: no separate permission change
+    elif permission_problems(chaves, desired, True, sids):
+        changes.append(Change.CHAVES_PERMISSIONS)
+    dest = [f for f in files if _same_name(f["name"], desired["dest_name"], windows)]
+    if not dest:
+        changes.append(Change.CERTIFICATE_INSTALL)
+    elif (dest[0].get("sha1"), dest[0].get("size")) != (desired["checksum"].lower(), desired["size"]):
+        changes.append(Change.CERTIFICATE_REPLACE)  # also when it could not be read: it is rewritten
+    elif permission_problems(dest[0], desired, False, sids):
+        changes.append(Change.CERTIFICATE_PERMISSIONS)
+    stale = tuple(sorted(f["name"] for f in files if f["name"].startswith(STAGING_PREFIX)))
+    if stale:
+        changes.append(Change.STAGING_REMOVE)
+    others = tuple(other_pkcs12([f["name"] for f in files], desired["dest_name"]))
+    if others and desired.get("remove_others"):
+        changes.append(Change.OTHERS_REMOVE)
+    return Plan(tuple(changes), any(c in BYTES_CHANGES for c in changes), (), stale, others)
+
+
+def expectation(observed: dict, desired: dict) -> dict:
+    """What the apply step must still find on the host before it changes anything (compare-and-swap): the
+    permissions of chaves and the content and permissions of the certificate, as they were observed (None:
+    absent)."""
+    windows = bool(desired.get("windows"))
+    keys = ("sddl",) if windows else ("owner", "group", "mode")
+    chaves = observed.get("chaves") or {}
+    found = None
+    if chaves.get("exists"):
+        found = next(
+            (f for f in observed.get("files") or [] if _same_name(f["name"], desired["dest_name"], windows)), None
+        )
+    return {
+        "chaves": {key: chaves.get(key) for key in keys} if chaves.get("exists") else None,
+        "dest": {key: found.get(key) for key in ("sha1", "size", *keys)} if found else None,
+    }
+
+
+# - the audit's checks, from the same rule -
+
+
+def audit_chaves(observed: dict, desired: dict) -> list:
+    """Findings of the audit's ``chaves`` check ([] : it passes). ``desired`` needs no certificate here:
+    Linux ``owner``, ``group``, ``dir_mode``; Windows ``sddl``, ``file_sddl``, ``principals``."""
+    chaves = observed.get("chaves") or {}
+    if not chaves.get("exists"):
+        return [Finding("chaves.missing", {})]
+    if chaves.get("readable") is False and chaves.get("is_dir") is False:
+        return [Finding("chaves.unreadable", {"error": chaves.get("error")})]
+    if not chaves.get("is_dir"):
+        return [Finding("chaves.not_a_folder", {})]
+    windows = bool(desired.get("windows"))
+    if (windows and chaves.get("sddl") is None) or (not windows and chaves.get("owner") is None):
+        return [Finding("chaves.permissions_unknown", {"error": chaves.get("error")})]
+    sids = observed.get("sids")
+    found = []
+    if windows:
+        problems = permission_problems(chaves, desired, True, sids)
+        if problems:
+            found.append(
+                Finding("chaves.permissions", {"seen": chaves["sddl"], "wanted": desired["sddl"], "problems": problems})
+            )
+        for entry in observed.get("files") or []:
+            if file_kind(entry["name"]) == "pkcs12" and entry.get("sddl"):
+                problems = permission_problems(entry, desired, False, sids)
+                if problems:
+                    found.append(
+                        Finding(
+                            "certificate_file.permissions",
+                            {
+                                "name": entry["name"],
+                                "seen": entry["sddl"],
+                                "wanted": desired["file_sddl"],
+                                "problems": problems,
+                            },
+                        )
+                    )
+        unresolved = [name for name in desired.get("principals") or [] if not (sids or {}).get(name)]
+        if unresolved:
+            found.append(Finding("principal.unresolved", {"names": unresolved}))
+        return found
+    if permission_problems(chaves, desired, True):
+        seen = "%s:%s %s" % (chaves.get("owner"), chaves.get("group"), chaves.get("mode"))
+        wanted = "%s:%s %s" % (desired["owner"], desired["group"], desired["dir_mode"])
+        found.append(Finding("chaves.permissions", {"seen": seen, "wanted": wanted}))
+    return found
+
+
+def audit_certificate_file(observed: dict) -> tuple:
+    """(findings of the audit's ``certificate_file`` check, the one PKCS#12 file entry or None)."""
+    chaves = observed.get("chaves") or {}
+    if not chaves.get("exists"):
+        return [Finding("certificate_file.no_chaves", {})], None
+    if chaves.get("readable") is False:
+        return [Finding("certificate_file.chaves_unreadable", {"error": chaves.get("error")})], None
+    files = observed.get("files") or []
+    pkcs12 = [f for f in files if file_kind(f["name"]) == "pkcs12"]
+    bare = [f["name"] for f in files if file_kind(f["name"]) == "certificate"]
+    if not pkcs12:
+        if bare:
+            return [Finding("certificate_file.only_certificate", {"names": bare})], None
+        return [Finding("certificate_file.missing", {})], None
+    unreadable = [f["name"] for f in pkcs12 if f.get("readable") is False]
+    if unreadable:
+        return [Finding("certificate_file.unreadable", {"names": unreadable})], None
+    if len(pkcs12) > 1:
+        return [Finding("certificate_file.several", {"names": sorted(f["name"] for f in pkcs12)})], None
+    if bare:
+        return [Finding("certificate_file.bare_certificate", {"name": pkcs12[0]["name"], "names": bare})], pkcs12[0]
+    return [], pkcs12[0]
+
+
+# - from a host's look to the one shape, and back to words -
+
+
+def observation(probe: dict) -> dict:
+    """The one shape of ``observed`` from any look at a host: host_probe.look (Linux, direct or as a module), the
+    observe step of win_chaves_certificate and win_pec_probe's answer (Windows)."""
+    return {
+        "pec_root": {"exists": bool((probe.get("pec") or {}).get("installed"))},
+        "chaves": probe.get("chaves") or {},
+        "dest": probe.get("dest") or {"kind": "absent"},
+        "files": probe.get("files") or [],
+        "accounts": probe.get("accounts") or {},
+        "sids": probe.get("sids") or {},
+    }
+
+
+_BLOCKER_WORDS = {
+    Blocker.PEC_NOT_INSTALLED: "PEC is not installed in {pec_root} (no such folder). Set rnds_certificate_pec_root to "
+    "the webserver folder of this PEC, or rnds_certificate_create_pec_root: true to create the tree anyway.",
+    Blocker.CHAVES_NOT_A_FOLDER: "{chaves} exists and is not a folder: move it away.",
+    Blocker.CHAVES_UNREADABLE: "{chaves} cannot be listed ({error}): deploy with become (the user needs sudo on the "
+    "host) or as a member of the host's Administrators group.",
+    Blocker.DEST_IS_A_FOLDER: "{dest} exists and is a folder: move it away.",
+    Blocker.DEST_NOT_A_FILE: "{dest} exists and is not a regular file: move it away.",
+    Blocker.DEST_NAME_INVALID: "dest_name must be a file name, not a path: {dest_name}.",
+    Blocker.MODE_INVALID: "{option} must be an octal mode such as 0750, not {value}.",
+    Blocker.ACCOUNT_UNKNOWN: "{chaves}: no such {kind} on this host ({name}).",
+    Blocker.PRINCIPAL_UNRESOLVED: "this host cannot resolve {names} to a SID: fix "
+    "rnds_certificate_windows_extra_principals.",
+    Blocker.PRINCIPAL_BROAD: "'{name}' ({sid}) would open chaves, and the municipality's private key, to every user "
+    "of the host: give access to the PEC service account only.",
+}
+
+
+def blocker_message(blockers, chaves: str, dest: str) -> str:
+    """The blockers in words (paths as the host spells them)."""
+    said = []
+    for finding in blockers:
+        values = dict(finding.values, chaves=chaves, dest=dest)
+        if finding.code == Blocker.ACCOUNT_UNKNOWN:
+            values["kind"] = "user" if values["kind"] == "owner" else "group"
+        if "names" in values:
+            values["names"] = ", ".join("'%s'" % name for name in values["names"])
+        said.append(_BLOCKER_WORDS[Blocker(finding.code)].format(**values))
+    return " ".join(said)
+
+
+def diff(observed: dict, desired: dict, chaves: str, dest: str) -> dict:
+    """--diff of a deploy: owner, group, mode (Linux) or descriptor (Windows) and SHA-1, before and after; never
+    a byte of the certificate."""
+    windows = bool(desired.get("windows"))
+
+    def permissions(seen: dict) -> str:
+        if windows:
+            return str(seen.get("sddl"))
+        return "owner %s, group %s, mode %s" % (seen.get("owner"), seen.get("group"), seen.get("mode"))
+
+    before = ""
+    folder = observed.get("chaves") or {}
+    before += "%s: %s\n" % (chaves, permissions(folder) if folder.get("exists") else "absent")
+    found = [f for f in observed.get("files") or [] if _same_name(f["name"], desired["dest_name"], windows)]
+    before += "%s: %s\n" % (dest, "%s, sha1 %s" % (permissions(found[0]), found[0].get("sha1")) if found else "absent")
+    if windows:
+        wanted_folder, wanted_file = desired["sddl"], desired["file_sddl"]
+    else:
+        owned = "owner %s, group %s" % (desired["owner"], desired["group"])
+        wanted_folder = "%s, mode %04o" % (owned, _mode(desired["dir_mode"]) or 0)
+        wanted_file = "%s, mode %04o" % (owned, _mode(desired["file_mode"]) or 0)
+    after = "%s: %s\n%s: %s, sha1 %s\n" % (chaves, wanted_folder, dest, wanted_file, desired["checksum"])
+    return {"before": before, "after": after}
