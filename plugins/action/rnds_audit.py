@@ -21,12 +21,11 @@ from ansible.module_utils.basic import missing_required_lib
 from ansible.plugins.action import ActionBase
 
 from ansible_collections.esus.pec.plugins.module_utils.certificate_files import file_kind
-from ansible_collections.esus.pec.plugins.module_utils.chaves_options import LINUX_PEC_ROOT, WINDOWS_PEC_ROOT
 from ansible_collections.esus.pec.plugins.module_utils.pkcs12 import HAS_CRYPTOGRAPHY, validate
 from ansible_collections.esus.pec.plugins.module_utils.readiness import assess, fact_text
 from ansible_collections.esus.pec.plugins.module_utils.windows_acl import SddlError, chaves_template, fill
 from ansible_collections.esus.pec.plugins.plugin_utils.direct_probe import direct_probe, output_not_shown
-from ansible_collections.esus.pec.plugins.plugin_utils.hosts import is_windows
+from ansible_collections.esus.pec.plugins.plugin_utils.hosts import platform_of
 
 ARGUMENT_SPEC = {
     "pec_root": {"type": "str"},
@@ -100,9 +99,9 @@ class ActionModule(ActionBase):
                     "cryptography", reason="on the controller, to check the certificates read from the hosts"
                 ),
             )
-        windows = is_windows(self._connection)
-        root = args["pec_root"] or (WINDOWS_PEC_ROOT if windows else LINUX_PEC_ROOT)
-        separator = "\\" if windows else "/"
+        seam = platform_of(self._connection)
+        windows, separator = seam.windows, seam.separator
+        root = args["pec_root"] or seam.pec_root
         fact_path = args["fact_path"] or (WINDOWS_FACT if windows else LINUX_FACT)
         try:
             template, principals = chaves_template(args["windows_principals"]) if windows else ("", [])

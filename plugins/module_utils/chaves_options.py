@@ -8,11 +8,13 @@ The options of the chaves folder are documented once, in plugins/doc_fragments/c
 
 from __future__ import annotations
 
+from ansible_collections.esus.pec.plugins.module_utils.pec_layout import LINUX_PEC_ROOT, WINDOWS_PEC_ROOT
+
 STAGING_PREFIX = ".esus-pec-staging-"
 """Bytes being installed are written in chaves under this prefix first (no .pfx/.p12 suffix: PEC does not list it)."""
 
 CHAVES_OPTIONS = {
-    "pec_root": {"type": "path", "default": "/opt/e-SUS/webserver"},
+    "pec_root": {"type": "path", "default": LINUX_PEC_ROOT},
     "create_pec_root": {"type": "bool", "default": False},
     "dest_name": {"type": "str", "required": True},
     "owner": {"type": "str", "default": "root"},
@@ -23,8 +25,7 @@ CHAVES_OPTIONS = {
     "remove_others": {"type": "bool", "default": False},
 }
 
-LINUX_PEC_ROOT = "/opt/e-SUS/webserver"
-WINDOWS_PEC_ROOT = "C:\\Program Files\\e-SUS\\webserver"
+__all__ = ["CHAVES_OPTIONS", "DEPLOY_ARGUMENT_SPEC", "HOST_ARGUMENT_SPEC", "LINUX_PEC_ROOT", "WINDOWS_PEC_ROOT"]
 
 DEPLOY_ARGUMENT_SPEC = dict(
     CHAVES_OPTIONS,

@@ -118,6 +118,7 @@ import tempfile
 from ansible.module_utils.basic import AnsibleModule
 
 from ansible_collections.esus.pec.plugins.module_utils.host_probe import look, read_fact
+from ansible_collections.esus.pec.plugins.module_utils.pec_layout import LINUX_PEC_ROOT
 from ansible_collections.esus.pec.plugins.module_utils.readiness import fact_text
 
 
@@ -140,7 +141,7 @@ def write_fact(module: AnsibleModule, path: str, fact: dict) -> bool:
 def main() -> None:
     module = AnsibleModule(
         argument_spec={
-            "pec_root": {"type": "path", "default": "/opt/e-SUS/webserver"},
+            "pec_root": {"type": "path", "default": LINUX_PEC_ROOT},
             "pec_config": {"type": "path", "default": "/etc/pec.config"},
             "endpoints": {
                 "type": "list",
