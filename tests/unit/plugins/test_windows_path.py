@@ -4,8 +4,9 @@
 """The Windows path, as far as it can be proven without a Windows host (docs/windows.md).
 
 No Windows host and no PowerShell exist on these machines (apt, PyPI and npm checked). What runs on a Windows
-host is the two ``.ps1`` modules and the ``.psm1`` module_util they share; here they are read with a real PowerShell grammar (tree-sitter-powershell):
-their syntax, their option specs, the order of their steps and the shape of what they return. The actions
+host is the two ``.ps1`` modules and the ``.psm1`` module_util they share; here they are read with a real
+PowerShell grammar (tree-sitter-powershell): their syntax, their option specs, the order of their steps and the
+shape of what they return. The actions
 that call them run for real, with only the call that would reach the host recorded and answered
 (tests/support/windows_host.py, a stand-in for the host that cannot exist here): every call they make is
 checked against the option spec in the called module's own ``.ps1``, and their handling of the answers is
