@@ -10,8 +10,8 @@ short_description: The folder where the PEC installer puts PEC's webserver, on L
 version_added: 0.2.0
 author: esus.pec contributors (@esus-pec)
 description:
-  - C(/opt/e-SUS/webserver) for a Linux host, C(C:\Program Files\e-SUS\webserver) for a Windows host: the defaults
-    the actions use when no root is given (one place, plugins/module_utils/pec_layout.py).
+  - C(/opt/e-SUS/webserver) for a Linux host, C(C:\Program Files\e-SUS\webserver) for a Windows host; the
+    defaults the actions use when no root is given (one place, plugins/module_utils/pec_layout.py).
 options:
   _input:
     description: Whether the host is a Windows host (see P(esus.pec.windows_host#filter)).
