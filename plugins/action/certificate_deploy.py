@@ -31,14 +31,8 @@ from ansible_collections.esus.pec.plugins.module_utils.chaves_options import CHA
 from ansible_collections.esus.pec.plugins.module_utils.pkcs12 import EXPIRING, HAS_CRYPTOGRAPHY
 from ansible_collections.esus.pec.plugins.module_utils.validation import check_inputs
 from ansible_collections.esus.pec.plugins.module_utils.windows_acl import FILE_SDDL, SddlError, chaves_template, fill
-from ansible_collections.esus.pec.plugins.plugin_utils.chaves_plan import (
-    blocker_message,
-    describe,
-    diff,
-    expectation,
-    observation,
-    plan,
-)
+from ansible_collections.esus.pec.plugins.plugin_utils.chaves_plan import expectation, observation, plan
+from ansible_collections.esus.pec.plugins.plugin_utils.chaves_words import blocker_message, describe, diff
 from ansible_collections.esus.pec.plugins.plugin_utils.direct_probe import direct_probe
 from ansible_collections.esus.pec.plugins.plugin_utils.hosts import Platform, platform_of
 from ansible_collections.esus.pec.plugins.plugin_utils.vaulted_source import read_and_validate

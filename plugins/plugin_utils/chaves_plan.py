@@ -6,7 +6,7 @@
 Pure: plain dicts in, codes out; no Ansible object, no folder, no PowerShell. The host parts only observe
 (module_utils/host_probe.py on Linux, the observe step of win_chaves_certificate.ps1 on Windows) and apply
 what :func:`plan` chose; the audit reads the same rule through :func:`audit_chaves` and
-:func:`audit_certificate_file`.
+:func:`audit_certificate_file`. The words of the codes are in plugin_utils/chaves_words.py.
 
 One shape for both systems. ``observed``::
 
@@ -89,20 +89,6 @@ class Plan(NamedTuple):
 
 BYTES_CHANGES = (Change.CERTIFICATE_INSTALL, Change.CERTIFICATE_REPLACE)
 
-# What a change is called in a task's result (``changes``), as the modules said it before codes existed.
-_WORDS = {
-    Change.CHAVES_CREATE: "create chaves",
-    Change.CHAVES_PERMISSIONS: ("set the owner, group and mode of chaves", "set the security descriptor of chaves"),
-    Change.CERTIFICATE_INSTALL: "install the certificate",
-    Change.CERTIFICATE_REPLACE: "replace the certificate (renewal)",
-    Change.CERTIFICATE_PERMISSIONS: (
-        "set the owner, group and mode of the certificate",
-        "set the security descriptor of the certificate",
-    ),
-    Change.STAGING_REMOVE: "remove a staging file left by an interrupted run",
-    Change.OTHERS_REMOVE: "remove the other certificates",
-}
-
 # Status of each audit finding in a readiness check (a code absent from a check's findings: it passes).
 AUDIT_STATUS = {
     "chaves.missing": "fail",
@@ -122,16 +108,7 @@ AUDIT_STATUS = {
 }
 
 
-def describe(changes, windows: bool) -> list:
-    """The words of each change, in order (a task's ``changes``)."""
-    words = []
-    for change in changes:
-        said = _WORDS[Change(change)]
-        words.append(said[1 if windows else 0] if isinstance(said, tuple) else said)
-    return words
-
-
-def _mode(text) -> int | None:
+def octal(text) -> int | None:
     try:
         return int(str(text), 8)
     except (TypeError, ValueError):
@@ -147,12 +124,12 @@ def permission_problems(seen: dict, desired: dict, folder: bool, sids: dict | No
         if not seen.get("sddl"):
             return ["its security descriptor was not read"]
         return differences(wanted, seen["sddl"], names_by_sid(desired, sids))
-    wanted_mode = _mode(desired["dir_mode" if folder else "file_mode"])
+    wanted_mode = octal(desired["dir_mode" if folder else "file_mode"])
     problems = []
     for key in ("owner", "group"):
         if seen.get(key) != desired[key]:
             problems.append("%s is %s, not %s" % (key, seen.get(key), desired[key]))
-    if wanted_mode is None or _mode(seen.get("mode")) != wanted_mode:
+    if wanted_mode is None or octal(seen.get("mode")) != wanted_mode:
         problems.append("mode is %s, not %s" % (seen.get("mode"), desired["dir_mode" if folder else "file_mode"]))
     return problems
 
@@ -163,7 +140,7 @@ def names_by_sid(desired: dict, sids: dict | None) -> dict:
     return {sids[name]: name for name in desired.get("principals") or [] if sids.get(name)}
 
 
-def _same_name(name: str, wanted: str, windows: bool) -> bool:
+def same_name(name: str, wanted: str, windows: bool) -> bool:
     return name.casefold() == wanted.casefold() if windows else name == wanted
 
 
@@ -174,7 +151,7 @@ def _input_blockers(desired: dict) -> list:
         found.append(Finding(Blocker.DEST_NAME_INVALID, {"dest_name": name}))
     if not desired.get("windows"):
         for option in ("dir_mode", "file_mode"):
-            value = _mode(desired[option])
+            value = octal(desired[option])
             if value is None or not 0 <= value <= 0o7777:
                 found.append(Finding(Blocker.MODE_INVALID, {"option": option, "value": desired[option]}))
     return found
@@ -224,7 +201,7 @@ def plan(observed: dict, desired: dict) -> Plan:
         changes.append(Change.CHAVES_CREATE)  # made closed: no separate permission change
     elif permission_problems(chaves, desired, True, sids):
         changes.append(Change.CHAVES_PERMISSIONS)
-    dest = [f for f in files if _same_name(f["name"], desired["dest_name"], windows)]
+    dest = [f for f in files if same_name(f["name"], desired["dest_name"], windows)]
     if not dest:
         changes.append(Change.CERTIFICATE_INSTALL)
     elif (dest[0].get("sha1"), dest[0].get("size")) != (desired["checksum"].lower(), desired["size"]):
@@ -250,7 +227,7 @@ def expectation(observed: dict, desired: dict) -> dict:
     found = None
     if chaves.get("exists"):
         found = next(
-            (f for f in observed.get("files") or [] if _same_name(f["name"], desired["dest_name"], windows)), None
+            (f for f in observed.get("files") or [] if same_name(f["name"], desired["dest_name"], windows)), None
         )
     return {
         "chaves": {key: chaves.get(key) for key in keys} if chaves.get("exists") else None,
@@ -346,59 +323,3 @@ def observation(probe: dict) -> dict:
         "accounts": probe.get("accounts") or {},
         "sids": probe.get("sids") or {},
     }
-
-
-_BLOCKER_WORDS = {
-    Blocker.PEC_NOT_INSTALLED: "PEC is not installed in {pec_root} (no such folder). Set rnds_certificate_pec_root to "
-    "the webserver folder of this PEC, or rnds_certificate_create_pec_root: true to create the tree anyway.",
-    Blocker.CHAVES_NOT_A_FOLDER: "{chaves} exists and is not a folder: move it away.",
-    Blocker.CHAVES_UNREADABLE: "{chaves} cannot be listed ({error}): deploy with become (the user needs sudo on the "
-    "host) or as a member of the host's Administrators group.",
-    Blocker.DEST_IS_A_FOLDER: "{dest} exists and is a folder: move it away.",
-    Blocker.DEST_NOT_A_FILE: "{dest} exists and is not a regular file: move it away.",
-    Blocker.DEST_NAME_INVALID: "dest_name must be a file name, not a path: {dest_name}.",
-    Blocker.MODE_INVALID: "{option} must be an octal mode such as 0750, not {value}.",
-    Blocker.ACCOUNT_UNKNOWN: "{chaves}: no such {kind} on this host ({name}).",
-    Blocker.PRINCIPAL_UNRESOLVED: "this host cannot resolve {names} to a SID: fix "
-    "rnds_certificate_windows_extra_principals.",
-    Blocker.PRINCIPAL_BROAD: "'{name}' ({sid}) would open chaves, and the municipality's private key, to every user "
-    "of the host: give access to the PEC service account only.",
-}
-
-
-def blocker_message(blockers, chaves: str, dest: str) -> str:
-    """The blockers in words (paths as the host spells them)."""
-    said = []
-    for finding in blockers:
-        values = dict(finding.values, chaves=chaves, dest=dest)
-        if finding.code == Blocker.ACCOUNT_UNKNOWN:
-            values["kind"] = "user" if values["kind"] == "owner" else "group"
-        if "names" in values:
-            values["names"] = ", ".join("'%s'" % name for name in values["names"])
-        said.append(_BLOCKER_WORDS[Blocker(finding.code)].format(**values))
-    return " ".join(said)
-
-
-def diff(observed: dict, desired: dict, chaves: str, dest: str) -> dict:
-    """--diff of a deploy: owner, group, mode (Linux) or descriptor (Windows) and SHA-1, before and after; never
-    a byte of the certificate."""
-    windows = bool(desired.get("windows"))
-
-    def permissions(seen: dict) -> str:
-        if windows:
-            return str(seen.get("sddl"))
-        return "owner %s, group %s, mode %s" % (seen.get("owner"), seen.get("group"), seen.get("mode"))
-
-    before = ""
-    folder = observed.get("chaves") or {}
-    before += "%s: %s\n" % (chaves, permissions(folder) if folder.get("exists") else "absent")
-    found = [f for f in observed.get("files") or [] if _same_name(f["name"], desired["dest_name"], windows)]
-    before += "%s: %s\n" % (dest, "%s, sha1 %s" % (permissions(found[0]), found[0].get("sha1")) if found else "absent")
-    if windows:
-        wanted_folder, wanted_file = desired["sddl"], desired["file_sddl"]
-    else:
-        owned = "owner %s, group %s" % (desired["owner"], desired["group"])
-        wanted_folder = "%s, mode %04o" % (owned, _mode(desired["dir_mode"]) or 0)
-        wanted_file = "%s, mode %04o" % (owned, _mode(desired["file_mode"]) or 0)
-    after = "%s: %s\n%s: %s, sha1 %s\n" % (chaves, wanted_folder, dest, wanted_file, desired["checksum"])
-    return {"before": before, "after": after}

@@ -16,13 +16,11 @@ from ansible_collections.esus.pec.plugins.plugin_utils.chaves_plan import (
     Change,
     audit_certificate_file,
     audit_chaves,
-    blocker_message,
-    describe,
-    diff,
     expectation,
     observation,
     plan,
 )
+from ansible_collections.esus.pec.plugins.plugin_utils.chaves_words import blocker_message, describe, diff
 
 SHA1 = "a" * 40
 SERVICE = "NT SERVICE\\e-SUS-PEC"
