@@ -4,10 +4,10 @@
 """The fleet report at country size: building it in Python, and loading its page in headless Chromium.
 
 One simulated fleet of N hosts (default 5,570, Brazil's municipalities; made by the real readiness checks, as
-in tests/unit/plugins/module_utils/test_report.py), measured in one run against named baselines:
+in tests/unit/plugins/plugin_utils/test_report.py), measured in one run against named baselines:
 
 Python (median of --repeat runs, records + JSON + CSV + page):
-- ``ours``: plugins/module_utils/report.py and the role's page template;
+- ``ours``: plugins/plugin_utils/report.py and the role's page template;
 - ``previous-builder``: report.py as it was before the history/merge/pt-BR page (git --baseline-ref), the
   same hosts; it wrote a plainer page and no groups, changes or timeline.
 
@@ -48,9 +48,9 @@ from tests.support.collection import collections_path  # noqa: E402
 
 sys.path.insert(0, str(collections_path()))
 
-from ansible_collections.esus.pec.plugins.module_utils import report  # noqa: E402
+from ansible_collections.esus.pec.plugins.plugin_utils import report  # noqa: E402
 from tests.support.chromium import CHROMIUM, FLAGS  # noqa: E402
-from tests.unit.plugins.module_utils.test_report import fleet  # noqa: E402
+from tests.unit.plugins.plugin_utils.test_report import fleet  # noqa: E402
 
 BEFORE = "1e779a2a5b5a5b07bbdd467975e6363ff784c7d1"  # the last commit with the first report builder
 GENERATED = "2026-11-25T06:00:00Z"
@@ -60,6 +60,7 @@ TIMING_MARK = 'document.body.setAttribute("data-ready-ms", String(Math.round(per
 
 def previous_builder(ref: str) -> types.ModuleType:
     source = subprocess.run(
+        # where the report lived then (it is plugins/plugin_utils/report.py and its _report_*.py files now)
         ["git", "-C", str(REPO), "show", "%s:plugins/module_utils/report.py" % ref],
         capture_output=True,
         text=True,

@@ -56,7 +56,7 @@ esus_venv() {
 # Java judges our verdicts (tests/support/java_judge.py, built with javac: KeyStore, getKey, a signature and a
 # mutual-TLS handshake, what PEC does with a certificate); the SSH
 # fleet tests run a private sshd on 127.0.0.1 with an admin who becomes root with sudo; strace kills the deploy
-# module at each of its steps. A tool that cannot be installed stops the test command here, by name: the tests
+# module at each of its steps; GnuTLS certtool makes PKCS#12 files as state teams get them. A tool that cannot be installed stops the test command here, by name: the tests
 # that need it would otherwise skip (or, under CI=true, fail one by one) far from the cause.
 ESUS_NEEDED_COMMANDS=(
     "openssl openssl"
@@ -67,6 +67,7 @@ ESUS_NEEDED_COMMANDS=(
     "git git"
     "chromium chromium"
     "strace strace"
+    "certtool gnutls-bin"
 )
 
 esus_need_commands() {

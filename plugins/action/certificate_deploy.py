@@ -14,7 +14,8 @@ the controller): a file replaced on the controller while the play runs can never
    stops here (one remote command on Linux, one execution on Windows); so does --check, with the same answer.
 3. Apply: the host part makes exactly the planned changes if chaves and the certificate are still as observed
    (compare-and-swap), the bytes sent only when the certificate must be written: staged under a name PEC ignores,
-   verified, swapped into place atomically, the previous file kept as a bounded backup.
+   verified, swapped into place atomically, the previous file kept as a bounded backup. Windows: chaves closed by
+   one security descriptor (plugin_utils/windows_acl.py).
 """
 
 from __future__ import annotations
@@ -27,41 +28,49 @@ from ansible.errors import AnsibleError
 from ansible.module_utils.basic import missing_required_lib
 from ansible.plugins.action import ActionBase
 
-from ansible_collections.esus.pec.plugins.module_utils.chaves_options import CHAVES_OPTIONS, DEPLOY_ARGUMENT_SPEC
+from ansible_collections.esus.pec.plugins.module_utils import _argspec
+from ansible_collections.esus.pec.plugins.module_utils._argspec import named
 from ansible_collections.esus.pec.plugins.module_utils.pkcs12 import EXPIRING, HAS_CRYPTOGRAPHY
 from ansible_collections.esus.pec.plugins.module_utils.validation import check_inputs
-from ansible_collections.esus.pec.plugins.module_utils.windows_acl import FILE_SDDL, SddlError, chaves_template, fill
 from ansible_collections.esus.pec.plugins.plugin_utils.chaves_plan import expectation, observation, plan
 from ansible_collections.esus.pec.plugins.plugin_utils.chaves_words import blocker_message, describe, diff
 from ansible_collections.esus.pec.plugins.plugin_utils.direct_probe import direct_probe
 from ansible_collections.esus.pec.plugins.plugin_utils.hosts import Platform, platform_of
 from ansible_collections.esus.pec.plugins.plugin_utils.vaulted_source import read_and_validate
+from ansible_collections.esus.pec.plugins.plugin_utils.windows_acl import FILE_SDDL, SddlError, chaves_template, fill
 
 _REPORT_KEYS = ("verdict", "valid", "reasons", "pec_status", "certificate", "chain_length", "pkcs12", "src_vaulted")
 _STAGED_NAME = "esus-pec-certificate"
 _UNTOUCHED = " Nothing was changed on the host."
 _UNKNOWN_SID = "S-1-0-0"  # the Null SID: a principal the host did not resolve matches no ACE (and plan blocks)
+# What the Linux host module takes from the action's own options (the rest the action computes or decides)
+_LINUX_OPTIONS = tuple(
+    sorted(
+        set(_argspec.chaves_certificate_spec())
+        - set(_argspec.validated_bytes())
+        - {"pec_root", "staged", "apply", "expect", "stale", "others"}
+    )
+)
 
 
-def others_warning(host: str, dest: str, others: list, removed: bool) -> str:
+def others_warning(host: str, dest: str, others: list, removed: bool, option_names: dict | None = None) -> str:
     """PEC uses one certificate and remembers the file the admin selected: say which others ``chaves`` holds.
 
     A warning of the deploy task itself (not a task of its own, which would cost every host a worker even
     when it is skipped). ``dest`` and ``others`` are host paths, with either separator."""
     chaves, _sep, name = dest.replace("\\", "/").rpartition("/")
     chaves = dest[: len(chaves)]
-    names = ", ".join(path.replace("\\", "/").rpartition("/")[2] for path in others)
+    files = ", ".join(path.replace("\\", "/").rpartition("/")[2] for path in others)
+    remove_others = named("remove_others", option_names)
     return (
         "host %s: %s also holds %s. PEC uses one certificate and remembers the file chosen in Gestão Municipal > "
         "Certificados: select %s there. %s"
         % (
             host,
             chaves,
-            names,
+            files,
             name,
-            "They were removed (rnds_certificate_remove_others)."
-            if removed
-            else "Set rnds_certificate_remove_others: true to remove them.",
+            ("They were removed, as %s asked." if removed else "Set %s: true to remove them.") % remove_others,
         )
     )
 
@@ -110,7 +119,7 @@ class ActionModule(ActionBase):
     def run(self, tmp=None, task_vars=None):
         result = super().run(tmp, task_vars)
         del tmp  # made only when bytes are sent
-        _validation, args = self.validate_argument_spec(argument_spec=DEPLOY_ARGUMENT_SPEC)
+        _validation, args = self.validate_argument_spec(argument_spec=_argspec.certificate_deploy_spec())
         host = (task_vars or {}).get("inventory_hostname", "?")
         problem = check_inputs(args)
         if problem:
@@ -128,8 +137,8 @@ class ActionModule(ActionBase):
             name = os.path.basename(result["src"])
             msg = (
                 "host %s, file %s: the certificate is not ansible-vault encrypted. Encrypt it (ansible-vault encrypt "
-                "--vault-id <state>@prompt %s) or, knowingly, set rnds_certificate_allow_plaintext: true.%s"
-                % (host, result["src"], name, _UNTOUCHED)
+                "--vault-id <state>@prompt %s) or, knowingly, set %s: true.%s"
+                % (host, result["src"], name, named("allow_plaintext", args["option_names"]), _UNTOUCHED)
             )
             return dict(result, failed=True, changed=False, msg=msg)
         if report["verdict"] == EXPIRING:
@@ -140,7 +149,8 @@ class ActionModule(ActionBase):
             desired = desired_state(args, report, seam)
             outcome = self._deploy(seam, args, desired, data, task_vars)
         except SddlError as exc:
-            return dict(result, failed=True, changed=False, msg="host %s: %s.%s" % (host, exc, _UNTOUCHED))
+            where = named("windows_principals", args["option_names"])
+            return dict(result, failed=True, changed=False, msg="host %s: %s (%s).%s" % (host, exc, where, _UNTOUCHED))
         finally:  # the module files and the staged certificate, whatever happened
             self._remove_tmp_path(self._connection._shell.tmpdir)
         if outcome.get("failed"):
@@ -149,7 +159,9 @@ class ActionModule(ActionBase):
             outcome["msg"] = report["msg"]
             if outcome.get("others"):
                 result.setdefault("warnings", []).append(
-                    others_warning(host, outcome.get("dest", ""), outcome["others"], args["remove_others"])
+                    others_warning(
+                        host, outcome.get("dest", ""), outcome["others"], args["remove_others"], args["option_names"]
+                    )
                 )
         result.update(outcome)
         return result
@@ -172,7 +184,7 @@ class ActionModule(ActionBase):
             "others": [chaves + seam.separator + name for name in decided.others],
         }
         if decided.blockers:
-            message = blocker_message(decided.blockers, chaves, dest)
+            message = blocker_message(decided.blockers, chaves, dest, args["option_names"])
             return dict(
                 outcome,
                 failed=True,
@@ -221,7 +233,7 @@ class ActionModule(ActionBase):
                 checksum=desired["checksum"],
                 size=desired["size"],
             )
-        host_args = {key: args[key] for key in CHAVES_OPTIONS}
+        host_args = {key: args[key] for key in _LINUX_OPTIONS}
         host_args.update(pec_root=desired["pec_root"], checksum=desired["checksum"], size=desired["size"])
         return host_args
 

@@ -13,8 +13,9 @@ from __future__ import annotations
 from ansible.module_utils.basic import missing_required_lib
 from ansible.plugins.action import ActionBase
 
+from ansible_collections.esus.pec.plugins.module_utils._argspec import pkcs12_validate_spec
 from ansible_collections.esus.pec.plugins.module_utils.pkcs12 import HAS_CRYPTOGRAPHY
-from ansible_collections.esus.pec.plugins.module_utils.validation import ARGUMENT_SPEC, check_inputs, finish
+from ansible_collections.esus.pec.plugins.module_utils.validation import check_inputs, finish
 from ansible_collections.esus.pec.plugins.plugin_utils.vaulted_source import read_and_validate
 
 
@@ -27,7 +28,7 @@ class ActionModule(ActionBase):
         result = super().run(tmp, task_vars)
         del tmp  # not used
         _validation, args = self.validate_argument_spec(
-            argument_spec=ARGUMENT_SPEC,
+            argument_spec=pkcs12_validate_spec(),
             mutually_exclusive=[("path", "src")],
             required_one_of=[("path", "src")],
         )

@@ -20,44 +20,15 @@ import base64
 from ansible.module_utils.basic import missing_required_lib
 from ansible.plugins.action import ActionBase
 
+from ansible_collections.esus.pec.plugins.module_utils._argspec import named, rnds_audit_spec
 from ansible_collections.esus.pec.plugins.module_utils.certificate_files import file_kind
+from ansible_collections.esus.pec.plugins.module_utils.host_probe import fact_text
 from ansible_collections.esus.pec.plugins.module_utils.pkcs12 import HAS_CRYPTOGRAPHY, validate
-from ansible_collections.esus.pec.plugins.module_utils.readiness import assess, fact_text
-from ansible_collections.esus.pec.plugins.module_utils.windows_acl import SddlError, chaves_template, fill
 from ansible_collections.esus.pec.plugins.plugin_utils.direct_probe import direct_probe, output_not_shown
 from ansible_collections.esus.pec.plugins.plugin_utils.hosts import platform_of
+from ansible_collections.esus.pec.plugins.plugin_utils.readiness import assess, check
+from ansible_collections.esus.pec.plugins.plugin_utils.windows_acl import SddlError, chaves_template, fill
 
-ARGUMENT_SPEC = {
-    "pec_root": {"type": "str"},
-    "password": {"type": "str", "default": "", "no_log": True},
-    "expected_cnpj": {"type": "str"},
-    "min_days_valid": {"type": "int", "default": 30},
-    "owner": {"type": "str", "default": "root"},
-    "group": {"type": "str", "default": "root"},
-    "dir_mode": {"type": "str", "default": "0750"},
-    "windows_principals": {
-        "type": "list",
-        "elements": "dict",
-        "default": [],
-        "options": {"user": {"type": "str", "required": True}, "rights": {"type": "str", "default": "FullControl"}},
-    },
-    "check_network": {"type": "bool", "default": True},
-    "endpoints": {
-        "type": "list",
-        "elements": "dict",
-        "default": [{"host": "ehr-auth.saude.gov.br", "port": 443}],
-        "options": {"host": {"type": "str", "required": True}, "port": {"type": "int", "default": 443}},
-    },
-    "network_timeout": {"type": "float", "default": 5},
-    "probe_token": {"type": "bool", "default": False},
-    "token_url": {"type": "str", "default": "https://ehr-auth.saude.gov.br/api/token"},
-    "token_ca_file": {"type": "path"},
-    "token_timeout": {"type": "float", "default": 10},
-    "persist_fact": {"type": "bool", "default": True},
-    "fact_path": {"type": "str"},
-    "record": {"type": "dict", "default": {}},
-    "add_to_group": {"type": "bool", "default": False},
-}
 LINUX_FACT = "/etc/ansible/facts.d/esus_pec_rnds.fact"
 WINDOWS_FACT = "C:\\ProgramData\\esus.pec\\facts.d\\esus_pec_rnds.json"
 WINDOWS_PROBE = "esus.pec.win_pec_probe"
@@ -89,7 +60,7 @@ class ActionModule(ActionBase):
         result = super().run(tmp, task_vars)
         del tmp
         task_vars = task_vars or {}
-        _validation, args = self.validate_argument_spec(argument_spec=ARGUMENT_SPEC)
+        _validation, args = self.validate_argument_spec(argument_spec=rnds_audit_spec())
         host = task_vars.get("inventory_hostname", "?")
         if not HAS_CRYPTOGRAPHY:
             return dict(
@@ -106,9 +77,8 @@ class ActionModule(ActionBase):
         try:
             template, principals = chaves_template(args["windows_principals"]) if windows else ("", [])
         except SddlError as exc:
-            return dict(
-                result, failed=True, msg="host %s: %s (rnds_certificate_windows_extra_principals)." % (host, exc)
-            )
+            where = named("windows_principals", args["option_names"])
+            return dict(result, failed=True, msg="host %s: %s (%s)." % (host, exc, where))
         module, arguments = probe_call(
             windows, root, args["endpoints"] if args["check_network"] else [], args, fact_path, principals
         )
@@ -182,7 +152,10 @@ class ActionModule(ActionBase):
                 written = self._execute_module(module_name=module, module_args=arguments, task_vars=task_vars)
                 if written.get("failed"):
                     why = written.get("msg") or (written.get("module_stderr") or "").strip()[-300:] or "see -vvv"
-                    readiness["reasons"].append("the local fact %s could not be written: %s" % (fact_path, why))
+                    unwritten = check("fact.not_written", path=fact_path, error=why)
+                    readiness["checks"].append(unwritten)
+                    readiness["codes"].append(unwritten["code"])
+                    readiness["reasons"].append(unwritten["reason"])
                 changed = bool(written.get("changed"))
         if args["add_to_group"]:  # what group_by does, without a second task per host
             group = "rnds_ready" if readiness["ready"] else "rnds_not_ready"
@@ -210,5 +183,6 @@ class ActionModule(ActionBase):
             certificate,
             list(chain),
             ca_file=args["token_ca_file"],
+            ca_option=named("token_ca_file", args["option_names"]),
             timeout=args["token_timeout"],
         )

@@ -1,7 +1,8 @@
 # Copyright (c) 2026, esus.pec contributors
 # GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
-"""How a certificate is judged, shared by pkcs12_validate, certificate_deploy and rnds_audit (one set of rules)."""
+"""How a certificate is judged: module_utils/_argspec.py's certificate() (pkcs12_validate, certificate_deploy,
+rnds_audit)."""
 
 from __future__ import annotations
 

@@ -1,7 +1,8 @@
 # Copyright (c) 2026, esus.pec contributors
 # GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
-"""The network options of the two host probes of the readiness audit (pec_probe, win_pec_probe)."""
+"""The connection timeout of the two host probes of the readiness audit: module_utils/_argspec.py's probe()
+(pec_probe, win_pec_probe)."""
 
 from __future__ import annotations
 
@@ -9,22 +10,8 @@ from __future__ import annotations
 class ModuleDocFragment:
     DOCUMENTATION = r"""
 options:
-  endpoints:
-    description: Hosts and ports to try a TCP connection to from the host, for example the RNDS authentication endpoint.
-    type: list
-    elements: dict
-    default: []
-    suboptions:
-      host:
-        description: Name or address.
-        type: str
-        required: true
-      port:
-        description: TCP port.
-        type: int
-        default: 443
   timeout:
-    description: Seconds to wait for each connection.
+    description: Seconds to wait for each connection to O(endpoints).
     type: float
     default: 5
 """

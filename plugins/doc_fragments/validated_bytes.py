@@ -1,7 +1,8 @@
 # Copyright (c) 2026, esus.pec contributors
 # GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
-"""What the host parts of certificate_deploy (chaves_certificate, win_chaves_certificate) check the bytes against."""
+"""What the host parts of certificate_deploy check the bytes against: module_utils/_argspec.py's validated_bytes()
+(chaves_certificate; win_chaves_certificate declares the same in PowerShell)."""
 
 from __future__ import annotations
 

@@ -1,7 +1,8 @@
 # Copyright (c) 2026, esus.pec contributors
 # GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
-"""The extra principals of chaves on Windows, shared by certificate_deploy and rnds_audit."""
+"""The extra principals of chaves on Windows: module_utils/_argspec.py's windows_principals() (certificate_deploy,
+rnds_audit)."""
 
 from __future__ import annotations
 

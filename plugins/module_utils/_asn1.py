@@ -154,10 +154,15 @@ class _Reader:
 
 def parse(data: bytes, max_elements: int = MAX_ELEMENTS) -> Node:
     """The whole of ``data`` as one element (trailing bytes are an error)."""
-    node, end = _Reader(data, max_elements).element(0, len(data), 0)
+    node, end = parse_prefix(data, max_elements)
     if end != len(data):
         raise Asn1Error("%d unexpected bytes after the structure" % (len(data) - end))
     return node
+
+
+def parse_prefix(data: bytes, max_elements: int = MAX_ELEMENTS) -> tuple[Node, int]:
+    """The first element of ``data`` and where it ends: what Java's and OpenSSL's readers take of a file."""
+    return _Reader(data, max_elements).element(0, len(data), 0)
 
 
 def encode_tlv(tag: int, content: bytes) -> bytes:

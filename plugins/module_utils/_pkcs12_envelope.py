@@ -7,8 +7,9 @@ key-derivation work the file asks for, bounded before any of it is done.
 Private to the collection: no stability promise outside esus.pec.
 
 Strict means every element the schema names is checked (tags, counts, bag attributes, no trailing
-bytes), as OpenSSL's and Java's parsers do: a file whose envelope is damaged is ``Damaged`` here, so
-it is never judged usable because the damaged part happened to be one nobody looked at.
+bytes inside), as OpenSSL's and Java's parsers do: a file whose envelope is damaged is ``Damaged`` here,
+so it is never judged usable because the damaged part happened to be one nobody looked at. Bytes after
+the AuthenticatedSafe (like bytes after the PFX) are ignored by both, so they are only noted here.
 Standard library only.
 """
 
@@ -32,16 +33,35 @@ if "." in __name__:
         octets,
         oid,
         parse,
+        parse_prefix,
     )
 else:  # loaded alone from plugins/module_utils (../shared/repro/pkcs12 does that)
-    from _asn1 import Asn1Error, Asn1TooLarge, Node, Tag, encode, encode_tlv, expect, integer, items, octets, oid, parse
+    from _asn1 import (
+        Asn1Error,
+        Asn1TooLarge,
+        Node,
+        Tag,
+        encode,
+        encode_tlv,
+        expect,
+        integer,
+        items,
+        octets,
+        oid,
+        parse,
+        parse_prefix,
+    )
 
 # --- the work budget ------------------------------------------------------------------------------
 # Real exporters use 2,000 (Windows), 2,048 (OpenSSL), 10,000 (Java) or 20,000 (cryptography) iterations.
 MAX_ITERATIONS = 1_000_000
 """Largest iteration count accepted in any one place (the MAC, each encrypted part or key)."""
-MAX_WORK = 5_000_000
-"""Largest total of derivation rounds (a count times the hash passes its cipher needs), MAC included."""
+MAX_WORK = 6_000_000
+"""Largest total of derivation rounds (a count times the hash passes its cipher needs), MAC included.
+
+GnuTLS certtool 3.7.9 writes 600,000 iterations and one encrypted part per certificate: with a chain of
+3 that is 5,400,000 rounds. The costliest file this lets through takes about 1.3 s of CPU
+(benchmarks/bench_pkcs12_budget.py)."""
 MAX_PROTECTED = 32
 """Largest number of encrypted parts plus encrypted keys (a certificate from e-Gestor AB has 2)."""
 MAX_BAGS = 256
@@ -67,6 +87,18 @@ _TYPED_ATTRIBUTES = {
     "1.2.840.113549.1.9.21": Tag.OCTET_STRING,  # localKeyID
 }
 
+# Ciphers Java 17's SunJCE has, checked with keytool/getKey on openssl -keypbe/-certpbe files (docs/verdicts.md):
+# PBES2 with AES-128/256-CBC only; PKCS#12 PBE but 2-key 3DES; of PBES1 only pbeWithMD5AndDES-CBC
+JAVA_CIPHERS = {
+    "AES-128-CBC",
+    "AES-256-CBC",
+    "pbeWithSHA1And128BitRC4",
+    "pbeWithSHA1And40BitRC4",
+    "pbeWithSHA1And3-KeyTripleDES-CBC",
+    "pbeWithSHA1And128BitRC2-CBC",
+    "pbeWithSHA1And40BitRC2-CBC",
+    "pbeWithMD5AndDES-CBC",
+}
 # PKCS#12 PBE (RFC 7292 appendix C): name, key bytes, IV bytes, needs OpenSSL 3's legacy provider
 _PKCS12_PBE = {
     "1.2.840.113549.1.12.1.1": ("pbeWithSHA1And128BitRC4", 16, 0, True),
@@ -110,6 +142,10 @@ MAC_DIGESTS = {
     "2.16.840.1.101.3.4.2.1": "sha256",
     "2.16.840.1.101.3.4.2.2": "sha384",
     "2.16.840.1.101.3.4.2.3": "sha512",
+    # Java 17 has HmacPBESHA512/224 and /256 (keytool -J-Dkeystore.pkcs12.macAlgorithm=...); OpenSSL
+    # writes them with -macalg sha512-224 and sha512-256
+    "2.16.840.1.101.3.4.2.5": "sha512_224",
+    "2.16.840.1.101.3.4.2.6": "sha512_256",
 }
 
 
@@ -129,6 +165,12 @@ class Protection(NamedTuple):
     iterations: int
     work: int  # derivation rounds: iterations x hash passes
     pbes2: PBES2 | None = None  # the parameters, when it is PBES2 with PBKDF2 and a known cipher
+    cipher: str = ""  # the cipher alone, as JAVA_CIPHERS names it
+
+    @property
+    def java_has(self) -> bool:
+        """Whether Java 17 (PEC) can decrypt it."""
+        return self.cipher in JAVA_CIPHERS
 
 
 class PBES2(NamedTuple):
@@ -168,6 +210,7 @@ class Envelope:
         self.keys: list[KeyBag] = []
         self.certificates: list[bytes] = []
         self.parts: list[EncryptedPart] = []
+        self.auth_safe_trailing = 0  # bytes after the AuthenticatedSafe, which Java and OpenSSL ignore
         self._bags = 0
         if root is None:
             return
@@ -206,7 +249,8 @@ class Envelope:
         self.auth_safe = octets(content, "authSafe content")
         if len(parts) == 3:
             self.mac = _mac_data(parts[2])
-        auth_safe = parse(self.auth_safe)
+        auth_safe, end = parse_prefix(self.auth_safe)
+        self.auth_safe_trailing = len(self.auth_safe) - end
         for info in items(expect(auth_safe, Tag.SEQUENCE, "AuthenticatedSafe"), "AuthenticatedSafe"):
             self._read_part(info)
 
@@ -286,6 +330,11 @@ class Envelope:
 
     # - for reports -
     @property
+    def java_lacks(self) -> list[tuple[str, str]]:
+        """(where, cipher) of every encrypted item Java 17 (PEC) cannot decrypt."""
+        return [(where, p.name) for where, p in self.protections if not p.java_has]
+
+    @property
     def legacy_algorithms(self) -> list[str]:
         return sorted({protection.name for _where, protection in self.protections if protection.legacy})
 
@@ -294,7 +343,7 @@ class Envelope:
         parts = sorted({part.protection.name for part in self.parts})
         if not parts and self.certificates:
             parts = ["none"]
-        mac = self.mac.hash_name.upper() if self.mac else None
+        mac = mac_display_name(self.mac.hash_name) if self.mac else None
         legacy = self.legacy_algorithms
         return {
             "key_encryption": ", ".join(keys) if keys else None,
@@ -360,8 +409,13 @@ def _mac_data(node: Node) -> MacData:
     if hash_name is None:
         raise Unsupported("its integrity check uses the digest %s, which PEC (Java) does not support" % digest_oid)
     if len(digest) != hashlib.new(hash_name).digest_size:
-        raise Damaged("a %s MAC of %d bytes" % (hash_name.upper(), len(digest)))
+        raise Damaged("a %s MAC of %d bytes" % (mac_display_name(hash_name), len(digest)))
     return MacData(hash_name, digest, salt, iterations)
+
+
+def mac_display_name(hash_name: str) -> str:
+    """'sha256' -> 'SHA256', 'sha512_224' -> 'SHA512/224' (the names Java and the reports use)."""
+    return hash_name.upper().replace("_", "/")
 
 
 def _attributes(node: Node) -> None:
@@ -400,10 +454,10 @@ def protection(node: Node) -> Protection:
         octets(salt, "PBE salt")
         iterations = _count(count, "PBE iteration count")
         if algorithm in _PBES1:
-            return Protection(_PBES1[algorithm], True, iterations, iterations)
+            return Protection(_PBES1[algorithm], True, iterations, iterations, cipher=_PBES1[algorithm])
         name, key_size, iv_size, legacy = _PKCS12_PBE[algorithm]
         passes = -(-key_size // _SHA1_SIZE) + (1 if iv_size else 0)
-        return Protection(name, legacy, iterations, iterations * passes)
+        return Protection(name, legacy, iterations, iterations * passes, cipher=name)
     if algorithm != OID_PBES2:
         raise Unsupported("it is encrypted with an algorithm PEC does not know (%s)" % algorithm)
     if params is None:
@@ -436,12 +490,16 @@ def protection(node: Node) -> Protection:
         raise Unsupported("it is encrypted with a cipher PEC does not know (%s)" % cipher_oid)
     cipher, size, iv_size, legacy = PBES2_CIPHERS[cipher_oid]
     iv = _iv(cipher_oid, cipher_params, iv_size)
+    if key_length is not None and key_length != size and cipher != "RC2-CBC":
+        # OpenSSL refuses such a file; Java 17 ignores the field: the file is not what its exporter meant
+        raise Damaged("its PBKDF2 key length, %d bytes, contradicts %s (%d bytes)" % (key_length, cipher, size))
     size = key_length or size
     if size > 64:
         raise Damaged("PBKDF2 key length %d" % size)
     passes = 2 * -(-size // prf_size)  # an HMAC is two hash passes per output block
     name = "PBES2 (PBKDF2-HMAC-%s, %d iterations, %s)" % (prf, iterations, cipher)
-    return Protection(name, legacy, iterations, iterations * passes, PBES2(salt, iterations, size, prf, cipher_oid, iv))
+    params = PBES2(salt, iterations, size, prf, cipher_oid, iv)
+    return Protection(name, legacy, iterations, iterations * passes, params, cipher)
 
 
 def _iv(cipher_oid: str, params: Node | None, size: int) -> bytes:

@@ -72,6 +72,7 @@ def make_report(
         "certificate": certificate,
         "chain_length": chain_length,
         "pkcs12": algorithms,
+        "notes": [],
     }
 
 
@@ -154,6 +155,16 @@ def damaged_under_right_password(label: str, opened: str, algorithms: dict | Non
     )
 
 
+def part_damaged(label: str, where: str, evidence: str, algorithms: dict | None) -> dict:
+    return make_report(
+        CORRUPT,
+        "%s: the password is right (%s) but the file's %s does not decrypt with it: that part of the file is "
+        "damaged, and PEC/Java would fail on it. Do not change the password. %s"
+        % (label, evidence, where or "contents", _EXPORT_AGAIN),
+        algorithms=algorithms,
+    )
+
+
 def unreadable(label: str, error: BaseException) -> dict:
     """Last resort: something below us (a native library) failed on these bytes."""
     return make_report(
@@ -186,6 +197,21 @@ def unsupported(label: str, detail: str, algorithms: dict | None = None) -> dict
         UNSUPPORTED_ENCRYPTION,
         "%s: the file is not checked because %s. Export the certificate again with standard settings "
         "(e-Gestor AB, Windows, or 'openssl pkcs12 -export' with OpenSSL 3 defaults)." % (label, detail),
+        algorithms=algorithms,
+    )
+
+
+def cipher_java_lacks(label: str, found: list[tuple[str, str]], algorithms: dict | None) -> dict:
+    """Encryption Java 17's providers do not have: PEC cannot load the file (certificates) or take the key."""
+    parts = sorted({where for where, _name in found})
+    names = ", ".join(sorted({name for _where, name in found}))
+    effect = "cannot load the file" if "certificate part" in parts else "loads the file but cannot take the key"
+    return make_report(
+        UNSUPPORTED_ENCRYPTION,
+        "%s: the file's %s is encrypted with %s, which Java 17 does not have: PEC %s ('Falha no certificado'). "
+        "Export the certificate again with AES-256 ('openssl pkcs12 -export' with OpenSSL 3 defaults, without "
+        "-keypbe, -certpbe or -legacy; or Windows with 'AES256-SHA256'), or with 3DES for an older PEC "
+        "('-keypbe PBE-SHA1-3DES -certpbe PBE-SHA1-3DES -macalg sha1')." % (label, " and ".join(parts), names, effect),
         algorithms=algorithms,
     )
 
@@ -243,6 +269,20 @@ def several_keys(label: str, count: int, chain_length: int, algorithms: dict | N
         KEY_MISMATCH,
         "%s: the file holds %d private keys; PEC takes one key with its certificate, and which one it would "
         "pick cannot be told. Export the municipality's certificate alone, with its own key." % (label, count),
+        chain_length=chain_length,
+        algorithms=algorithms,
+    )
+
+
+def key_java_cannot_sign(
+    label: str, problem: str, certificate: dict, chain_length: int, algorithms: dict | None
+) -> dict:
+    return make_report(
+        UNSUPPORTED_ENCRYPTION,
+        "%s: the certificate is readable, but %s, and Java 17, which PEC runs on, cannot sign with such a key: "
+        "the RNDS connection (mutual TLS) would fail. Request a certificate with an RSA key (the ICP-Brasil norm) "
+        "or an EC key on P-256 or P-384." % (label, problem),
+        certificate=certificate,
         chain_length=chain_length,
         algorithms=algorithms,
     )
@@ -308,6 +348,15 @@ def date_and_identity_findings(
             )
         )
     return findings
+
+
+def trailing_bytes(label: str, count: int, where: str) -> str:
+    """A note, not a verdict: Java (PEC) and OpenSSL read the file the same with or without these bytes."""
+    return (
+        "%s: %d byte(s) after %s are ignored, as Java (PEC) and OpenSSL ignore them: the file was changed after "
+        "it was exported (a text editor or a text-mode transfer adds a newline). It works as it is; when you can, "
+        "vault the original binary file instead." % (label, count, where)
+    )
 
 
 def expiring(label: str, certificate: dict, min_days_valid: int) -> tuple[str, str]:

@@ -138,6 +138,11 @@ def reach(host: str, port: int, timeout: float) -> dict:
     return result
 
 
+def fact_text(fact: dict) -> str:
+    """The local fact as it is written on the host, to compare with what the last audit left there."""
+    return json.dumps(fact, indent=2, sort_keys=True) + "\n"
+
+
 def read_fact(path: str):
     try:
         with open(path, encoding="utf-8") as handle:

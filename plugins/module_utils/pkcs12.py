@@ -83,6 +83,7 @@ _CNPJ_RE = re.compile(r"^[0-9A-Z]{12}[0-9]{2}$")
 _CN_CNPJ_RE = re.compile(r":([0-9A-Z]{12}[0-9]{2})$")
 _PFX_VERSION = b"\x02\x01\x03"  # INTEGER 3, the first element of every PFX
 _POSSESSION_MESSAGE = b"esus.pec key possession check"
+_JAVA_MIN_MAC_SALT = 8  # Java 17: "Salt must be at least 8 bytes long"
 
 
 def validate(
@@ -95,17 +96,20 @@ def validate(
     now: datetime.datetime | None = None,
 ) -> dict:
     """Validate PKCS#12 bytes with a password and return the report (see the module's RETURN). Never raises."""
+    notes: list[str] = []  # what the verdict does not say but an operator should know
     try:
-        return _validate(data, password or "", label, min_days_valid, expected_cnpj, now)
+        report = _validate(data, password or "", label, min_days_valid, expected_cnpj, now, notes)
     except (KeyboardInterrupt, SystemExit):
         raise
     except BaseException as exc:
         # a panic in native code (pyo3's PanicException is a BaseException) must give this file a verdict,
         # not end a fleet run for every host
-        return verdicts.unreadable(label, exc)
+        report = verdicts.unreadable(label, exc)
+    report["notes"] = notes
+    return report
 
 
-def _validate(data, password: str, label: str, min_days_valid: int, expected_cnpj, now) -> dict:
+def _validate(data, password: str, label: str, min_days_valid: int, expected_cnpj, now, notes: list[str]) -> dict:
     if data is None:
         return verdicts.missing(label)
     if len(data) > MAX_SIZE:
@@ -115,7 +119,8 @@ def _validate(data, password: str, label: str, min_days_valid: int, expected_cnp
     if data.lstrip()[:10] == b"-----BEGIN":
         return _pem(data, label)
     try:
-        root = _asn1.parse(data)
+        # Java and OpenSSL read one DER value and ignore what follows (a newline, the file twice...)
+        root, end = _asn1.parse_prefix(data)
     except _asn1.Asn1Error as exc:
         if _looks_like_pfx(data) and isinstance(exc, _asn1.Asn1TooLarge):
             return verdicts.unsupported(label, "it is far larger inside than a certificate (%s)" % exc)
@@ -123,13 +128,17 @@ def _validate(data, password: str, label: str, min_days_valid: int, expected_cnp
             return verdicts.corrupt(label, str(exc))
         return verdicts.not_pkcs12(label)
     if not _looks_like_pfx(data):
-        return _other_der(root, data, label)
+        return _other_der(root, data, label) if end == len(data) else verdicts.not_pkcs12(label)
     try:
         envelope = envelopes.Envelope(root)
     except envelopes.Damaged as exc:
         return verdicts.corrupt(label, str(exc))
     except envelopes.Unsupported as exc:
         return verdicts.unsupported(label, str(exc))
+    if end != len(data):
+        notes.append(verdicts.trailing_bytes(label, len(data) - end, "the PKCS#12 structure"))
+    if envelope.auth_safe_trailing:
+        notes.append(verdicts.trailing_bytes(label, envelope.auth_safe_trailing, "the list of the file's parts"))
     algorithms_used = envelope.algorithms()
     encodings = _pkcs12_mac.bmp_passwords(password)
     if envelope.mac is not None:
@@ -146,16 +155,30 @@ def _validate(data, password: str, label: str, min_days_valid: int, expected_cnp
                 hint += " or the file's %s encryption is not available here" % ", ".join(envelope.legacy_algorithms)
             return verdicts.wrong_password(label, algorithms_used, hint)
         encodings = [encoding]
+        if len(mac.salt) < _JAVA_MIN_MAC_SALT:
+            return verdicts.corrupt(
+                label,
+                "its integrity code (MAC) has a salt of %d bytes, and Java, which PEC opens the file with, requires "
+                "at least %d ('Integrity check failed')" % (len(mac.salt), _JAVA_MIN_MAC_SALT),
+                algorithms_used,
+            )
+    if envelope.java_lacks:
+        return verdicts.cipher_java_lacks(label, envelope.java_lacks, algorithms_used)
     try:
         loaded = _load(envelope, password, encodings)
+    except _NotStrict as exc:
+        return verdicts.corrupt(label, str(exc), algorithms_used)
     except _Unreadable as exc:
         loaded = _second_opinion(envelope, data, password)  # never stricter than OpenSSL on what it reads
         if loaded is None:
             return verdicts.contents_unreadable(label, str(exc), algorithms_used)
-    except _Undecryptable:
+    except _Undecryptable as exc:
         if envelope.legacy_algorithms and not legacy_provider_available():
             return verdicts.legacy_unavailable(label, envelope.legacy_algorithms, algorithms_used)
         loaded = _second_opinion(envelope, data, password)
+        if loaded is None and exc.evidence:
+            # the same password opened another part (or this one's first blocks): damage, not the password
+            return verdicts.part_damaged(label, exc.where, exc.evidence, algorithms_used)
         if loaded is None:
             if envelope.mac is None:
                 return verdicts.wrong_password(label, algorithms_used, " (the file has no integrity code to tell more)")
@@ -202,11 +225,51 @@ def _other_der(root: _asn1.Node, data: bytes, label: str) -> dict:
 
 
 class _Undecryptable(Exception):
-    """The password does not decrypt a key or a part (or this OpenSSL cannot run its cipher)."""
+    """The password does not decrypt a key or a part (or this OpenSSL cannot run its cipher).
+
+    ``evidence`` says why the password is right all the same, when something shows it: another part it
+    decrypted, or this item's own first blocks, which decrypted to the start of what PKCS#12 puts there.
+    """
+
+    def __init__(self, message: str, where: str = "", evidence: str = "") -> None:
+        super().__init__(message)
+        self.where = where
+        self.evidence = evidence
+
+
+class _Attempts:
+    """Every encrypted item of a file tried once: what the password opened and the first that it did not."""
+
+    def __init__(self) -> None:
+        self.opened: list[str] = []
+        self.failed: _Undecryptable | None = None
+
+    def run(self, where: str, action):
+        """action() or None when it raises _Undecryptable (kept: the other items are still tried)."""
+        try:
+            result = action()
+        except _Undecryptable as exc:
+            exc.where = exc.where or where
+            self.failed = self.failed or exc
+            return None
+        self.opened.append(where)
+        return result
+
+    def check(self) -> None:
+        failed = self.failed
+        if failed is None:
+            return
+        if not failed.evidence and self.opened:
+            failed.evidence = "it decrypts the file's %s" % self.opened[0]
+        raise failed
 
 
 class _Unreadable(Exception):
     """Decrypted, but what came out is not what PKCS#12 says it is."""
+
+
+class _NotStrict(Exception):
+    """Decrypted and readable by OpenSSL, but not strict DER, which Java's getKey refuses."""
 
 
 class _Loaded:
@@ -214,6 +277,7 @@ class _Loaded:
         self.keys = keys
         self.certificates = certificates
         self.unencrypted_keys = unencrypted_keys  # in plain KeyBags, which Java (PEC) skips
+        self.java_lacks: list[tuple[str, str]] = []  # (where, cipher) Java 17 cannot decrypt
         self.key = keys[0] if len(keys) == 1 else None
         self.certificate = None
         self.others = list(certificates)
@@ -229,23 +293,39 @@ class _Loaded:
 
 
 def _load(envelope: envelopes.Envelope, password: str, encodings: list[bytes]) -> _Loaded:
-    keys = [_key(bag, password, encodings) for bag in envelope.keys]
+    """Decrypt and read everything. When an item does not decrypt, the others are still tried (each once,
+    so within the budget): one that does is the evidence that the password is right and the file damaged."""
+    attempts = _Attempts()
+    java_lacks: list[tuple[str, str]] = []  # keys inside encrypted parts, seen only now
+    keys = [attempts.run("private key", lambda bag=bag: _key(bag, password, encodings)) for bag in envelope.keys]
     certificates = [_certificate(der) for der in envelope.certificates]
     legacy_parts = []
     work_left = envelopes.MAX_WORK - envelope.work
     for part in envelope.parts:
         if part.protection.pbes2 is not None and not part.protection.legacy:
-            found = _bags_of(_pbes2_decrypt(part.protection.pbes2, part.ciphertext, password), work_left)
+            plain = attempts.run(
+                "certificate part", lambda part=part: _pbes2_decrypt(part.protection.pbes2, part.ciphertext, password)
+            )
+            if plain is None:
+                continue
+            found = _bags_of(plain, work_left)
             work_left -= found.work
-            keys.extend(_key(bag, password, encodings) for bag in found.keys)
+            java_lacks.extend(found.java_lacks)
+            keys.extend(
+                attempts.run("private key", lambda bag=bag: _key(bag, password, encodings)) for bag in found.keys
+            )
             certificates.extend(_certificate(der) for der in found.certificates)
         else:
             legacy_parts.append(part.der)
     if legacy_parts:
-        hidden_keys, more = _load_with_openssl(legacy_parts, password, encodings)
-        keys.extend(hidden_keys)
-        certificates.extend(more)
-    return _Loaded(keys, certificates, sum(1 for bag in envelope.keys if bag.protection is None))
+        found = attempts.run("certificate part", lambda: _load_with_openssl(legacy_parts, password, encodings))
+        if found is not None:
+            keys.extend(found[0])
+            certificates.extend(found[1])
+    attempts.check()
+    loaded = _Loaded(keys, certificates, sum(1 for bag in envelope.keys if bag.protection is None))
+    loaded.java_lacks = java_lacks
+    return loaded
 
 
 def _key(bag: envelopes.KeyBag, password: str, encodings: list[bytes]):
@@ -270,10 +350,27 @@ def _key(bag: envelopes.KeyBag, password: str, encodings: list[bytes]):
         if len(keys) != 1:
             raise _Unreadable("a key bag that holds no key")
         return keys[0]
+    _check_strict_der(plain)  # first: cryptography refuses such a key too, and OpenSSL's loader would take it
     try:
         return _load_der_key(plain, None)
     except (ValueError, TypeError, UnsupportedAlgorithm) as exc:
         raise _Unreadable("the private key cannot be read (%s)" % exc) from None
+
+
+def _check_strict_der(plain: bytes) -> None:
+    """Java reads a PrivateKeyInfo as DER ('extra data at the end', 'Redundant length bytes found')."""
+    try:
+        node, end = _asn1.parse_prefix(plain)
+    except _asn1.Asn1Error:
+        return  # OpenSSL read it; the key is judged by what it does
+    if end != len(plain):
+        raise _NotStrict(
+            "the private key has %d bytes after it, which Java refuses ('extra data')" % (len(plain) - end)
+        )
+    if _asn1.encode(node) != plain:
+        raise _NotStrict(
+            "the private key is not DER-encoded (a length written in more bytes than needed), which Java refuses"
+        )
 
 
 def _load_der_key(der: bytes, password: bytes | None):
@@ -309,14 +406,29 @@ def _pbes2_decrypt(params: envelopes.PBES2, ciphertext: bytes, password: str) ->
     if not ciphertext or len(ciphertext) % block:
         raise _Undecryptable("encrypted data of %d bytes" % len(ciphertext))
     key = PBKDF2HMAC(algorithm(), params.key_length, params.salt, params.iterations).derive(password.encode("utf-8"))
+    cipher = algorithms.AES(key) if block == 16 else _triple_des(key)
+    decryptor = Cipher(cipher, modes.CBC(params.iv)).decryptor()
+    padded = decryptor.update(ciphertext) + decryptor.finalize()
     try:
-        cipher = algorithms.AES(key) if block == 16 else _triple_des(key)
-        decryptor = Cipher(cipher, modes.CBC(params.iv)).decryptor()
-        padded = decryptor.update(ciphertext) + decryptor.finalize()
         unpadder = padding.PKCS7(block * 8).unpadder()
         return unpadder.update(padded) + unpadder.finalize()
-    except ValueError as exc:  # bad padding: not this password (or damaged bytes)
-        raise _Undecryptable(str(exc)) from None
+    except ValueError as exc:  # bad padding: not this password, or damaged bytes (the first blocks tell)
+        evidence = "its first bytes decrypt to what PKCS#12 puts there" if _starts_like_der(padded, block) else ""
+        raise _Undecryptable(str(exc), evidence=evidence) from None
+
+
+def _starts_like_der(plain: bytes, block: int) -> bool:
+    """Whether decrypted bytes begin as a PrivateKeyInfo or SafeContents of about their own size does.
+
+    A wrong key gives random bytes: a SEQUENCE tag, a long-form length that ends within two blocks of the
+    data's end and the first inner tag (INTEGER version, or a SafeBag SEQUENCE) match by chance about once
+    in 2^30. A damaged or cut last block leaves all of that in place (CBC garbles only the blocks it hits).
+    """
+    if len(plain) < 8 or plain[0] != _asn1.Tag.SEQUENCE or plain[1] not in (0x81, 0x82, 0x83):
+        return False
+    size = plain[1] & 0x7F
+    total = 2 + size + int.from_bytes(plain[2 : 2 + size], "big")
+    return abs(total - len(plain)) <= 2 * block and plain[2 + size] in (_asn1.Tag.INTEGER, _asn1.Tag.SEQUENCE)
 
 
 def _triple_des(key: bytes):
@@ -429,6 +541,56 @@ def _public_spki(certificate) -> bytes | None:
         return _spki(certificate.public_key())
     except (ValueError, UnsupportedAlgorithm):
         return None
+
+
+# The curves Java 17's SunEC signs with (the others went with its native library in JDK 16: "Curve not supported")
+JAVA_CURVES = ("secp256r1", "secp384r1", "secp521r1")
+
+
+def _java_curve_problem(certificate, described: dict) -> str | None:
+    """Why Java 17 cannot sign with (or even read) the certificate's EC key, or None."""
+    if described["key_type"] != "EC":
+        return None
+    if _explicit_ec_parameters(certificate):
+        return (
+            "its EC key carries explicit curve parameters instead of a curve name "
+            "(Java: 'Only named ECParameters supported')"
+        )
+    if described["key_curve"] not in JAVA_CURVES:
+        return "its key is on the curve %s (Java: 'Curve not supported')" % described["key_curve"]
+    return None
+
+
+def _explicit_ec_parameters(certificate) -> bool:
+    """Whether the certificate's SubjectPublicKeyInfo gives the curve as parameters (a SEQUENCE), not an OID."""
+    try:
+        tbs = _asn1.parse(certificate.public_bytes(serialization.Encoding.DER)).children[0]
+        spki = tbs.children[6 if tbs.children[0].tag == _asn1.Tag.CONTEXT_0 else 5]
+        algorithm = spki.children[0].children
+    except (_asn1.Asn1Error, IndexError, TypeError):
+        return False
+    return len(algorithm) > 1 and algorithm[1].tag == _asn1.Tag.SEQUENCE
+
+
+def _rsa_crt_problem(key) -> str | None:
+    """Why Java cannot sign with this RSA key, when its CRT values do not agree (OpenSSL falls back to d).
+
+    Integer arithmetic only: p*q = n, dP = d mod (p-1), dQ = d mod (q-1), qInv*q = 1 mod p.
+    """
+    if not isinstance(key, rsa.RSAPrivateKey):
+        return None
+    numbers = key.private_numbers()
+    p, q, d = numbers.p, numbers.q, numbers.d
+    checks = (
+        ("p*q is not the modulus", p * q == numbers.public_numbers.n),
+        ("dP is not d mod (p-1)", p > 1 and numbers.dmp1 == d % (p - 1)),
+        ("dQ is not d mod (q-1)", q > 1 and numbers.dmq1 == d % (q - 1)),
+        ("qInv is not the inverse of q mod p", p > 1 and numbers.iqmp * q % p == 1),
+    )
+    wrong = [name for name, right in checks if not right]
+    if not wrong:
+        return None
+    return "the RSA private key's CRT values do not agree (%s), and Java cannot sign with it" % "; ".join(wrong)
 
 
 def proves_possession(key, certificate) -> bool:
@@ -597,6 +759,8 @@ def _judge(
 ) -> dict:
     now = now or datetime.datetime.now(datetime.timezone.utc)
     chain_length = len(loaded.certificates)
+    if loaded.java_lacks:
+        return verdicts.cipher_java_lacks(label, loaded.java_lacks, algorithms_used)
     if len(loaded.keys) > 1:
         return verdicts.several_keys(label, len(loaded.keys), chain_length, algorithms_used)
     if loaded.key is None:
@@ -609,6 +773,12 @@ def _judge(
     if loaded.certificate is None:
         return verdicts.key_matches_nothing(label, chain_length, algorithms_used)
     certificate = describe(loaded.certificate, now)
+    crt_problem = _rsa_crt_problem(loaded.key)
+    if crt_problem:
+        return verdicts.corrupt(label, crt_problem, algorithms_used)
+    curve_problem = _java_curve_problem(loaded.certificate, certificate)
+    if curve_problem:
+        return verdicts.key_java_cannot_sign(label, curve_problem, certificate, chain_length, algorithms_used)
     if not proves_possession(loaded.key, loaded.certificate):
         return verdicts.key_not_proven(label, certificate, chain_length, algorithms_used)
     not_before, not_after = validity(loaded.certificate)

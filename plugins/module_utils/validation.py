@@ -3,8 +3,8 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 """What the pkcs12_validate module (host file) and action (controller file) share.
 
-Plain data and functions: the argument spec, input checks, bounded reading and how a report
-becomes a task result. Both faces go through here, so they cannot drift apart.
+Plain data and functions: input checks, bounded reading and how a report becomes a task result. Both faces go
+through here, so they cannot drift apart; their argument spec is module_utils/_argspec.py's pkcs12_validate_spec.
 """
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ import hashlib
 import os
 import stat
 
+from ansible_collections.esus.pec.plugins.module_utils._argspec import named
 from ansible_collections.esus.pec.plugins.module_utils.pkcs12 import (
     EXPIRING,
     MAX_SIZE,
@@ -21,24 +22,17 @@ from ansible_collections.esus.pec.plugins.module_utils.pkcs12 import (
     validate,
 )
 
-ARGUMENT_SPEC = {
-    "path": {"type": "path"},
-    "src": {"type": "path"},
-    "password": {"type": "str", "default": "", "no_log": True},
-    "min_days_valid": {"type": "int", "default": 30},
-    "expected_cnpj": {"type": "str"},
-    "fail_on_invalid": {"type": "bool", "default": True},
-}
-
 
 def check_inputs(params: dict) -> str | None:
-    """A message when an option cannot be right (nothing is read before this passes)."""
+    """A message when an option cannot be right (nothing is read before this passes); it names the options as
+    the caller does (``option_names``, when the plugin takes it)."""
+    names = params.get("option_names")
     if params["min_days_valid"] < 0:
-        return "min_days_valid must be 0 or more (it is %d)." % params["min_days_valid"]
+        return "%s must be 0 or more (it is %d)." % (named("min_days_valid", names), params["min_days_valid"])
     if params.get("expected_cnpj"):
         problem = cnpj_problem(params["expected_cnpj"])
         if problem:
-            return "expected_cnpj: %s." % problem
+            return "%s: %s." % (named("expected_cnpj", names), problem)
     return None
 
 
@@ -87,6 +81,9 @@ def run_validation(data: bytes | None, size: int | None, params: dict, label: st
 def finish(report: dict, fail_on_invalid: bool) -> tuple[dict, bool]:
     """(task result, whether the task fails)."""
     result = dict(report, changed=False)
+    warnings = list(report.get("notes") or [])
     if report["verdict"] == EXPIRING:
-        result["warnings"] = [report["msg"]]
+        warnings.insert(0, report["msg"])
+    if warnings:
+        result["warnings"] = warnings
     return result, bool(fail_on_invalid and not report["valid"])

@@ -13,28 +13,32 @@ description:
   - Reads the municipality's ansible-vault encrypted certificate on the B(controller) once, validates those bytes
     with the same checks as M(esus.pec.pkcs12_validate), and only then touches the host. A wrong password, an
     expired certificate, another entity's CNPJ or a plaintext source fails the task and changes nothing.
-  - On a Linux host, one remote command looks at C(chaves) and the certificate there (the read-only code of
+  - "On a Linux host, one remote command looks at C(chaves) and the certificate there (the read-only code of
     M(esus.pec.pec_probe), run directly by the host's Python 3, no module wrapper). When all is in place (owner,
-    group, mode, same SHA-1 and size) nothing else happens. Otherwise the module M(esus.pec.chaves_certificate)
-    plans the change, and C(chaves) is created or closed first, the
-    validated bytes are sent, written under a name PEC ignores (C(.esus-pec-staging-*)), their SHA-1 is checked
-    on the host, and the file is renamed over the old one (an atomic C(rename)). The old file is kept in
-    C(<pec_root>/esus-pec-backups) (mode 0600, the newest O(backups) kept), where PEC does not list it.
-  - A failure or a killed run at any step leaves the previous certificate in place; a staging file left by a
-    killed run is removed by the next run.
+    group, mode, same SHA-1 and size) nothing else happens. Otherwise what must change is decided once, on the
+    controller, and one run of M(esus.pec.chaves_certificate) applies exactly that, after checking that C(chaves)
+    and the certificate are still as they were seen (owner, group, mode, size, SHA-1; a host changed in between
+    fails, untouched): C(chaves) is created or closed first, the validated bytes are sent (only when the
+    certificate must be written), written under a name PEC ignores (C(.esus-pec-staging-*)), their SHA-1 is
+    checked on the host, and the file is renamed over the old one (an atomic C(rename)). The old file is kept in
+    C(<pec_root>/esus-pec-backups) (mode 0600, the newest O(backups) kept), where PEC does not list it."
+  - A failure at any step leaves the previous certificate in place. A run killed at any step leaves the
+    previous certificate or, once renamed, the new one, whole (never absent or partial); the next run finishes
+    the renewal and removes a staging file left behind.
   - The bytes are sent on the connection's standard input (C(cat) into a file of mode 0600 in the connecting
     user's temporary folder on the host), so no decrypted copy is ever written to the controller's disk. On the
     host that copy (the .pfx, still under its password) lives only during the task; one left by a killed run
     is removed by the next run that sends a certificate to that host, once it is an hour old.
   - With C(--check) it reports what a real run would change and changes nothing; with C(--diff) it shows owner,
     mode (Windows, the descriptor) and SHA-1, never the file's bytes.
-  - "On B(Windows) (PowerShell, or cmd over SSH) everything happens in one execution of
-    M(esus.pec.win_chaves_certificate): C(chaves) is closed by one security descriptor (owner Administrators,
+  - "On B(Windows) (PowerShell, or cmd over SSH) one execution of M(esus.pec.win_chaves_certificate) looks, without
+    the certificate's bytes; an unchanged host stops there. Otherwise a second one applies what the controller
+    decided, the same compare-and-swap first: C(chaves) is closed by one security descriptor (owner Administrators,
     protected, full control for SYSTEM and Administrators plus one ACE per O(windows_principals), nothing else),
     the certificate gets no ACE of its own (it holds what C(chaves) gives), and it is staged, verified and put in
-    place by C(ReplaceFile) (the old file becomes the backup in one step). The bytes travel base64 in the
-    module's no_log arguments, in memory on both sides: no copy in a file. O(owner), O(group), O(dir_mode) and
-    O(file_mode) are not used there."
+    place by C(ReplaceFile) (the old file becomes the backup in one step). The bytes, when the certificate must
+    be written, travel base64 in the module's no_log arguments, in memory on both sides: no copy in a file.
+    O(owner), O(group), O(dir_mode) and O(file_mode) are not used there."
   - An action plugin; its host part is M(esus.pec.chaves_certificate) (Linux) or M(esus.pec.win_chaves_certificate).
 options:
   src:
@@ -47,11 +51,6 @@ options:
     description: Accept a source that is not ansible-vault encrypted.
     type: bool
     default: false
-  pec_root:
-    description:
-      - The PEC webserver folder; C(chaves) is inside it.
-      - Defaults to C(/opt/e-SUS/webserver), or C(C:\Program Files\e-SUS\webserver) on a Windows host.
-    type: str
 attributes:
   check_mode:
     support: full
@@ -61,9 +60,13 @@ attributes:
     platforms: posix, windows
 extends_documentation_fragment:
   - esus.pec.certificate
-  - esus.pec.windows_principals
-  - ansible.builtin.action_common_attributes
+  - esus.pec.pec_root
+  - esus.pec.ownership
   - esus.pec.chaves
+  - esus.pec.remove_others
+  - esus.pec.windows_principals
+  - esus.pec.option_names
+  - ansible.builtin.action_common_attributes
 author:
   - esus.pec contributors (@esus-pec)
 """
@@ -90,6 +93,18 @@ changes:
   type: list
   elements: str
   sample: [create chaves, install the certificate]
+codes:
+  description: The same changes as stable codes, in the same order.
+  returned: when the certificate is valid
+  type: list
+  elements: str
+  sample: [chaves.create, certificate_file.install]
+blockers:
+  description: Why the host was left untouched, as stable codes (C(pec.not_installed), C(chaves.not_a_folder), ...).
+  returned: when the host's state or the options forbid the deploy
+  type: list
+  elements: str
+  sample: [pec.not_installed]
 dest:
   description: Path of the certificate on the host.
   returned: when the certificate is valid
@@ -112,11 +127,11 @@ others:
 
 from ansible.module_utils.basic import AnsibleModule
 
-from ansible_collections.esus.pec.plugins.module_utils.chaves_options import DEPLOY_ARGUMENT_SPEC
+from ansible_collections.esus.pec.plugins.module_utils._argspec import certificate_deploy_spec
 
 
 def main() -> None:
-    module = AnsibleModule(argument_spec=DEPLOY_ARGUMENT_SPEC, supports_check_mode=True)
+    module = AnsibleModule(argument_spec=certificate_deploy_spec(), supports_check_mode=True)
     module.fail_json(
         msg="esus.pec.certificate_deploy runs on the controller (its action plugin): call it by its full name."
     )

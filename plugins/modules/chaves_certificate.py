@@ -21,13 +21,10 @@ description:
     kept in C(<pec_root>/esus-pec-backups) (mode 0600, the newest O(backups) kept) and the new one renamed over it
     (an atomic C(rename))."
   - Called alone with O(staged) and no O(apply), it installs those bytes (checked against O(checksum)).
-  - A failure at any step leaves the previous certificate in place; a staging file left by a killed run is
-    removed by the next deploy.
+  - A failure at any step leaves the previous certificate in place. A run killed at any step leaves the
+    previous certificate or, once renamed, the new one, whole; a staging file left by a killed run is removed
+    by the next deploy.
 options:
-  pec_root:
-    description: The PEC webserver folder; C(chaves) is inside it.
-    type: path
-    default: /opt/e-SUS/webserver
   staged:
     description:
       - Path on the host of the bytes to install (the action's temporary upload). Without it, nothing is written.
@@ -63,9 +60,12 @@ attributes:
   platform:
     platforms: posix
 extends_documentation_fragment:
+  - esus.pec.pec_root.linux
   - esus.pec.validated_bytes
-  - ansible.builtin.action_common_attributes
+  - esus.pec.ownership
   - esus.pec.chaves
+  - esus.pec.option_names
+  - ansible.builtin.action_common_attributes
 author:
   - esus.pec contributors (@esus-pec)
 """
@@ -115,28 +115,13 @@ import time
 
 from ansible.module_utils.basic import AnsibleModule
 
+from ansible_collections.esus.pec.plugins.module_utils._argspec import chaves_certificate_spec, named
 from ansible_collections.esus.pec.plugins.module_utils.certificate_files import file_kind, file_sha1
-from ansible_collections.esus.pec.plugins.module_utils.chaves_options import HOST_ARGUMENT_SPEC, STAGING_PREFIX
+from ansible_collections.esus.pec.plugins.module_utils.chaves_options import CHANGES, STAGING_PREFIX
 from ansible_collections.esus.pec.plugins.module_utils.host_probe import chaves_folder, file_entry, look, path_kind
 
 BACKUP_FOLDER = "esus-pec-backups"
-CHANGES = (
-    "chaves.create",
-    "chaves.permissions",
-    "certificate_file.install",
-    "certificate_file.replace",
-    "certificate_file.permissions",
-    "staging.remove",
-    "others.remove",
-)
 BYTES_CHANGES = {"certificate_file.install", "certificate_file.replace"}
-ARGUMENT_SPEC = dict(
-    HOST_ARGUMENT_SPEC,
-    apply={"type": "list", "elements": "str", "choices": list(CHANGES)},
-    expect={"type": "dict"},
-    stale={"type": "list", "elements": "str", "default": []},
-    others={"type": "list", "elements": "str", "default": []},
-)
 _UNTOUCHED = " Nothing was changed."
 
 
@@ -162,16 +147,23 @@ class Applier:
         self.dest = os.path.join(self.chaves, params["dest_name"])
         self.backup_dir = os.path.join(self.root, BACKUP_FOLDER)
         self.checksum = params["checksum"]
+        names = params["option_names"]
         try:
             self.uid = pwd.getpwnam(params["owner"]).pw_uid
             self.gid = grp.getgrnam(params["group"]).gr_gid
         except KeyError as exc:
-            module.fail_json(msg="%s: no such user or group on this host (%s).%s" % (self.chaves, exc, _UNTOUCHED))
+            module.fail_json(
+                msg="%s: no such user or group on this host (%s): fix %s or %s.%s"
+                % (self.chaves, exc, named("owner", names), named("group", names), _UNTOUCHED)
+            )
         try:
             self.dir_mode = int(params["dir_mode"], 8)
             self.file_mode = int(params["file_mode"], 8)
         except ValueError:
-            module.fail_json(msg="dir_mode and file_mode must be octal, such as 0750.%s" % _UNTOUCHED)
+            module.fail_json(
+                msg="%s and %s must be octal, such as 0750.%s"
+                % (named("dir_mode", names), named("file_mode", names), _UNTOUCHED)
+            )
 
     def close_chaves(self, create: bool) -> None:
         """chaves exists, owned and closed, before any certificate byte is written into it."""
@@ -303,10 +295,11 @@ def _apply(module: AnsibleModule, applier: Applier, changes: list) -> dict:
 
 
 def main() -> None:
-    module = AnsibleModule(argument_spec=ARGUMENT_SPEC, supports_check_mode=True)
+    module = AnsibleModule(argument_spec=chaves_certificate_spec(), supports_check_mode=True)
     params = module.params
     if "/" in params["dest_name"] or params["dest_name"] in ("", ".", ".."):
-        module.fail_json(msg="dest_name must be a file name, not a path: %s" % params["dest_name"])
+        where = named("dest_name", params["option_names"])
+        module.fail_json(msg="%s must be a file name, not a path: %s" % (where, params["dest_name"]))
     if params["apply"] is None and not params["staged"]:  # look only
         seen = look(
             {

@@ -23,10 +23,6 @@ description:
     Python (one remote command, no module wrapper) and calls this module when that gives no answer and to write
     the fact; usable alone.
 options:
-  pec_root:
-    description: The PEC webserver folder.
-    type: path
-    default: /opt/e-SUS/webserver
   pec_config:
     description: PEC's JSON configuration file, for the version.
     type: path
@@ -53,6 +49,8 @@ attributes:
   platform:
     platforms: posix
 extends_documentation_fragment:
+  - esus.pec.pec_root.linux
+  - esus.pec.endpoints
   - esus.pec.probe
   - ansible.builtin.action_common_attributes
 author:
@@ -117,9 +115,8 @@ import tempfile
 
 from ansible.module_utils.basic import AnsibleModule
 
-from ansible_collections.esus.pec.plugins.module_utils.host_probe import look, read_fact
-from ansible_collections.esus.pec.plugins.module_utils.pec_layout import LINUX_PEC_ROOT
-from ansible_collections.esus.pec.plugins.module_utils.readiness import fact_text
+from ansible_collections.esus.pec.plugins.module_utils._argspec import pec_probe_spec
+from ansible_collections.esus.pec.plugins.module_utils.host_probe import fact_text, look, read_fact
 
 
 def write_fact(module: AnsibleModule, path: str, fact: dict) -> bool:
@@ -139,26 +136,7 @@ def write_fact(module: AnsibleModule, path: str, fact: dict) -> bool:
 
 
 def main() -> None:
-    module = AnsibleModule(
-        argument_spec={
-            "pec_root": {"type": "path", "default": LINUX_PEC_ROOT},
-            "pec_config": {"type": "path", "default": "/etc/pec.config"},
-            "endpoints": {
-                "type": "list",
-                "elements": "dict",
-                "default": [],
-                "options": {
-                    "host": {"type": "str", "required": True},
-                    "port": {"type": "int", "default": 443},
-                },
-            },
-            "timeout": {"type": "float", "default": 5},
-            "read_certificate": {"type": "bool", "default": False},
-            "fact": {"type": "dict"},
-            "fact_path": {"type": "path", "default": "/etc/ansible/facts.d/esus_pec_rnds.fact"},
-        },
-        supports_check_mode=True,
-    )
+    module = AnsibleModule(argument_spec=pec_probe_spec(), supports_check_mode=True)
     params = module.params
     if params["fact"] is not None:
         module.exit_json(changed=write_fact(module, params["fact_path"], params["fact"]), fact_path=params["fact_path"])

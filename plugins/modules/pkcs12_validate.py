@@ -23,7 +23,7 @@ description:
     Java's PKCS12 KeyStore (what PEC uses) decides.
   - Any file is untrusted input. The check returns a verdict in bounded time and never fails with an error on
     damaged or hostile bytes. A file that asks for more key-derivation work than the budget gets
-    V(unsupported_encryption). The budget is 1,000,000 iterations per count, 5,000,000 rounds in all, and
+    V(unsupported_encryption). The budget is 1,000,000 iterations per count, 6,000,000 rounds in all, and
     32 encrypted parts and keys.
   - Two faces, one name. With O(src) the file is read on the B(controller) by the action plugin, through
     Ansible's loader, so an ansible-vault encrypted binary C(.pfx) is decrypted in memory and never written
@@ -171,6 +171,14 @@ size:
   returned: when the file could be read
   type: int
   sample: 4231
+notes:
+  description:
+    - What the verdict does not say but an operator should know, one message each (for example bytes after the
+      PKCS#12 structure, which Java and OpenSSL ignore). Also shown as task warnings.
+  returned: always
+  type: list
+  elements: str
+  sample: []
 chain_length:
   description: How many certificates the file holds, the certificate itself included.
   returned: always
@@ -275,10 +283,10 @@ pkcs12:
 
 from ansible.module_utils.basic import AnsibleModule, missing_required_lib
 
+from ansible_collections.esus.pec.plugins.module_utils._argspec import pkcs12_validate_spec
 from ansible_collections.esus.pec.plugins.module_utils._verdicts import not_a_file
 from ansible_collections.esus.pec.plugins.module_utils.pkcs12 import HAS_CRYPTOGRAPHY, MAX_SIZE
 from ansible_collections.esus.pec.plugins.module_utils.validation import (
-    ARGUMENT_SPEC,
     NotARegularFile,
     check_inputs,
     finish,
@@ -289,7 +297,7 @@ from ansible_collections.esus.pec.plugins.module_utils.validation import (
 
 def main() -> None:
     module = AnsibleModule(
-        argument_spec=ARGUMENT_SPEC,
+        argument_spec=pkcs12_validate_spec(),
         mutually_exclusive=[("path", "src")],
         required_one_of=[("path", "src")],
         supports_check_mode=True,

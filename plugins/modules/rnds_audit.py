@@ -1,3 +1,4 @@
+#!/usr/bin/python
 # Copyright (c) 2026, esus.pec contributors
 # GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
@@ -10,8 +11,8 @@ short_description: Tell whether a PEC server is ready to talk to the RNDS, and w
 version_added: 0.1.0
 description:
   - Audits one PEC server (read-only except for the local fact) and returns checks with a status
-    (V(pass), V(fail), V(warn), V(unknown)) and a reason an operator understands, RV(rnds_ready), and the status
-    PEC's RNDS tab would most likely show.
+    (V(pass), V(fail), V(warn), V(unknown)), a stable code (C(docs/codes.md) lists them all) and a reason an
+    operator understands, RV(rnds_ready), and the status PEC's RNDS tab would most likely show.
   - "Checks: PEC installed (and its version: from C(/etc/pec.config), reading only the version keys, on Linux;
     from PEC's entry in the uninstall registry on Windows); C(chaves) exists with the owner and mode (Linux) or
     the one security descriptor (Windows, C(chaves) and the certificate file) the esus.pec.rnds_certificate role
@@ -30,39 +31,15 @@ description:
   - An error while looking (access denied, for example) is reported as that error, never as an absence.
   - Runs on the controller as an action plugin; there is no host-side module of this name.
 options:
-  pec_root:
-    description: PEC webserver folder. Defaults to C(/opt/e-SUS/webserver) or C(C:\Program Files\e-SUS\webserver).
-    type: str
-  owner:
-    description: Expected owner of C(chaves) (Linux).
-    type: str
-    default: root
-  group:
-    description: Expected group of C(chaves) (Linux).
-    type: str
-    default: root
-  dir_mode:
-    description: Expected mode of C(chaves) (Linux).
-    type: str
-    default: '0750'
   check_network:
     description: Try a TCP connection from the host to O(endpoints). With V(false) the check reads V(unknown).
     type: bool
     default: true
   endpoints:
-    description: The RNDS authentication endpoint(s) (C(ehr-auth-hmg.saude.gov.br) for homologation).
-    type: list
-    elements: dict
+    description:
+      - The RNDS authentication endpoint(s) the host must reach (C(ehr-auth-hmg.saude.gov.br) for homologation).
+      - Its type and suboptions are those of O(esus.pec.pec_probe#module:endpoints); only the default differs.
     default: [{host: ehr-auth.saude.gov.br, port: 443}]
-    suboptions:
-      host:
-        description: Host name.
-        type: str
-        required: true
-      port:
-        description: TCP port.
-        type: int
-        default: 443
   network_timeout:
     description: Seconds to wait for each connection.
     type: float
@@ -119,7 +96,11 @@ attributes:
     support: none
 extends_documentation_fragment:
   - esus.pec.certificate
+  - esus.pec.pec_root
+  - esus.pec.ownership
+  - esus.pec.endpoints
   - esus.pec.windows_principals
+  - esus.pec.option_names
   - ansible.builtin.action_common_attributes
   - ansible.builtin.action_common_attributes.flow
 author:
@@ -157,11 +138,25 @@ rnds_readiness:
       description: Same as RV(rnds_ready).
       type: bool
     checks:
-      description: One entry per check, with C(name), C(status) and C(reason).
+      description:
+        - One entry per check, with C(name), C(status), C(code) (a stable dotted code such as
+          C(certificate.expired) or C(network.unreachable)), C(values) (what the code's sentence needs, such as
+          C(days) and C(not_after)) and C(reason) (that sentence in English, with the next step; for the
+          certificate, the message of M(esus.pec.pkcs12_validate)).
+        - Every code, with its meaning, what PEC would show and the next step in English and Portuguese, is
+          listed in the collection's C(docs/codes.md).
       type: list
       elements: dict
+      sample:
+        - {name: chaves, status: fail, code: chaves.missing, values: {path: /opt/e-SUS/webserver/chaves},
+           reason: "/opt/e-SUS/webserver/chaves does not exist: deploy with the rnds_certificate role."}
+    codes:
+      description: The codes of the failed and warning checks, in the checks' order. Read these, not the reasons.
+      type: list
+      elements: str
+      sample: [chaves.missing]
     reasons:
-      description: The reasons of the failed and warning checks.
+      description: The reasons of the failed and warning checks (English; their words may change, their codes do not).
       type: list
       elements: str
     verdict:
@@ -171,10 +166,24 @@ rnds_readiness:
       description: Days until the certificate expires.
       type: int
     pec_status:
-      description: What PEC's RNDS tab would most likely show.
+      description: What PEC's RNDS tab would most likely show, from the first failing code (C(Certificado expirado)
+        first, whatever else fails).
       type: str
       sample: Sem conexão
     pec_version:
       description: PEC's version (C(/etc/pec.config) on Linux, the uninstall registry on Windows), null when unknown.
       type: str
 """
+
+from ansible.module_utils.basic import AnsibleModule
+
+from ansible_collections.esus.pec.plugins.module_utils._argspec import rnds_audit_spec
+
+
+def main() -> None:
+    module = AnsibleModule(argument_spec=rnds_audit_spec(), supports_check_mode=True)
+    module.fail_json(msg="esus.pec.rnds_audit runs on the controller (its action plugin): call it by its full name.")
+
+
+if __name__ == "__main__":
+    main()

@@ -51,6 +51,7 @@ attributes:
   platform:
     platforms: windows
 extends_documentation_fragment:
+  - esus.pec.endpoints
   - esus.pec.probe
   - ansible.builtin.action_common_attributes
 author:

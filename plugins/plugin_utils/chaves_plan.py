@@ -46,7 +46,7 @@ from typing import NamedTuple
 
 from ansible_collections.esus.pec.plugins.module_utils.certificate_files import file_kind, other_pkcs12
 from ansible_collections.esus.pec.plugins.module_utils.chaves_options import STAGING_PREFIX
-from ansible_collections.esus.pec.plugins.module_utils.windows_acl import BROAD_SIDS, differences
+from ansible_collections.esus.pec.plugins.plugin_utils.windows_acl import BROAD_SIDS, differences
 
 
 class Change(str, Enum):

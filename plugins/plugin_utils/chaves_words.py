@@ -8,6 +8,7 @@ Text is data here, looked up by code: plugin_utils/chaves_plan.py decides and ne
 
 from __future__ import annotations
 
+from ansible_collections.esus.pec.plugins.module_utils._argspec import named
 from ansible_collections.esus.pec.plugins.plugin_utils.chaves_plan import Blocker, Change, octal, same_name
 
 # What a change is called in a task's result (``changes``), as the modules said it before codes existed.
@@ -34,30 +35,38 @@ def describe(changes, windows: bool) -> list:
     return words
 
 
+# {<option>_option} is how the message names a plugin option: the option, and the caller's name for it (a role's
+# variable) when option_names gives one.
 _BLOCKER_WORDS = {
-    Blocker.PEC_NOT_INSTALLED: "PEC is not installed in {pec_root} (no such folder). Set rnds_certificate_pec_root to "
-    "the webserver folder of this PEC, or rnds_certificate_create_pec_root: true to create the tree anyway.",
+    Blocker.PEC_NOT_INSTALLED: "PEC is not installed in {pec_root} (no such folder). Set {pec_root_option} to the "
+    "webserver folder of this PEC, or {create_pec_root_option}: true to create the tree anyway.",
     Blocker.CHAVES_NOT_A_FOLDER: "{chaves} exists and is not a folder: move it away.",
     Blocker.CHAVES_UNREADABLE: "{chaves} cannot be listed ({error}): deploy with become (the user needs sudo on the "
     "host) or as a member of the host's Administrators group.",
     Blocker.DEST_IS_A_FOLDER: "{dest} exists and is a folder: move it away.",
     Blocker.DEST_NOT_A_FILE: "{dest} exists and is not a regular file: move it away.",
-    Blocker.DEST_NAME_INVALID: "dest_name must be a file name, not a path: {dest_name}.",
+    Blocker.DEST_NAME_INVALID: "{dest_name_option} must be a file name, not a path: {dest_name}.",
     Blocker.MODE_INVALID: "{option} must be an octal mode such as 0750, not {value}.",
-    Blocker.ACCOUNT_UNKNOWN: "{chaves}: no such {kind} on this host ({name}).",
-    Blocker.PRINCIPAL_UNRESOLVED: "this host cannot resolve {names} to a SID: fix "
-    "rnds_certificate_windows_extra_principals.",
+    Blocker.ACCOUNT_UNKNOWN: "{chaves}: no such {kind} on this host ({name}): fix {option}.",
+    Blocker.PRINCIPAL_UNRESOLVED: "this host cannot resolve {names} to a SID: fix {windows_principals_option}.",
     Blocker.PRINCIPAL_BROAD: "'{name}' ({sid}) would open chaves, and the municipality's private key, to every user "
     "of the host: give access to the PEC service account only.",
 }
 
 
-def blocker_message(blockers, chaves: str, dest: str) -> str:
-    """The blockers in words (paths as the host spells them)."""
+_NAMED = ("pec_root", "create_pec_root", "dest_name", "windows_principals")
+
+
+def blocker_message(blockers, chaves: str, dest: str, option_names: dict | None = None) -> str:
+    """The blockers in words (paths as the host spells them; options as the caller names them)."""
     said = []
     for finding in blockers:
         values = dict(finding.values, chaves=chaves, dest=dest)
+        values.update({"%s_option" % option: named(option, option_names) for option in _NAMED})
+        if "option" in values:  # MODE_INVALID: dir_mode or file_mode
+            values["option"] = named(values["option"], option_names)
         if finding.code == Blocker.ACCOUNT_UNKNOWN:
+            values["option"] = named(values["kind"], option_names)
             values["kind"] = "user" if values["kind"] == "owner" else "group"
         if "names" in values:
             values["names"] = ", ".join("'%s'" % name for name in values["names"])

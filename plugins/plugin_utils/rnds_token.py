@@ -68,8 +68,18 @@ def _credential_files(key, certificate, chain: list):
         shutil.rmtree(folder, ignore_errors=True)
 
 
-def request_token(url: str, key, certificate, chain: list, *, ca_file: str | None = None, timeout: float = 10) -> dict:
-    """{status, reason, http_status}: what the endpoint said to this certificate."""
+def request_token(
+    url: str,
+    key,
+    certificate,
+    chain: list,
+    *,
+    ca_file: str | None = None,
+    timeout: float = 10,
+    ca_option: str = "token_ca_file",
+) -> dict:
+    """{status, reason, http_status}: what the endpoint said to this certificate. ``ca_option`` is how the reason
+    names the option of the CA bundle (the caller's name for it)."""
     parts = urllib.parse.urlsplit(url)
     host, port = parts.hostname, parts.port or 443
     context = ssl.create_default_context(cafile=ca_file)
@@ -88,7 +98,7 @@ def request_token(url: str, key, certificate, chain: list, *, ca_file: str | Non
         result.update(
             status=SERVER_UNTRUSTED,
             reason="the controller does not trust %s's TLS certificate (%s); "
-            "set rnds_readiness_token_ca_file to its CA bundle." % (host, exc.verify_message),
+            "set %s to its CA bundle." % (host, exc.verify_message, ca_option),
         )
         return result
     except ssl.SSLError as exc:

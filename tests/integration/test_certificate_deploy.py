@@ -4,9 +4,11 @@
 """esus.pec.certificate_deploy on a sandbox PEC folder, through real ansible-playbook runs.
 
 --check on a fresh host, a renewal, wrong modes and an up-to-date host; backups and their retention;
-a staging file left by a killed run; a kill -9 while the certificate is being written; bytes that do
-not match the validated checksum; the source swapped on the controller between its read and the
-transfer (inotify, a real race, no mock); a password holding Jinja syntax kept literal with !unsafe.
+a staging file left by a killed run; a kill -9 of the whole ad hoc run (ansible and the module) while the
+module waits for the bytes it stages (a kill -9 of the module at each step of a renewal, with a reader
+watching PEC's file: test_deploy_kill_9.py); bytes that do not match the validated checksum; the source
+swapped on the controller between its read and the transfer (inotify, a real race, no mock); a password
+holding Jinja syntax kept literal with !unsafe.
 """
 
 from __future__ import annotations
@@ -16,7 +18,6 @@ import getpass
 import grp
 import json
 import os
-import re
 import signal
 import stat
 import struct
@@ -28,122 +29,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.support.collection import ansible_env, run_playbook, vault_decrypt, vault_encrypt
-from tests.support.leaks import file_material, key_material, leaks
-from tests.support.pki import cnpj
-
-CNPJ = cnpj("303030300001")
-PASSWORD = "Deploy-{{ not_a_variable }}{% raw %}$(id)'\""  # Jinja syntax: kept literal by !unsafe
-PLAYBOOK = (
-    """
-- name: Deploy a certificate into the sandbox PEC
-  hosts: pec
-  gather_facts: false
-  tasks:
-    - name: Deploy
-      esus.pec.certificate_deploy:
-        src: "{{ src }}"
-        password: "{{ certificate_password }}"
-        expected_cnpj: "%s"
-        pec_root: "{{ pec_root }}"
-        dest_name: 3550308.pfx
-        owner: "{{ owner }}"
-        group: "{{ group }}"
-        backups: 2
-      register: deployed
-
-    - name: Save the result for the test
-      ansible.builtin.copy:
-        content: "{{ deployed | to_nice_json }}"
-        dest: "{{ out }}"
-        mode: "0600"
-      delegate_to: localhost
-      check_mode: false
-      changed_when: false
-"""
-    % CNPJ
-)
-
-
-class Sandbox:
-    def __init__(self, pki, work: Path) -> None:
-        self.pki, self.work = pki, work
-        self.env = ansible_env(ANSIBLE_LOCAL_TEMP=str(work / "local_tmp"), ANSIBLE_REMOTE_TMP=str(work / "remote_tmp"))
-        self.vault = work / "vault-pass"
-        self.vault.write_text("deploy-vault-secret\n")
-        self.root = work / "pec" / "webserver"
-        (self.root / "config").mkdir(parents=True)
-        self.chaves = self.root / "chaves"
-        self.dest = self.chaves / "3550308.pfx"
-        self.backups = self.root / "esus-pec-backups"
-        self.src = work / "certificado.pfx"
-        self.keys, self.plain = [], {}
-        (work / "deploy.yml").write_text(PLAYBOOK)
-        host_vars = work / "host_vars"
-        host_vars.mkdir()
-        # YAML with !unsafe, as docs/inventory.md tells users to write a password holding "{{" or "{%"
-        (host_vars / "pec-sandbox.yml").write_text(
-            "certificate_password: !unsafe %s\n" % json.dumps(PASSWORD)
-            + "".join(
-                "%s: %s\n" % (k, json.dumps(v))
-                for k, v in {
-                    "src": str(self.src),
-                    "pec_root": str(self.root),
-                    "owner": getpass.getuser(),
-                    "group": grp.getgrgid(os.getgid()).gr_name,
-                    "out": str(work / "result.json"),
-                    "ansible_connection": "local",
-                    "ansible_python_interpreter": sys.executable,
-                }.items()
-            )
-        )
-        (work / "hosts.ini").write_text("[pec]\npec-sandbox\n")
-
-    def certificate(self, name: str) -> Path:
-        """A new certificate for the municipality, vaulted into ``name``; returns the vaulted file."""
-        key, cert = self.pki.leaf(key=self.pki.key("ec", name), cnpj_value=CNPJ)
-        self.keys.append(key)
-        plain = self.pki.pfx("deploy-%s.pfx" % name, key, cert, PASSWORD)
-        self.plain[name] = plain.read_bytes()
-        return vault_encrypt(plain, self.vault, self.env, output=self.work / ("%s.vault" % name))
-
-    def use(self, name: str) -> None:
-        """Make the vaulted ``name`` the deploy's source (an atomic rename, as an editor or cp would leave it)."""
-        vaulted = self.work / ("%s.vault" % name)
-        if not vaulted.exists():
-            self.certificate(name)
-        temp = self.work / ".src.tmp"
-        temp.write_bytes(vaulted.read_bytes())
-        os.replace(temp, self.src)
-
-    def deploy(self, *options: str) -> tuple[subprocess.CompletedProcess, dict]:
-        result = run_playbook(
-            self.work / "deploy.yml",
-            self.work / "hosts.ini",
-            self.env,
-            "-vvvv",
-            "--vault-password-file",
-            str(self.vault),
-            *options,
-        )
-        secrets = [PASSWORD, "deploy-vault-secret", *key_material(self.keys)]
-        secrets += file_material(self.pki.dir / ("deploy-%s.pfx" % n) for n in self.plain)
-        found = leaks(result.stdout + result.stderr, secrets)
-        assert not found, "secret material in the -vvvv output of %s" % (options,)
-        saved = json.loads((self.work / "result.json").read_text()) if (self.work / "result.json").exists() else {}
-        return result, saved
-
-    def snapshot(self) -> dict:
-        """Every path under the PEC root with its mode and bytes: what --check must leave as it was."""
-        found = {}
-        for path in sorted(self.root.rglob("*")):
-            info = path.lstat()
-            found[str(path)] = (stat.S_IMODE(info.st_mode), path.read_bytes() if path.is_file() else None)
-        return found
-
-
-def changed(result: subprocess.CompletedProcess) -> int:
-    return int(re.search(r"pec-sandbox\s+:.*changed=(\d+)", result.stdout).group(1))
+from tests.support.collection import vault_decrypt
+from tests.support.deploy import Sandbox, changed, direct_runs, module_runs
 
 
 @pytest.fixture()
@@ -161,16 +48,6 @@ def test_check_on_a_fresh_host_reports_the_change_and_makes_nothing(sandbox):
     assert saved["changes"] == ["create chaves", "install the certificate"]
     assert sandbox.snapshot() == before and not sandbox.chaves.exists()
     assert "sha1 %s" % saved["checksum"] in result.stdout  # the diff shows metadata, never bytes
-
-
-def module_runs(result) -> int:
-    """Executions of the host module in a -vvvv run without pipelining (each ships its AnsiballZ file)."""
-    return len(re.findall(r"PUT \S+ TO \S+/AnsiballZ_chaves_certificate\.py", result.stdout))
-
-
-def direct_runs(result) -> int:
-    """Direct runs of module_utils/host_probe.py (one remote command each, no AnsiballZ file)."""
-    return len(re.findall(r"^<[^>]+> EXEC .*esus\.pec host_probe", result.stdout, re.M))
 
 
 def test_deploy_then_nothing_to_do(sandbox):
@@ -342,8 +219,7 @@ def test_a_host_whose_python_cannot_run_the_direct_look_is_observed_by_the_modul
         '#!/bin/sh\nif [ "$1" = "-I" ]; then echo "refusing $1" >&2; exit 3; fi\nexec %s "$@"\n' % sys.executable
     )
     refusing.chmod(0o755)
-    host_vars = sandbox.work / "host_vars" / "pec-sandbox.yml"
-    host_vars.write_text(host_vars.read_text().replace(json.dumps(sys.executable), json.dumps(str(refusing))))
+    sandbox.use_python(str(refusing))
     result, saved = sandbox.deploy()
     assert result.returncode == 0, result.stdout[-3000:]
     assert (direct_runs(result), module_runs(result)) == (1, 2)  # the refused look, the module's look, the install
@@ -354,8 +230,9 @@ def test_a_host_whose_python_cannot_run_the_direct_look_is_observed_by_the_modul
     assert (direct_runs(again), module_runs(again)) == (1, 1)
 
 
-def test_kill_9_while_the_certificate_is_written_leaves_the_old_one(sandbox):
-    """The staging file is made before its bytes are read: a FIFO that nobody writes holds the module there."""
+def test_kill_9_of_the_whole_run_while_the_module_waits_for_the_bytes_leaves_the_old_one(sandbox):
+    """The staging file is made before its bytes are read: a FIFO that nobody writes holds the module there,
+    and everything is killed, ansible with it."""
     import hashlib
 
     sandbox.deploy()

@@ -32,7 +32,6 @@ from tests.support.collection import REPO, ansible_env
 
 MODULES = sorted(path for path in (REPO / "plugins" / "modules").glob("*.py") if path.name != "__init__.py")
 LINT_CONFIG = REPO / ".config" / "ansible-lint.yml"
-TEMPLATE = REPO / "roles" / "rnds_readiness" / "templates" / "readiness.html.j2"
 
 
 def examples_of(module: Path) -> str:
@@ -232,8 +231,6 @@ AUDIT = """---
 )
 def test_the_first_readiness_report_example_runs_as_written(tmp_path, pki, states):
     inventory = sandbox_fleet(tmp_path, pki, states)
-    (tmp_path / "templates").mkdir()
-    shutil.copy(TEMPLATE, tmp_path / "templates" / "readiness.html.j2")  # "a copy ... kept here", as it says
     playbook = tmp_path / "audit_and_report.yml"
     playbook.write_text(AUDIT + textwrap.indent(first_example("readiness_report"), "    "))
     result = subprocess.run(

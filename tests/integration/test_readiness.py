@@ -71,6 +71,24 @@ def test_report_record(demo, host):
     assert bool(record["reasons"]) is (host != "pec-demo-ok")
 
 
+CODES = {  # host: the codes of its failing and warning checks, as readiness.json records them
+    "pec-demo-ok": [],
+    "pec-demo-expiring": ["certificate.expiring"],
+    # chaves made by hand (0755) and the deploy refused (untouched) for these three: owner and mode are off too
+    "pec-demo-expired": ["chaves.permissions", "certificate.expired"],
+    "pec-demo-wrong-password": ["chaves.permissions", "certificate.wrong_password"],
+    "pec-demo-no-chaves": ["chaves.missing"],
+    "pec-demo-no-pec": ["pec.not_installed"],
+    "pec-demo-cer": ["chaves.permissions", "certificate_file.certificate_only"],
+}
+
+
+def test_each_record_carries_its_codes(demo):
+    assert {r["host"]: r["codes"] for r in demo["report"]["hosts"]} == CODES
+    expired = {r["host"]: r for r in demo["report"]["hosts"]}["pec-demo-expired"]
+    assert expired["values"]["certificate.expired"]["not_after"] == expired["not_after"]
+
+
 def test_reasons_say_what_is_wrong(demo):
     reasons = {r["host"]: " ".join(r["reasons"]) for r in demo["report"]["hosts"]}
     assert "PEC is not installed" in reasons["pec-demo-no-pec"]

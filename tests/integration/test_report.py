@@ -22,11 +22,11 @@ from pathlib import Path
 
 import pytest
 
-from ansible_collections.esus.pec.plugins.module_utils import report
+from ansible_collections.esus.pec.plugins.plugin_utils import report
 from tests.support.chromium import CHROMIUM
 from tests.support.chromium import FLAGS as CHROMIUM_FLAGS
 from tests.support.collection import REPO, ansible_env, run_playbook
-from tests.unit.plugins.module_utils.test_report import fleet, readiness_for
+from tests.unit.plugins.plugin_utils.test_report import fleet, readiness_for
 
 HERE = Path(__file__).resolve().parent
 PLAYBOOK = HERE / "playbooks" / "report.yml"

@@ -139,11 +139,12 @@ def test_another_certificate_in_chaves_is_named_in_a_warning_then_removed_on_req
     said = " ".join((result.stdout + result.stderr).split())  # warnings are wrapped to the terminal's width
     assert result.returncode == 0 and recap(result)[host]["changed"] == 0
     assert "host %s: %s also holds antigo.pfx. PEC uses one certificate" % (host, chaves(sandbox, host)) in said
-    assert "Set rnds_certificate_remove_others: true to remove them." in said and other.exists()
+    assert "Set remove_others (rnds_certificate_remove_others): true to remove them." in said and other.exists()
     result = deploy(sandbox, "--limit", host, extra={"rnds_certificate_remove_others": True})
     said = " ".join((result.stdout + result.stderr).split())
     assert result.returncode == 0 and recap(result)[host]["changed"] == 1
-    assert "also holds antigo.pfx" in said and "They were removed (rnds_certificate_remove_others)." in said
+    assert "also holds antigo.pfx" in said
+    assert "They were removed, as remove_others (rnds_certificate_remove_others) asked." in said
     assert not other.exists() and (chaves(sandbox, host) / "a.pfx").exists()
 
 

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import pytest
 
-from ansible_collections.esus.pec.plugins.module_utils.windows_acl import FILE_SDDL
 from ansible_collections.esus.pec.plugins.plugin_utils.chaves_plan import (
     AUDIT_STATUS,
     Blocker,
@@ -21,6 +20,7 @@ from ansible_collections.esus.pec.plugins.plugin_utils.chaves_plan import (
     plan,
 )
 from ansible_collections.esus.pec.plugins.plugin_utils.chaves_words import blocker_message, describe, diff
+from ansible_collections.esus.pec.plugins.plugin_utils.windows_acl import FILE_SDDL
 
 SHA1 = "a" * 40
 SERVICE = "NT SERVICE\\e-SUS-PEC"
@@ -289,9 +289,36 @@ def test_blocker_words_name_the_paths_and_the_fix():
     decided = plan(linux_host(pec_root={"exists": False}, accounts={"owner": False}), linux_wish(owner="pec"))
     said = blocker_message(decided.blockers, "/srv/pec/chaves", "/srv/pec/chaves/3550308.pfx")
     assert "PEC is not installed in /opt/e-SUS/webserver (no such folder)" in said
-    assert "/srv/pec/chaves: no such user on this host (pec)." in said
+    assert "Set pec_root to the webserver folder of this PEC, or create_pec_root: true" in said
+    assert "/srv/pec/chaves: no such user on this host (pec): fix owner." in said
     unresolved = plan(windows_host(sids={}), windows_wish())
-    assert "cannot resolve 'NT SERVICE\\e-SUS-PEC' to a SID" in blocker_message(unresolved.blockers, "c", "d")
+    said = blocker_message(unresolved.blockers, "c", "d")
+    assert "cannot resolve 'NT SERVICE\\e-SUS-PEC' to a SID: fix windows_principals." in said
+    assert "rnds_certificate" not in said
+
+
+def test_blocker_words_name_the_callers_variables_too():
+    """Called directly, a message names the plugin's option; through a role, the role's variable beside it."""
+    names = {
+        "pec_root": "rnds_certificate_pec_root",
+        "create_pec_root": "rnds_certificate_create_pec_root",
+        "owner": "rnds_certificate_owner",
+        "file_mode": "rnds_certificate_file_mode",
+        "dest_name": "rnds_certificate_dest_name",
+        "windows_principals": "rnds_certificate_windows_extra_principals",
+    }
+    decided = plan(
+        linux_host(pec_root={"exists": False}, accounts={"owner": False}), linux_wish(owner="pec", file_mode="x")
+    )
+    said = blocker_message(decided.blockers, "/srv/pec/chaves", "/srv/pec/chaves/3550308.pfx", names)
+    assert "Set pec_root (rnds_certificate_pec_root) to the webserver folder" in said
+    assert "or create_pec_root (rnds_certificate_create_pec_root): true" in said
+    assert "file_mode (rnds_certificate_file_mode) must be an octal mode such as 0750, not x." in said
+    assert "no such user on this host (pec): fix owner (rnds_certificate_owner)." in said
+    unresolved = plan(windows_host(sids={}), windows_wish(dest_name="a\\b"))
+    said = blocker_message(unresolved.blockers, "c", "d", names)
+    assert "fix windows_principals (rnds_certificate_windows_extra_principals)." in said
+    assert "dest_name (rnds_certificate_dest_name) must be a file name, not a path: a\\b." in said
 
 
 def test_every_code_has_its_words():
@@ -449,3 +476,16 @@ def test_the_audit_reads_unreadable_and_bare_certificates(system):
 
 def test_every_audit_code_has_a_status():
     assert set(AUDIT_STATUS.values()) <= {"fail", "warn", "unknown"}
+
+
+def test_the_host_parts_know_every_change_in_the_order_they_apply_them():
+    """The controller's Change codes, the Linux module's apply choices and the .ps1's are one list."""
+    from ansible_collections.esus.pec.plugins.module_utils._argspec import chaves_certificate_spec
+    from ansible_collections.esus.pec.plugins.module_utils.chaves_options import CHANGES
+    from tests.support.collection import REPO
+    from tests.support.powershell import module_spec
+
+    assert [change.value for change in Change] == list(CHANGES)
+    assert chaves_certificate_spec()["apply"]["choices"] == list(CHANGES)
+    windows = module_spec(REPO / "plugins" / "modules" / "win_chaves_certificate.ps1")["options"]
+    assert list(windows["apply"]["choices"]) == list(CHANGES)

@@ -2,8 +2,8 @@
 # GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
 """The one platform seam (plugins/plugin_utils/hosts.py): one Windows rule, read by the actions from their live
-connection and by the playbooks' ``become`` and the role's vars through the esus.pec.windows_host filter, and
-PEC's default root from one place."""
+connection and by the playbooks' ``become`` through the esus.pec.windows_host filter, and PEC's default root from
+one place (the roles pass an empty root and the actions pick the platform's)."""
 
 from __future__ import annotations
 
@@ -80,19 +80,6 @@ def test_the_playbooks_become_follows_the_same_rule(connection, shell, expected)
             variables["ansible_shell_type"] = shell
         assert template(play["become"], **variables) is (not expected), name
         assert template(play["become"], esus_pec_become=True, **variables) is True
-
-
-@pytest.mark.parametrize("connection, shell, expected", CASES)
-def test_the_role_vars_follow_the_same_rule_and_root(connection, shell, expected):
-    role_vars = DataLoader().load_from_file(
-        str(REPO / "roles/rnds_certificate/vars/main.yml"), trusted_as_template=True
-    )
-    variables = dict(role_vars, ansible_connection=connection)
-    if shell:
-        variables["ansible_shell_type"] = shell
-    assert template(role_vars["__rnds_certificate_windows"], **variables) is expected
-    root = template(role_vars["__rnds_certificate_pec_root_default"], **variables)
-    assert root == (WINDOWS_PEC_ROOT if expected else LINUX_PEC_ROOT)
 
 
 def test_the_windows_rule_and_the_roots_are_written_once():

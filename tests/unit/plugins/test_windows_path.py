@@ -28,8 +28,8 @@ from ansible.parsing.dataloader import DataLoader
 from ansible.parsing.vault import VaultLib, VaultSecret
 
 from ansible_collections.esus.pec.plugins.action import certificate_deploy, rnds_audit
-from ansible_collections.esus.pec.plugins.module_utils import windows_acl
-from ansible_collections.esus.pec.plugins.module_utils.readiness import fact_text
+from ansible_collections.esus.pec.plugins.module_utils.host_probe import fact_text
+from ansible_collections.esus.pec.plugins.plugin_utils import windows_acl
 from tests.support.argspec import argument_problems, specs
 from tests.support.collection import REPO
 from tests.support.powershell import ansible_windows_module, module_spec, syntax_errors, syntax_errors_in

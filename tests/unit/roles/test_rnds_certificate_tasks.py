@@ -26,7 +26,7 @@ except ImportError:  # 2.17 and 2.18: omit is a placeholder string that the task
     AnsibleValueOmittedError = None
     from ansible.executor.task_executor import remove_omit
 
-from ansible_collections.esus.pec.plugins.module_utils.chaves_options import DEPLOY_ARGUMENT_SPEC
+from ansible_collections.esus.pec.plugins.module_utils._argspec import certificate_deploy_spec
 from tests.support.argspec import argument_problems, specs
 from tests.support.collection import REPO
 
@@ -81,8 +81,7 @@ def module_of(task: dict) -> str:
 
 def role_variables(windows: bool) -> dict:
     variables = {}
-    for part in ("defaults", "vars"):
-        variables.update(load(ROLE / part / "main.yml"))
+    variables.update(load(ROLE / "defaults" / "main.yml"))
     if AnsibleValueOmittedError is None:
         variables["omit"] = OMIT
     variables.update(
@@ -147,7 +146,7 @@ def check_arguments(filename: str, windows: bool) -> list[str]:
 @pytest.mark.parametrize("windows", [True, False])
 def test_the_task_matches_the_documented_and_the_real_argument_spec(windows):
     assert check_arguments("main.yml", windows=windows) == []
-    real = dict(DEPLOY_ARGUMENT_SPEC)
+    real = certificate_deploy_spec()
     for _name, module, arguments in rendered_tasks("main.yml", windows):
         if module == "esus.pec.certificate_deploy":
             assert argument_problems(module, arguments, real) == []
@@ -163,7 +162,7 @@ def test_one_task_deploys_on_linux_and_windows_alike():
 def test_the_extra_principals_reach_the_action(windows):
     deploy = next(args for _n, module, args in rendered_tasks("main.yml", windows) if module.endswith("deploy"))
     assert deploy["windows_principals"] == [{"user": "NT SERVICE\\e-SUS-PEC", "rights": "Modify"}]
-    assert deploy["pec_root"] == ("C:\\Program Files\\e-SUS\\webserver" if windows else "/opt/e-SUS/webserver")
+    assert deploy["pec_root"] == ""  # the host's platform default, which the action picks (test_destination_paths)
 
 
 @pytest.mark.parametrize("windows", [True, False])
@@ -176,25 +175,56 @@ def test_the_warning_names_the_other_files_by_their_names(windows, removed):
         dest, others = "C:\\x\\chaves\\3550308.pfx", ["C:\\x\\chaves\\Antigo.PFX", "C:\\x\\chaves\\b.p12"]
     else:
         dest, others = "/x/chaves/3550308.pfx", ["/x/chaves/antigo.pfx", "/x/chaves/b.p12"]
-    text = others_warning("pec-1", dest, others, removed)
     chaves = "C:\\x\\chaves" if windows else "/x/chaves"
     listed = "Antigo.PFX, b.p12" if windows else "antigo.pfx, b.p12"
-    assert text.startswith("host pec-1: %s also holds %s. PEC uses one certificate" % (chaves, listed))
-    assert "select 3550308.pfx there." in text
-    assert ("They were removed" in text) is removed
-    assert ("Set rnds_certificate_remove_others: true" in text) is not removed
+    # called directly, the warning names the action's option; through the role, the role's variable too
+    for names, option in (
+        (None, "remove_others"),
+        ({"remove_others": "rnds_certificate_remove_others"}, "remove_others (rnds_certificate_remove_others)"),
+    ):
+        text = others_warning("pec-1", dest, others, removed, names)
+        assert text.startswith("host pec-1: %s also holds %s. PEC uses one certificate" % (chaves, listed))
+        assert "select 3550308.pfx there." in text
+        assert ("They were removed, as %s asked." % option in text) is removed
+        assert ("Set %s: true to remove them." % option in text) is not removed
+        assert ("rnds_certificate_remove_others" in text) is (names is not None)
 
 
 @pytest.mark.parametrize(
-    "windows, dest",
-    [
-        (True, "C:\\Program Files\\e-SUS\\webserver\\chaves\\3550308.pfx"),
-        (False, "/opt/e-SUS/webserver/chaves/3550308.pfx"),
-    ],
+    "windows, root",
+    [(True, "C:\\Program Files\\e-SUS\\webserver"), (False, "/opt/e-SUS/webserver")],
 )
-def test_destination_paths(windows, dest):
-    variables = role_variables(windows)
-    assert Templar(loader=loader(), variables=variables).template(variables["__rnds_certificate_dest"]) == dest
+def test_destination_paths(tmp_path, pki, windows, root):
+    """With the role's defaults, the host module is told PEC's folder for the host's platform and the file's name;
+    the host modules put it in <root>/chaves/<name> (tests/integration/test_certificate_deploy.py, molecule)."""
+    from ansible.parsing.vault import VaultLib, VaultSecret
+
+    from ansible_collections.esus.pec.plugins.action.certificate_deploy import ActionModule
+    from tests.support.windows_host import run_action
+
+    secret = VaultSecret(b"vault-password-for-tests")
+    key, cert = pki.leaf(key=pki.key("ec"))
+    pfx = pki.pfx("3550308.pfx", key, cert, "not-used-here")
+    source = tmp_path / "3550308.pfx.vault"
+    source.write_bytes(VaultLib([("default", secret)]).encrypt(pfx.read_bytes()))
+    variables = dict(role_variables(windows), rnds_certificate_src=str(source))
+    templar = Templar(loader=loader(), variables=variables)
+    (task,) = tasks("main.yml")
+    arguments = render(templar, task["esus.pec.certificate_deploy"])
+    vault_loader = loader()
+    vault_loader.set_vault_secrets([("default", secret)])
+
+    def answer(_module, sent):  # the host part's look: PEC installed, no chaves yet, the principals resolved
+        sids = {name: "S-1-5-80-%d" % index for index, name in enumerate(sent.get("principals") or [], 1)}
+        return {"changed": False, "observed": {"pec": {"installed": True}, "chaves": {"exists": False}, "sids": sids}}
+
+    shell = "powershell" if windows else "sh"
+    result, host = run_action(ActionModule, arguments, answer, shell=shell, check_mode=True, loader=vault_loader)
+    assert not result.get("failed"), result.get("msg")
+    assert result["codes"] == ["chaves.create", "certificate_file.install"]
+    module, sent = host.calls[-1]
+    assert module == ("esus.pec.win_chaves_certificate" if windows else "esus.pec.chaves_certificate")
+    assert (sent["pec_root"], sent["dest_name"]) == (root, "3550308.pfx")
 
 
 def test_a_wrong_option_would_be_caught(monkeypatch):

@@ -265,8 +265,9 @@ def test_truncated_and_damaged_files_are_corrupt(pki, leaf):
     assert data[4:8] == b"\x02\x01\x03\x30"
     mangled[7] = 0x31  # authSafe ContentInfo: SEQUENCE -> SET
     assert core.validate(bytes(mangled), "pw", label="mangled.pfx")["verdict"] == "corrupt"
+    # bytes after the PFX are ignored by Java and OpenSSL: a note, not damage (test_pkcs12_java.py)
     trailing = core.validate(data + b"garbage", "pw", label="trailing.pfx")
-    assert trailing["verdict"] == "corrupt"
+    assert trailing["verdict"] == "ok" and "7 byte(s)" in trailing["notes"][0]
 
 
 def test_missing():

@@ -1,7 +1,7 @@
 # Copyright (c) 2026, esus.pec contributors
 # GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
-"""The one security descriptor of chaves: built, parsed and compared (module_utils/windows_acl.py).
+"""The one security descriptor of chaves: built, parsed and compared (plugin_utils/windows_acl.py).
 
 The SDDL strings of the "as Windows prints it" cases are written the way Windows' own
 ConvertSecurityDescriptorToStringSecurityDescriptor prints them (aliases such as BA, SY, BU, AC; FA for full
@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import pytest
 
-from ansible_collections.esus.pec.plugins.module_utils import windows_acl as w
+from ansible_collections.esus.pec.plugins.plugin_utils import windows_acl as w
 
 SERVICE_SID = "S-1-5-80-1-2-3-4-5"
 

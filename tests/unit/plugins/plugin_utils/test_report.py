@@ -4,7 +4,8 @@
 """The fleet report builders on plain data: problem groups, changes, history, merge, timeline, CSV and page.
 
 Hosts are made by the real readiness checks (readiness.assess on a probe and a verdict report built by
-_verdicts), as esus.pec.rnds_audit makes them, so a reworded check reason shows here as a wrong group.
+_verdicts), as esus.pec.rnds_audit makes them. A host's group is read from its codes, never from its reasons'
+words: a test rewords every reason and sees every host stay in its group.
 ``fleet()`` also feeds tests/integration/test_report.py and benchmarks/bench_report.py.
 """
 
@@ -24,8 +25,9 @@ from pathlib import Path
 import pytest
 
 from ansible_collections.esus.pec.plugins.module_utils import _verdicts as v
-from ansible_collections.esus.pec.plugins.module_utils import readiness as r
-from ansible_collections.esus.pec.plugins.module_utils import report
+from ansible_collections.esus.pec.plugins.plugin_utils import readiness as r
+from ansible_collections.esus.pec.plugins.plugin_utils import readiness_codes as codes
+from ansible_collections.esus.pec.plugins.plugin_utils import report
 from tests.support.collection import REPO
 
 TEMPLATE = (REPO / "roles" / "rnds_readiness" / "templates" / "readiness.html.j2").read_text(encoding="utf-8")
@@ -220,8 +222,40 @@ def test_every_problem_and_every_word_exists_in_both_languages():
         assert set(report.CHANGE_TEXT[language]) == set(report.CHANGE_KEYS)
         assert set(report.CSV_HEADERS[language]) == set(report.CSV_COLUMNS)
         assert set(report.PAGE_TEXT[language]) == set(report.PAGE_TEXT["pt-BR"])
-    assert set(report.VERDICT_PROBLEMS) | {"ok", "expiring"} == set(v.VERDICTS)
-    assert set(report.VERDICT_PROBLEMS.values()) <= set(report.PROBLEMS)
+    assert {"certificate.%s" % verdict for verdict in v.VERDICTS} <= set(codes.CODES)
+    groups = {code.group for code in codes.CODES.values()} - {None}
+    assert groups <= set(report.PROBLEMS)
+    # every group is some code's, but the two a code alone does not decide (days left, and a host that is not
+    # ready without a failing check)
+    assert set(report.PROBLEMS) - groups == {"expiring_30", "not_ready_other", "ok"}
+
+
+@pytest.mark.parametrize("state", sorted(set(STATES) - {"unreachable"}))  # that one has no readiness
+def test_a_reworded_reason_moves_no_host(state):
+    """The group is read from the codes: the reasons' words can change (or be in another language) freely."""
+    found = readiness_for(state)
+    reworded = dict(found, reasons=["x"] * len(found["reasons"]), checks=[dict(c, reason="x") for c in found["checks"]])
+    assert report.record("h", reworded)["problem"] == STATES[state]
+
+
+@pytest.mark.parametrize(
+    "state, expected",
+    [
+        ("ok", []),
+        ("expiring", ["certificate.expiring"]),
+        ("wrong_password", ["certificate.wrong_password"]),
+        ("no_chaves", ["chaves.missing"]),  # certificate_file: unknown, no folder to look in
+        ("several", ["certificate_file.several"]),
+        ("not_listable", ["certificate_file.unlistable"]),
+        ("no_network", ["network.unreachable"]),
+        ("chaves_owner", ["chaves.permissions"]),
+        ("unreachable", ["audit.not_audited"]),
+    ],
+)
+def test_every_record_carries_the_codes_of_its_failing_and_warning_checks(state, expected):
+    row = report.record("h", readiness_for(state))
+    assert row["codes"] == expected and set(row["values"]) == set(expected)
+    assert json.loads(report.to_json(report.build([row], GENERATED)))["hosts"][0]["codes"] == expected
 
 
 # --- the document's JSON -----------------------------------------------------------------------------------
@@ -422,7 +456,44 @@ def test_merge_reads_a_report_of_the_first_format(tmp_path):
     path.write_text(json.dumps(old))
     loaded = report.load_report(str(path))
     assert [row["problem"] for row in loaded["hosts"]] == ["wrong_password", "expiring_30"]
+    assert [row["codes"] for row in loaded["hosts"]] == [["certificate.wrong_password"], []]
     assert loaded["hosts"][0]["audited"] == "2026-11-18T06:00:00Z"
+
+
+def test_a_report_written_before_codes_is_read_with_the_codes_its_records_stand_for(tmp_path):
+    """readiness.json as esus.pec wrote it before codes: problem groups and check statuses, English reasons."""
+    rows = rows_of(
+        {
+            "a": "not_listable",
+            "b": "expired",
+            "c": "no_network",
+            "d": "chaves_owner",
+            "e": ("expiring", 45, "E"),
+            "f": "unreachable",
+            "g": "several",
+            "h": "ok",
+        }
+    )
+    document = report.build(rows, "2026-11-18T06:00:00Z")
+    for row in document["hosts"]:
+        del row["codes"], row["values"]
+    path = tmp_path / "before-codes.json"
+    path.write_text(report.to_json(document))
+    loaded = {row["host"]: row for row in report.load_report(str(path))["hosts"]}
+    assert {host: row["codes"] for host, row in loaded.items()} == {
+        "a": ["certificate_file.unlistable"],
+        "b": ["certificate.expired"],
+        "c": ["network.unreachable"],
+        "d": ["chaves.permissions"],
+        "e": ["certificate.expiring"],
+        "f": ["audit.not_audited"],
+        "g": ["certificate_file.several"],
+        "h": [],
+    }
+    assert {host: row["problem"] for host, row in loaded.items()} == {r["host"]: r["problem"] for r in rows}
+    # no values to write them from: the CSV and the page show the audit's own reasons
+    table = csv_table(report.to_csv(report.build(list(loaded.values()), GENERATED)), ";")
+    assert "Cannot list chaves" in {row[0]: dict(zip(table[0], row)) for row in table[1:]}["a"]["motivos"]
 
 
 @pytest.mark.parametrize(
@@ -524,7 +595,10 @@ def test_csv_is_in_portuguese_by_default_with_the_change_column(tmp_path):
     assert rows["a"]["próximo passo"].startswith("confira a senha do certificado no inventário (vault)")
     assert rows["b"]["mudança"] == "corrigido, certificado renovado" and rows["b"]["pronto"] == "sim"
     assert rows["c"]["pronto"] == "não auditado" and rows["c"]["mudança"] == "novo no relatório"
-    assert "wrong password" in rows["a"]["motivos"]  # the audit's reasons stay as it wrote them
+    # the reasons in Portuguese, from the codes; the JSON keeps the audit's own (English) words
+    assert rows["a"]["motivos"].startswith("Senha errada para o certificado: confira a senha do certificado")
+    assert rows["c"]["motivos"].startswith("O servidor não pôde ser auditado")
+    assert "wrong password" in " ".join({r["host"]: r for r in document["hosts"]}["a"]["reasons"])
 
 
 def test_csv_in_english_has_the_json_keys_as_headers():
@@ -533,6 +607,17 @@ def test_csv_in_english_has_the_json_keys_as_headers():
     assert table[0] == list(report.CSV_COLUMNS)
     row = dict(zip(table[0], table[1]))
     assert (row["ready"], row["problem"], row["verdict"]) == ("no", "Certificate expired", "expired")
+    assert "the certificate expired on" in row["reasons"]  # in English, the audit's own words (the core's detail)
+
+
+def test_reasons_in_portuguese_carry_the_host_s_values():
+    rows = rows_of({"a": "several", "b": "not_listable", "c": "no_network", "d": "no_chaves"})
+    table = csv_table(report.to_csv(report.build(rows, GENERATED)), ";")
+    said = {row[0]: dict(zip(table[0], row))["motivos"] for row in table[1:]}
+    assert said["a"].startswith("2 certificados na pasta chaves (antigo.p12, certificado.pfx): o PEC aceita um")
+    assert said["b"].startswith("Não foi possível listar a pasta chaves (Permission denied)")
+    assert said["c"].startswith("Não alcança ehr-auth.saude.gov.br:443 (timed out) a partir do servidor")
+    assert said["d"].startswith("/opt/e-SUS/webserver/chaves não existe: rode o deploy")
 
 
 def test_csv_cells_a_spreadsheet_would_run_are_quoted_out():
@@ -593,12 +678,19 @@ def test_page_lists_the_changes(tmp_path):
 HOSTILE = '<script>alert("host")</script>'
 
 
-def test_hostile_names_are_escaped_and_only_the_page_script_runs():
-    rows = rows_of({HOSTILE: "wrong_password"})
+@pytest.mark.parametrize("language", report.LANGUAGES)
+def test_hostile_names_are_escaped_and_only_the_page_script_runs(language):
+    """Reasons shown as the audit wrote them (en) or written from the codes' values (pt-BR): escaped alike."""
+    rows = rows_of({HOSTILE: "wrong_password", "b": "no_chaves"})
     rows[0]["municipality"] = '"><img src=x onerror=alert(1)>'
     rows[0]["reasons"] = ["</td></tr><tr><td>forged", "{{ 7 * 7 }}"]
+    rows[0]["codes"] = ["chaves.missing", "pec.unreadable"]
+    rows[0]["values"] = {
+        "chaves.missing": {"path": "</td></tr><tr><td>forged"},
+        "pec.unreadable": {"root": "{{ 7 * 7 }}"},
+    }
     rows[0]["uf"] = "' onmouseover='alert(2)"
-    page = report.to_html(report.build(rows, GENERATED), TEMPLATE)
+    page = report.to_html(report.build(rows, GENERATED, language=language), TEMPLATE)
     assert "<img" not in page and 'alert("host")</script>' not in page
     assert "&lt;script&gt;alert(&#34;host&#34;)&lt;/script&gt;" in page
     assert "&lt;/td&gt;&lt;/tr&gt;&lt;tr&gt;&lt;td&gt;forged" in page and "{{ 7 * 7 }}" in page

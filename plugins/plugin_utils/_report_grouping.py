@@ -1,0 +1,111 @@
+# Copyright (c) 2026, esus.pec contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""The problem group of each host, read from its codes (never from its reasons' words). Private to the collection.
+
+A host's first failing code (in the checks' order) names its group (plugin_utils/readiness_codes.py says which);
+a ready host is grouped by its certificate's days left, then by its first warning. Records of reports written
+before codes carry none: ``codes_of_old_record`` gives them the codes their problem group, verdict and check
+statuses stand for, as closely as those tell.
+"""
+
+from __future__ import annotations
+
+from ansible_collections.esus.pec.plugins.plugin_utils.readiness_codes import CHECK_ORDER, CODES, FAIL, WARN, first
+
+# Problem groups, in the order the page lists them when their counts tie.
+PROBLEMS = (
+    "not_audited",
+    "no_permission",
+    "pec_missing",
+    "chaves_missing",
+    "no_certificate",
+    "several_certificates",
+    "certificate_only",
+    "not_pkcs12",
+    "wrong_password",
+    "expired",
+    "not_yet_valid",
+    "corrupt",
+    "key_problem",
+    "unsupported_encryption",
+    "other_cnpj",
+    "certificate_invalid",
+    "token_rejected",
+    "no_connection",
+    "not_ready_other",
+    "expiring_30",
+    "expiring",
+    "chaves_permissions",
+    "stray_files",
+    "ok",
+)
+READY_PROBLEMS = ("expiring_30", "expiring", "chaves_permissions", "stray_files", "ok")
+NOT_AUDITED = "audit.not_audited"
+
+# An old record's problem group: the code it most likely came from (the certificate's comes from its verdict).
+_OLD_PROBLEM_CODES = {
+    "not_audited": NOT_AUDITED,
+    "no_permission": "certificate_file.unlistable",  # most often: an audit without become
+    "pec_missing": "pec.not_installed",
+    "chaves_missing": "chaves.missing",
+    "no_certificate": "certificate_file.missing",
+    "several_certificates": "certificate_file.several",
+    "certificate_only": "certificate_file.certificate_only",
+    "token_rejected": "token.refused",
+    "no_connection": "network.unreachable",
+    "chaves_permissions": "chaves.permissions",
+    "stray_files": "certificate_file.stray",
+}
+# An old record's check statuses (second report format): the code each stands for.
+_OLD_CHECK_CODES = (
+    ("chaves", WARN, "chaves.permissions"),
+    ("certificate_file", WARN, "certificate_file.stray"),
+    ("token", FAIL, "token.refused"),
+    ("network", FAIL, "network.unreachable"),
+)
+
+
+def classify(readiness: dict | None) -> str:
+    """The one problem group of a host (its readiness, or its report record): its first failing code decides;
+    a ready host's days left, then its first warning."""
+    if readiness is None or readiness.get("ready") is None:
+        return "not_audited"
+    codes = [code for code in readiness.get("codes") or [] if code in CODES]
+    failing = first(codes, FAIL)
+    if failing:
+        return CODES[failing].group or "not_ready_other"
+    if readiness.get("ready") is False:
+        return "not_ready_other"
+    days = readiness.get("days_left")
+    if days is not None and days <= 30:
+        return "expiring_30"
+    if "certificate.expiring" in codes:
+        return "expiring"
+    warning = first([code for code in codes if CODES[code].group], WARN)
+    return CODES[warning].group if warning else "ok"
+
+
+def codes_of_old_record(row: dict) -> list:
+    """The codes of a record written before codes existed, from its problem group (second format), its verdict
+    and its checks' statuses; in the checks' order."""
+    found = []
+    if row.get("ready") is None:
+        found.append(NOT_AUDITED)
+    if row.get("problem") in _OLD_PROBLEM_CODES:
+        found.append(_OLD_PROBLEM_CODES[row["problem"]])
+    verdict = "certificate.%s" % row.get("verdict")
+    if row.get("verdict") and row["verdict"] != "ok" and verdict in CODES:
+        found.append(verdict)
+    checks = row.get("checks") or {}
+    found += [code for name, status, code in _OLD_CHECK_CODES if checks.get(name) == status]
+    if row.get("pec_status") == "Sem conexão":
+        found.append("network.unreachable")
+    unique = list(dict.fromkeys(found))
+    return sorted(unique, key=lambda code: CHECK_ORDER.index(CODES[code].check))
+
+
+def page_order(counts: dict) -> list:
+    """Problems as the page lists them: hosts that need work first, the largest group first; then the ready
+    ones with something to watch; then ok."""
+    return sorted(PROBLEMS, key=lambda p: (p == "ok", p in READY_PROBLEMS, -counts.get(p, 0), PROBLEMS.index(p)))

@@ -1,0 +1,31 @@
+# Copyright (c) 2026, esus.pec contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""The fleet report's words, by language (one file per language holds them), and a host's reasons in them.
+
+Private to the collection. The JSON keeps the reasons as the audit wrote them (English); the CSV and the page
+show them in the report's language, rendered from each host's codes and values (plugin_utils/readiness_codes.py).
+"""
+
+from __future__ import annotations
+
+from ansible_collections.esus.pec.plugins.plugin_utils import _report_text_en, _report_text_pt_br
+from ansible_collections.esus.pec.plugins.plugin_utils.readiness_codes import CODES, LANGUAGES, reason
+
+_BY_LANGUAGE = {"pt-BR": _report_text_pt_br, "en": _report_text_en}
+PROBLEM_TEXT = {language: _BY_LANGUAGE[language].PROBLEMS for language in LANGUAGES}  # problem: (label, next step)
+CHANGE_TEXT = {language: _BY_LANGUAGE[language].CHANGES for language in LANGUAGES}
+CSV_HEADERS = {language: _BY_LANGUAGE[language].CSV_HEADERS for language in LANGUAGES}
+READY_TEXT = {language: _BY_LANGUAGE[language].READY for language in LANGUAGES}
+PAGE_TEXT = {language: _BY_LANGUAGE[language].PAGE for language in LANGUAGES}
+MONTHS = {language: _BY_LANGUAGE[language].MONTHS for language in LANGUAGES}
+
+
+def shown_reasons(row: dict, language: str) -> list:
+    """The host's reasons in ``language``: in English, the audit's own (the certificate's carry the PKCS#12
+    core's detail); otherwise each code's sentence and next step with the host's values. A record that has
+    no values for its codes (a report written before codes) keeps the audit's words."""
+    codes, values = row.get("codes") or [], row.get("values") or {}
+    if language == "en" or not all(code in CODES and code in values for code in codes):
+        return list(row.get("reasons") or [])
+    return [reason(code, values[code], language) for code in codes]

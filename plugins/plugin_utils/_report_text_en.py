@@ -1,0 +1,169 @@
+# Copyright (c) 2026, esus.pec contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""The fleet report's words in English: problem groups, changes, CSV headers, the page. Private to the
+collection (the readiness codes' words: _code_text_en.py)."""
+
+from __future__ import annotations
+
+# problem group: (label, next step)
+PROBLEMS = {
+    "not_audited": (
+        "Host not audited (unreachable)",
+        "check that the host is up and reachable (SSH or WinRM) with Ansible's account, then audit again",
+    ),
+    "no_permission": (
+        "No permission to read PEC or the chaves folder",
+        "run the audit with become (esus_pec_become: true, sudo on the host) or, on Windows, as an administrator",
+    ),
+    "pec_missing": (
+        "PEC not installed",
+        "install e-SUS APS PEC or check the PEC folder in the inventory (rnds_certificate_pec_root)",
+    ),
+    "chaves_missing": (
+        "No chaves folder",
+        "run the deploy (esus.pec.deploy): it creates chaves and puts the certificate in it",
+    ),
+    "no_certificate": (
+        "No certificate in chaves",
+        "keep the municipality's .pfx in the inventory (ansible-vault) and run the deploy",
+    ),
+    "several_certificates": (
+        "Several certificates",
+        "keep only the municipality's: run the deploy with rnds_certificate_remove_others: true",
+    ),
+    "certificate_only": (
+        "Certificate without its private key (.cer/.crt)",
+        "PEC needs the .pfx/.p12 with the private key from e-Gestor AB; replace the file and run the deploy",
+    ),
+    "not_pkcs12": (
+        "Not a .pfx certificate file",
+        "export the certificate with its private key (.pfx/.p12) from e-Gestor AB and run the deploy",
+    ),
+    "wrong_password": (
+        "Wrong password",
+        "check the certificate's password in the inventory (vault) and run the deploy again",
+    ),
+    "expired": ("Certificate expired", "request a new certificate in e-Gestor AB and run the deploy"),
+    "not_yet_valid": (
+        "Certificate not valid yet",
+        "check the controller's clock or wait for the certificate's start date",
+    ),
+    "corrupt": (
+        "Certificate file damaged",
+        "do not change the password: download or export the original .pfx again, vault it and run the deploy",
+    ),
+    "key_problem": (
+        "Private key missing or not the certificate's",
+        "export the certificate again together with its own private key and run the deploy",
+    ),
+    "unsupported_encryption": (
+        "Encryption or password PEC does not accept",
+        "export again with standard settings (AES) and an unaccented password, vault it and run the deploy",
+    ),
+    "other_cnpj": (
+        "Another entity's CNPJ",
+        "check which file goes to this host: the certificate belongs to another entity",
+    ),
+    "certificate_invalid": ("Other certificate problem", "read each host's reasons"),
+    "token_rejected": (
+        "RNDS rejected the certificate",
+        "check that the municipality's certificate is enabled for the RNDS (e-Gestor AB)",
+    ),
+    "no_connection": (
+        "No connection to the RNDS",
+        "open the host's way out to ehr-auth.saude.gov.br, port 443 (firewall, proxy, DNS)",
+    ),
+    "not_ready_other": ("Other problem", "read each host's reasons"),
+    "expiring_30": (
+        "Certificate expires within 30 days",
+        "request the renewal in e-Gestor AB now and deploy the new certificate",
+    ),
+    "expiring": ("Certificate expiring soon", "request the renewal in e-Gestor AB and deploy the new certificate"),
+    "chaves_permissions": ("chaves has another owner or mode", "run the deploy: it sets the owner and permissions"),
+    "stray_files": ("An extra .cer/.crt in chaves", "PEC ignores it; it can be removed"),
+    "ok": ("Ready", "nothing to do"),
+}
+
+CHANGES = {
+    "newly_not_ready": "newly not ready",
+    "fixed": "fixed",
+    "renewed": "certificate renewed",
+    "new_hosts": "new in the report",
+    "gone_hosts": "gone from the report",
+}
+
+# the CSV's column headers (English: the JSON's keys)
+CSV_HEADERS = {
+    "host": "host",
+    "municipality": "municipality",
+    "uf": "uf",
+    "ibge": "ibge",
+    "ready": "ready",
+    "problem": "problem",
+    "next_step": "next_step",
+    "change": "change",
+    "days_left": "days_left",
+    "not_after": "not_after",
+    "verdict": "verdict",
+    "pec_status": "pec_status",
+    "pec_version": "pec_version",
+    "cnpj": "cnpj",
+    "reasons": "reasons",
+}
+
+READY = {True: "yes", False: "no", None: "not audited"}
+
+# the page's own words; the template reads them as t.<key>
+PAGE = {
+    "title": "RNDS readiness of the PEC servers",
+    "generated": "Generated",
+    "by": "by esus.pec",
+    "merged": "Merged from %d partial reports",
+    "cards": {
+        "ready": "Ready",
+        "not_ready": "Not ready",
+        "unknown": "Not audited",
+        "expiring_30": "Expire in 30 days",
+        "expiring_60": "Expire in 60 days",
+        "expiring_90": "Expire in 90 days",
+    },
+    "groups": "What to do, by problem",
+    "group": "Problem",
+    "hosts_count": "Hosts",
+    "next_step": "Next step",
+    "servers": "hosts",
+    "show": "show",
+    "changes": "Changes since the report of",
+    "changes_title": "Changes",
+    "no_previous": "First report in this folder: nothing to compare with yet.",
+    "no_changes": "No changes.",
+    "and_more": "and %d more (see readiness.json)",
+    "timeline": "Certificates expiring in the next 13 weeks",
+    "timeline_desc": "One bar per week with the number of certificates expiring in it; lines at 30, 60 and 90 days.",
+    "timeline_bar": "%d certificate(s) expire from %s to %s",
+    "days": "days",
+    "expired_already": "Already expired: %d",
+    "table": "Hosts",
+    "filter": "Filter",
+    "filter_placeholder": "host, municipality, UF, IBGE, reason...",
+    "all_groups": "All problems",
+    "all_changes": "All changes",
+    "any_change": "Any change",
+    "shown": "of %d hosts shown",
+    "columns": {
+        "host": "Host",
+        "municipality": "Municipality",
+        "uf": "UF",
+        "ibge": "IBGE",
+        "ready": "Ready",
+        "problem": "Problem",
+        "change": "Change",
+        "days": "Days left",
+        "expires": "Expires on",
+        "pec_status": "PEC would show",
+        "reasons": "Reasons (from the audit)",
+    },
+}
+
+MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")

@@ -1,0 +1,173 @@
+# Copyright (c) 2026, esus.pec contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""The fleet report's words in Brazilian Portuguese: problem groups, changes, CSV headers, the page. Private to the
+collection (the readiness codes' words: _code_text_pt_br.py)."""
+
+from __future__ import annotations
+
+# problem group: (label, next step)
+PROBLEMS = {
+    "not_audited": (
+        "Servidor não auditado (inacessível)",
+        "confira se o servidor está ligado e acessível (SSH ou WinRM) com a conta do Ansible e rode a "
+        "auditoria de novo",
+    ),
+    "no_permission": (
+        "Sem permissão para ler o PEC ou a pasta chaves",
+        "rode a auditoria com become (esus_pec_become: true, sudo no servidor) ou, no Windows, como administrador",
+    ),
+    "pec_missing": (
+        "PEC não instalado",
+        "instale o e-SUS APS PEC ou confira a pasta do PEC no inventário (rnds_certificate_pec_root)",
+    ),
+    "chaves_missing": (
+        "Pasta chaves ausente",
+        "rode o deploy (esus.pec.deploy): ele cria a pasta chaves e coloca o certificado",
+    ),
+    "no_certificate": (
+        "Sem certificado na pasta chaves",
+        "guarde o .pfx do município no inventário (ansible-vault) e rode o deploy",
+    ),
+    "several_certificates": (
+        "Vários certificados",
+        "deixe só o do município: rode o deploy com rnds_certificate_remove_others: true",
+    ),
+    "certificate_only": (
+        "Certificado sem chave privada (.cer/.crt)",
+        "o PEC precisa do .pfx/.p12 com a chave privada, exportado do e-Gestor AB; troque o arquivo e rode o deploy",
+    ),
+    "not_pkcs12": (
+        "Arquivo não é um certificado .pfx",
+        "exporte o certificado com a chave privada (.pfx/.p12) do e-Gestor AB e rode o deploy",
+    ),
+    "wrong_password": ("Senha errada", "confira a senha do certificado no inventário (vault) e rode o deploy de novo"),
+    "expired": ("Certificado vencido", "peça um novo certificado no e-Gestor AB e rode o deploy"),
+    "not_yet_valid": (
+        "Certificado ainda não válido",
+        "confira o relógio do controlador ou espere a data de início do certificado",
+    ),
+    "corrupt": (
+        "Arquivo do certificado danificado",
+        "não mude a senha: baixe ou exporte de novo o .pfx original, cifre com o ansible-vault e rode o deploy",
+    ),
+    "key_problem": (
+        "Chave privada ausente ou de outro certificado",
+        "exporte de novo o certificado junto com a sua chave privada e rode o deploy",
+    ),
+    "unsupported_encryption": (
+        "Criptografia ou senha que o PEC não aceita",
+        "exporte de novo com as opções padrão (AES) e uma senha sem acentos, guarde-a no vault e rode o deploy",
+    ),
+    "other_cnpj": (
+        "Certificado de outro CNPJ",
+        "confira qual arquivo vai para este servidor: o certificado é de outra entidade",
+    ),
+    "certificate_invalid": ("Certificado com outro problema", "leia os motivos de cada servidor"),
+    "token_rejected": (
+        "RNDS recusou o certificado",
+        "confira se o certificado do município está habilitado na RNDS (e-Gestor AB)",
+    ),
+    "no_connection": (
+        "Sem conexão com a RNDS",
+        "libere a saída do servidor para ehr-auth.saude.gov.br, porta 443 (firewall, proxy, DNS)",
+    ),
+    "not_ready_other": ("Outro problema", "leia os motivos de cada servidor"),
+    "expiring_30": (
+        "Certificado vence em até 30 dias",
+        "peça a renovação no e-Gestor AB agora e rode o deploy com o novo certificado",
+    ),
+    "expiring": (
+        "Certificado perto de vencer",
+        "peça a renovação no e-Gestor AB e rode o deploy com o novo certificado",
+    ),
+    "chaves_permissions": (
+        "Pasta chaves com dono ou permissão diferente",
+        "rode o deploy: ele acerta o dono e as permissões",
+    ),
+    "stray_files": ("Arquivo .cer/.crt a mais na pasta chaves", "o PEC o ignora; pode ser removido"),
+    "ok": ("Pronto", "nada a fazer"),
+}
+
+CHANGES = {
+    "newly_not_ready": "deixou de estar pronto",
+    "fixed": "corrigido",
+    "renewed": "certificado renovado",
+    "new_hosts": "novo no relatório",
+    "gone_hosts": "saiu do relatório",
+}
+
+# the CSV's column headers (English: the JSON's keys)
+CSV_HEADERS = {
+    "host": "servidor",
+    "municipality": "município",
+    "uf": "UF",
+    "ibge": "IBGE",
+    "ready": "pronto",
+    "problem": "problema",
+    "next_step": "próximo passo",
+    "change": "mudança",
+    "days_left": "dias até vencer",
+    "not_after": "vence em",
+    "verdict": "veredito",
+    "pec_status": "status no PEC",
+    "pec_version": "versão do PEC",
+    "cnpj": "CNPJ",
+    "reasons": "motivos",
+}
+
+READY = {True: "sim", False: "não", None: "não auditado"}
+
+# the page's own words; the template reads them as t.<key>
+PAGE = {
+    "title": "Prontidão dos servidores PEC para a RNDS",
+    "generated": "Gerado em",
+    "by": "pelo esus.pec",
+    "merged": "Junção de %d relatórios parciais",
+    "cards": {
+        "ready": "Prontos",
+        "not_ready": "Não prontos",
+        "unknown": "Não auditados",
+        "expiring_30": "Vencem em 30 dias",
+        "expiring_60": "Vencem em 60 dias",
+        "expiring_90": "Vencem em 90 dias",
+    },
+    "groups": "O que fazer, por problema",
+    "group": "Problema",
+    "hosts_count": "Servidores",
+    "next_step": "Próximo passo",
+    "servers": "servidores",
+    "show": "mostrar",
+    "changes": "Mudanças desde o relatório de",
+    "changes_title": "Mudanças",
+    "no_previous": "Primeiro relatório nesta pasta: nada a comparar ainda.",
+    "no_changes": "Nenhuma mudança.",
+    "and_more": "e mais %d (veja o readiness.json)",
+    "timeline": "Certificados que vencem nas próximas 13 semanas",
+    "timeline_desc": "Uma barra por semana, com o número de certificados que vencem nela; linhas em 30, 60 e 90 dias.",
+    "timeline_bar": "%d certificado(s) vencem de %s a %s",
+    "days": "dias",
+    "expired_already": "Já vencidos: %d",
+    "table": "Servidores",
+    "filter": "Filtrar",
+    "filter_placeholder": "servidor, município, UF, IBGE, motivo...",
+    "all_groups": "Todos os problemas",
+    "all_changes": "Todas as mudanças",
+    "any_change": "Com alguma mudança",
+    "shown": "de %d servidores mostrados",
+    "columns": {
+        "host": "Servidor",
+        "municipality": "Município",
+        "uf": "UF",
+        "ibge": "IBGE",
+        "ready": "Pronto",
+        "problem": "Problema",
+        "change": "Mudança",
+        "days": "Dias até vencer",
+        "expires": "Vence em",
+        "pec_status": "O PEC mostraria",
+        "reasons": "Motivos (da auditoria)",
+    },
+}
+
+MONTHS = ("jan", "fev", "mar", "abr", "mai", "jun", "jul", "ago", "set", "out", "nov", "dez")

@@ -1,0 +1,152 @@
+# Copyright (c) 2026, esus.pec contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""The codes the readiness checks answer with, and their words in each language.
+
+A check (plugin_utils/readiness.py) says *what* with one stable dotted code (``certificate.expired``) and the
+values its sentence needs (``days``, ``not_after``, ``path``...). This module says, for every code, which check
+gives it, with which status, the problem group of the fleet report a host lands in when this code decides, and
+what PEC's RNDS tab would most likely show. The words are data: one table per language
+(``_code_text_en.py``, ``_code_text_pt_br.py``) maps each code to its sentence and the next step. Nothing
+reads a sentence back into a meaning. docs/codes.md is generated from these tables (``codes_page``), and a unit
+test fails when it differs.
+"""
+
+from __future__ import annotations
+
+import string
+from typing import NamedTuple
+
+from ansible_collections.esus.pec.plugins.plugin_utils import _code_text_en, _code_text_pt_br
+
+PASS = "pass"
+FAIL = "fail"
+WARN = "warn"
+UNKNOWN = "unknown"
+
+LANGUAGES = ("pt-BR", "en")
+# The order a host's checks are read in: its first failing one decides its problem group and what PEC shows.
+CHECK_ORDER = ("audit", "pec", "chaves", "certificate_file", "certificate", "token", "network", "fact")
+
+# What PEC's RNDS tab ("Gestão Municipal > Certificados") shows.
+CONNECTED = "Conexão bem-sucedida"
+CERTIFICATE_FAILURE = "Falha no certificado"
+CERTIFICATE_EXPIRED = "Certificado expirado"
+NO_CONNECTION = "Sem conexão"
+
+
+class Code(NamedTuple):
+    check: str
+    status: str
+    group: str | None  # the report's problem group when this code decides; None: it decides no group
+    pec_status: str | None  # what PEC would show when this code decides; None: it tells nothing about that
+
+
+def _fail(check: str, group: str, pec_status: str = CERTIFICATE_FAILURE) -> Code:
+    return Code(check, FAIL, group, pec_status)
+
+
+def _fine(check: str, status: str = PASS, group: str | None = None) -> Code:
+    return Code(check, status, group, CONNECTED)
+
+
+def _unknown(check: str) -> Code:
+    return Code(check, UNKNOWN, None, None)
+
+
+CODES = {
+    "audit.not_audited": Code("audit", UNKNOWN, "not_audited", None),
+    "pec.installed": _fine("pec"),
+    "pec.version_unknown": _fine("pec"),
+    "pec.not_installed": _fail("pec", "pec_missing"),
+    "pec.unreadable": _fail("pec", "no_permission"),
+    "chaves.ok": _fine("chaves"),
+    "chaves.descriptor_ok": _fine("chaves"),
+    "chaves.missing": _fail("chaves", "chaves_missing"),
+    "chaves.not_a_folder": _fail("chaves", "chaves_missing"),
+    "chaves.unreadable": _fail("chaves", "no_permission"),
+    "chaves.permissions": _fine("chaves", WARN, "chaves_permissions"),
+    "chaves.descriptor": _fine("chaves", WARN, "chaves_permissions"),
+    "chaves.owner_not_read": _unknown("chaves"),
+    "chaves.descriptor_not_read": _unknown("chaves"),
+    "chaves.not_checked": _unknown("chaves"),
+    "certificate_file.ok": _fine("certificate_file"),
+    "certificate_file.stray": _fine("certificate_file", WARN, "stray_files"),
+    "certificate_file.missing": _fail("certificate_file", "no_certificate"),
+    "certificate_file.certificate_only": _fail("certificate_file", "certificate_only"),
+    "certificate_file.several": _fail("certificate_file", "several_certificates"),
+    "certificate_file.unlistable": _fail("certificate_file", "no_permission"),
+    "certificate_file.unreadable": _fail("certificate_file", "no_permission"),
+    "certificate_file.no_chaves": _unknown("certificate_file"),
+    "certificate_file.not_checked": _unknown("certificate_file"),
+    # certificate.<verdict>: the PKCS#12 core's verdict (module_utils/_verdicts.py), one code each
+    "certificate.ok": _fine("certificate"),
+    "certificate.expiring": _fine("certificate", WARN, "expiring"),  # 30 days or less: expiring_30
+    "certificate.expired": _fail("certificate", "expired", CERTIFICATE_EXPIRED),
+    "certificate.not_yet_valid": _fail("certificate", "not_yet_valid"),
+    "certificate.wrong_password": _fail("certificate", "wrong_password"),
+    "certificate.unsupported_encryption": _fail("certificate", "unsupported_encryption"),
+    "certificate.certificate_only": _fail("certificate", "certificate_only"),
+    "certificate.no_private_key": _fail("certificate", "key_problem"),
+    "certificate.key_mismatch": _fail("certificate", "key_problem"),
+    "certificate.identity_mismatch": _fail("certificate", "other_cnpj"),
+    "certificate.not_pkcs12": _fail("certificate", "not_pkcs12"),
+    "certificate.corrupt": _fail("certificate", "corrupt"),
+    "certificate.missing": _fail("certificate", "no_certificate"),
+    "certificate.invalid": _fail("certificate", "certificate_invalid"),  # a verdict this table does not know
+    "certificate.not_checked": _unknown("certificate"),
+    "token.accepted": _fine("token"),
+    "token.refused": _fail("token", "token_rejected"),
+    "token.failed": _fail("token", "token_rejected"),
+    "token.unknown": _unknown("token"),
+    "network.ok": _fine("network"),
+    "network.unreachable": _fail("network", "no_connection", NO_CONNECTION),
+    "network.not_checked": _unknown("network"),
+    "network.no_endpoint": _unknown("network"),
+    "fact.not_written": Code("fact", WARN, None, None),
+}
+
+CODE_TEXT = {"pt-BR": _code_text_pt_br.CODE_TEXT, "en": _code_text_en.CODE_TEXT}
+
+
+class _Formatter(string.Formatter):
+    """str.format, where ``{user: as %s}`` is `` as pecadmin`` for a value and nothing for None."""
+
+    def format_field(self, value, format_spec: str) -> str:
+        if "%s" in format_spec:
+            return format_spec % value if value not in (None, "") else ""
+        return super().format_field("?" if value is None else value, format_spec)
+
+    def get_value(self, key, args, kwargs):
+        return kwargs.get(key) if isinstance(key, str) else super().get_value(key, args, kwargs)
+
+
+_FORMATTER = _Formatter()
+
+
+def sentence(code: str, values: dict | None, language: str = "en") -> str:
+    """What the code says of this host, in ``language``, formatted with its values (no next step)."""
+    return _FORMATTER.vformat(CODE_TEXT[language][code][0], (), values or {})
+
+
+def reason(code: str, values: dict | None, language: str = "en") -> str:
+    """The sentence, and the next step of a failing or warning code, as an operator reads them:
+    ``<sentence>: <next step>.``"""
+    said = sentence(code, values, language)
+    step = CODE_TEXT[language][code][1]
+    return "%s: %s." % (said, step) if step and CODES[code].status in (FAIL, WARN) else "%s." % said
+
+
+def first(codes: list, status: str = FAIL) -> str | None:
+    """The first of ``codes`` with ``status``, in CHECK_ORDER (codes this table does not know are skipped)."""
+    known = [c for c in codes if c in CODES and CODES[c].status == status]
+    return min(known, key=lambda c: CHECK_ORDER.index(CODES[c].check), default=None)
+
+
+def predict_pec_status(codes: list) -> str:
+    """What PEC's RNDS tab would most likely show: an expired certificate first (PEC says so whatever else is
+    wrong), else what the first failing check implies, else a successful connection."""
+    if "certificate.expired" in codes:
+        return CERTIFICATE_EXPIRED
+    failing = first(codes)
+    return CODES[failing].pec_status or CERTIFICATE_FAILURE if failing else CONNECTED

@@ -1,0 +1,123 @@
+# Copyright (c) 2026, esus.pec contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""What AnsiballZ ships to a Linux host is host code only: built by ansible-core's own module_common, for each
+Python module of the collection that runs on a host, and read back from the payload's zip.
+
+Controller code (the readiness checks and their codes, the report, the SDDL code, Jinja2) lives in
+plugins/plugin_utils, which AnsiballZ never packs: a module or module_util that imported it would fail on the
+host, and one that imported Jinja2 or Ansible's controller would need what a host lacks. This test names the
+module and the file.
+"""
+
+from __future__ import annotations
+
+import ast
+import json
+import subprocess
+import sys
+
+import pytest
+
+from tests.support.collection import REPO, collections_path
+
+MODULES = sorted(
+    path
+    for path in (REPO / "plugins" / "modules").glob("*.py")
+    if not path.name.startswith("win_") and "def main(" in path.read_text(encoding="utf-8")  # doc stubs: no code
+)
+# what only the controller may import: a module_util that imports one of these is controller code
+CONTROLLER_IMPORTS = ("jinja2", "ansible.plugins", "ansible.template")
+CONTROLLER_IMPORTS += ("ansible_collections.esus.pec.plugins.plugin_utils",)
+
+# Run in a child Python: ansible-core's collection loader, which AnsiballZ needs, is installed process-wide.
+BUILD = r"""
+import base64, io, json, re, sys, zipfile
+from ansible.executor.module_common import modify_module
+from ansible.parsing.dataloader import DataLoader
+from ansible.template import Templar
+from ansible.utils.collection_loader._collection_finder import _AnsibleCollectionFinder
+
+_AnsibleCollectionFinder(paths=[sys.argv[1]])._install()
+prefix = "ansible_collections/esus/pec/"
+out = {}
+for path in sys.argv[2:]:
+    name = path.rsplit("/", 1)[-1][:-3]
+    built = modify_module(
+        module_name="esus.pec." + name,
+        module_path=path,
+        module_args={},
+        templar=Templar(loader=DataLoader()),
+        task_vars={"ansible_python_interpreter": "/usr/bin/python3"},
+    )
+    data = (built.b_module_data if hasattr(built, "b_module_data") else built[0]).decode("utf-8")
+    found = re.search(r"zip_data\s*=\s*'([A-Za-z0-9+/=]+)'|ZIPDATA\s*=\s*\"{3}([A-Za-z0-9+/=\s]+)\"{3}", data)
+    if not found:
+        out[name] = None
+        continue
+    with zipfile.ZipFile(io.BytesIO(base64.b64decode(found.group(1) or found.group(2)))) as archive:
+        out[name] = {
+            entry[len(prefix):]: archive.read(entry).decode("utf-8")
+            for entry in archive.namelist()
+            if entry.startswith(prefix) and entry.endswith(".py") and not entry.endswith("__init__.py")
+        }
+print(json.dumps(out))
+"""
+
+
+def imports(source: str) -> set:
+    names = set()
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.Import):
+            names |= {alias.name for alias in node.names}
+        elif isinstance(node, ast.ImportFrom) and node.module:
+            names.add(node.module)
+    return names
+
+
+@pytest.fixture(scope="module")
+def shipped() -> dict:
+    """Module -> {file name in the collection: source} of what AnsiballZ ships for it, built by ansible-core."""
+    command = [sys.executable, "-c", BUILD, str(collections_path()), *map(str, MODULES)]
+    result = subprocess.run(command, capture_output=True, text=True, timeout=120, check=False)
+    assert result.returncode == 0, result.stderr[-3000:]
+    found = json.loads(result.stdout)
+    missing = sorted(name for name, files in found.items() if files is None)
+    assert missing == [], "no zip in the AnsiballZ wrapper of %s: has ansible-core changed its layout?" % missing
+    return found
+
+
+def test_the_host_modules_are_found():
+    assert {m.stem for m in MODULES} >= {"pec_probe", "chaves_certificate", "pkcs12_validate"}
+
+
+@pytest.mark.parametrize("module", [m.stem for m in MODULES])
+def test_a_host_receives_module_utils_only_and_none_that_needs_the_controller(shipped, module):
+    files = shipped[module]
+    assert "plugins/module_utils/" in " ".join(files)  # the payload was read: every host module uses a module_util
+    own_file = "plugins/modules/%s.py" % module  # some ansible-core versions pack the module itself too
+    others = sorted(name for name in files if not name.startswith("plugins/module_utils/") and name != own_file)
+    assert others == [], "%s ships controller files to the host: %s" % (module, others)
+    own = (REPO / "plugins" / "modules" / ("%s.py" % module)).read_text(encoding="utf-8")
+    for name, source in [(own_file, own), *files.items()]:
+        wrong = sorted(i for i in imports(source) if i.startswith(CONTROLLER_IMPORTS))
+        assert wrong == [], "%s ships %s, which imports controller code: %s" % (module, name, wrong)
+
+
+def test_pec_probe_ships_no_audit_code(shipped):
+    """The probe only looks: the checks, their codes, the report and the SDDL code stay on the controller."""
+    assert sorted(name for name in shipped["pec_probe"] if name.startswith("plugins/module_utils/")) == [
+        "plugins/module_utils/_argspec.py",  # its options, specified once for the module and the audit
+        "plugins/module_utils/certificate_files.py",
+        "plugins/module_utils/chaves_options.py",  # the deploy's change codes _argspec names
+        "plugins/module_utils/host_probe.py",
+        "plugins/module_utils/pec_layout.py",  # PEC's default roots, written once
+    ]
+
+
+def test_module_utils_holds_no_controller_code():
+    """Every file in module_utils is importable by a host: none imports Jinja2, Ansible's controller or
+    plugin_utils (what a host lacks)."""
+    for path in sorted((REPO / "plugins" / "module_utils").glob("*.py")):
+        wrong = sorted(i for i in imports(path.read_text(encoding="utf-8")) if i.startswith(CONTROLLER_IMPORTS))
+        assert wrong == [], "%s imports controller code: %s" % (path.relative_to(REPO), wrong)
