@@ -32,17 +32,16 @@ from ansible_collections.esus.pec.plugins.module_utils import _argspec
 from ansible_collections.esus.pec.plugins.module_utils._argspec import named
 from ansible_collections.esus.pec.plugins.module_utils.pkcs12 import EXPIRING, HAS_CRYPTOGRAPHY
 from ansible_collections.esus.pec.plugins.module_utils.validation import check_inputs
-from ansible_collections.esus.pec.plugins.plugin_utils.chaves_plan import expectation, observation, plan
+from ansible_collections.esus.pec.plugins.plugin_utils.chaves_plan import expectation, observation, plan, with_sids
 from ansible_collections.esus.pec.plugins.plugin_utils.chaves_words import blocker_message, describe, diff
 from ansible_collections.esus.pec.plugins.plugin_utils.direct_probe import direct_probe
 from ansible_collections.esus.pec.plugins.plugin_utils.hosts import Platform, platform_of
 from ansible_collections.esus.pec.plugins.plugin_utils.vaulted_source import read_and_validate
-from ansible_collections.esus.pec.plugins.plugin_utils.windows_acl import FILE_SDDL, SddlError, chaves_template, fill
+from ansible_collections.esus.pec.plugins.plugin_utils.windows_acl import FILE_SDDL, SddlError, chaves_template
 
 _REPORT_KEYS = ("verdict", "valid", "reasons", "pec_status", "certificate", "chain_length", "pkcs12", "src_vaulted")
 _STAGED_NAME = "esus-pec-certificate"
 _UNTOUCHED = " Nothing was changed on the host."
-_UNKNOWN_SID = "S-1-0-0"  # the Null SID: a principal the host did not resolve matches no ACE (and plan blocks)
 # What the Linux host module takes from the action's own options (the rest the action computes or decides)
 _LINUX_OPTIONS = tuple(
     sorted(
@@ -93,16 +92,6 @@ def desired_state(args: dict, report: dict, seam: Platform) -> dict:
     else:
         desired.update({key: args[key] for key in ("owner", "group", "dir_mode", "file_mode")})
     return desired
-
-
-def with_sids(desired: dict, observed: dict) -> dict:
-    """Windows: the descriptor of chaves with the SIDs the host resolved the principals to."""
-    if not desired["windows"]:
-        return desired
-    sids = observed.get("sids") or {}
-    return dict(
-        desired, sddl=fill(desired["template"], [sids.get(name) or _UNKNOWN_SID for name in desired["principals"]])
-    )
 
 
 def host_paths(observed: dict, desired: dict, seam: Platform) -> tuple:

@@ -14,8 +14,9 @@ One shape for both systems. ``observed``::
      "chaves": {"exists", "is_dir", "readable", "error", <permissions>},
      "dest": {"kind": "absent" | "file" | "folder" | "other"},   # the deploy's own file, by lstat
      "files": [{"name", "size", "sha1", "readable", <permissions>}],   # regular files in chaves
-     "accounts": {"owner": bool, "group": bool}}   # Linux: do the wished owner and group exist there
-     "sids": {name: SID or None}}                  # Windows: the extra principals as the host resolved them
+     "accounts": {"owner": bool, "group": bool},   # Linux: do the wished owner and group exist there
+     "sids": {name: SID or None},                  # Windows: the extra principals as the host resolved them
+     "user": name or None}                         # who looked (the audit says who could not read)
 
 where <permissions> is ``owner``, ``group`` and ``mode`` (``"0750"``) on Linux, ``sddl`` on Windows.
 ``desired``::
@@ -32,11 +33,8 @@ Codes (stable; their words live in tables keyed by code):
 * blockers (nothing is changed): ``pec.not_installed``, ``chaves.not_a_folder``, ``chaves.unreadable``,
   ``dest.is_a_folder``, ``dest.not_a_file``, ``dest_name.invalid``, ``mode.invalid``, ``account.unknown``,
   ``principal.unresolved``, ``principal.broad``;
-* audit findings: ``chaves.missing``, ``chaves.not_a_folder``, ``chaves.unreadable``, ``chaves.permissions``,
-  ``chaves.permissions_unknown``, ``certificate_file.permissions``, ``principal.unresolved`` (check
-  ``chaves``); ``certificate_file.no_chaves``, ``certificate_file.chaves_unreadable``,
-  ``certificate_file.only_certificate``, ``certificate_file.missing``, ``certificate_file.unreadable``,
-  ``certificate_file.several``, ``certificate_file.bare_certificate`` (check ``certificate_file``).
+* audit: the codes of the readiness checks ``chaves`` and ``certificate_file`` (plugin_utils/readiness_codes.py
+  gives each its status, problem group and words; docs/codes.md lists them).
 """
 
 from __future__ import annotations
@@ -46,7 +44,9 @@ from typing import NamedTuple
 
 from ansible_collections.esus.pec.plugins.module_utils.certificate_files import file_kind, other_pkcs12
 from ansible_collections.esus.pec.plugins.module_utils.chaves_options import STAGING_PREFIX
-from ansible_collections.esus.pec.plugins.plugin_utils.windows_acl import BROAD_SIDS, differences
+from ansible_collections.esus.pec.plugins.plugin_utils.windows_acl import BROAD_SIDS, differences, fill
+
+_UNKNOWN_SID = "S-1-0-0"  # the Null SID: a principal the host did not resolve matches no ACE (and plan blocks)
 
 
 class Change(str, Enum):
@@ -88,24 +88,6 @@ class Plan(NamedTuple):
 
 
 BYTES_CHANGES = (Change.CERTIFICATE_INSTALL, Change.CERTIFICATE_REPLACE)
-
-# Status of each audit finding in a readiness check (a code absent from a check's findings: it passes).
-AUDIT_STATUS = {
-    "chaves.missing": "fail",
-    "chaves.not_a_folder": "fail",
-    "chaves.unreadable": "fail",
-    "chaves.permissions": "warn",
-    "chaves.permissions_unknown": "unknown",
-    "certificate_file.permissions": "warn",
-    "principal.unresolved": "warn",
-    "certificate_file.no_chaves": "unknown",
-    "certificate_file.chaves_unreadable": "fail",
-    "certificate_file.only_certificate": "fail",
-    "certificate_file.missing": "fail",
-    "certificate_file.unreadable": "fail",
-    "certificate_file.several": "fail",
-    "certificate_file.bare_certificate": "warn",
-}
 
 
 def octal(text) -> int | None:
@@ -235,78 +217,89 @@ def expectation(observed: dict, desired: dict) -> dict:
     }
 
 
-# - the audit's checks, from the same rule -
+# - the audit's checks, from the same rule: one code each (plugin_utils/readiness_codes.py) and its values -
 
 
-def audit_chaves(observed: dict, desired: dict) -> list:
-    """Findings of the audit's ``chaves`` check ([] : it passes). ``desired`` needs no certificate here:
-    Linux ``owner``, ``group``, ``dir_mode``; Windows ``sddl``, ``file_sddl``, ``principals``."""
+def audit_chaves(observed: dict, desired: dict) -> Finding:
+    """The audit's ``chaves`` check. ``desired`` needs no certificate here: Linux ``owner``, ``group``,
+    ``dir_mode``; Windows ``sddl`` (SIDs filled in), ``file_sddl``, ``principals``. The descriptor problems name
+    ``chaves`` by its ``path`` in ``observed``."""
     chaves = observed.get("chaves") or {}
     if not chaves.get("exists"):
-        return [Finding("chaves.missing", {})]
+        return Finding("chaves.missing", {})
     if chaves.get("readable") is False and chaves.get("is_dir") is False:
-        return [Finding("chaves.unreadable", {"error": chaves.get("error")})]
+        return Finding("chaves.unreadable", {"error": chaves.get("error") or "access denied"})
     if not chaves.get("is_dir"):
-        return [Finding("chaves.not_a_folder", {})]
-    windows = bool(desired.get("windows"))
-    if (windows and chaves.get("sddl") is None) or (not windows and chaves.get("owner") is None):
-        return [Finding("chaves.permissions_unknown", {"error": chaves.get("error")})]
-    sids = observed.get("sids")
-    found = []
-    if windows:
-        problems = permission_problems(chaves, desired, True, sids)
-        if problems:
-            found.append(
-                Finding("chaves.permissions", {"seen": chaves["sddl"], "wanted": desired["sddl"], "problems": problems})
-            )
-        for entry in observed.get("files") or []:
-            if file_kind(entry["name"]) == "pkcs12" and entry.get("sddl"):
-                problems = permission_problems(entry, desired, False, sids)
-                if problems:
-                    found.append(
-                        Finding(
-                            "certificate_file.permissions",
-                            {
-                                "name": entry["name"],
-                                "seen": entry["sddl"],
-                                "wanted": desired["file_sddl"],
-                                "problems": problems,
-                            },
-                        )
-                    )
-        unresolved = [name for name in desired.get("principals") or [] if not (sids or {}).get(name)]
-        if unresolved:
-            found.append(Finding("principal.unresolved", {"names": unresolved}))
-        return found
+        return Finding("chaves.not_a_folder", {})
+    if desired.get("windows"):
+        return _audit_descriptors(observed, desired)
+    if chaves.get("owner") is None:
+        return Finding("chaves.owner_not_read", {})
+    seen = "%s:%s %s" % (chaves.get("owner"), chaves.get("group"), chaves.get("mode"))
     if permission_problems(chaves, desired, True):
-        seen = "%s:%s %s" % (chaves.get("owner"), chaves.get("group"), chaves.get("mode"))
         wanted = "%s:%s %s" % (desired["owner"], desired["group"], desired["dir_mode"])
-        found.append(Finding("chaves.permissions", {"seen": seen, "wanted": wanted}))
-    return found
+        return Finding("chaves.permissions", {"seen": seen, "wanted": wanted})
+    return Finding("chaves.ok", {"seen": seen})
+
+
+def _audit_descriptors(observed: dict, desired: dict) -> Finding:
+    """Windows: chaves against its one descriptor, each certificate file against ``file_sddl``, and the
+    principals the host could not resolve, in one finding."""
+    chaves = observed["chaves"]
+    if chaves.get("sddl") is None:
+        return Finding("chaves.descriptor_not_read", {"error": chaves.get("error")})
+    sids = observed.get("sids")
+    where = chaves.get("path") or "chaves"
+    problems = ["%s: %s" % (where, p) for p in permission_problems(chaves, desired, True, sids)]
+    for entry in observed.get("files") or []:
+        if file_kind(entry["name"]) == "pkcs12" and entry.get("sddl"):
+            problems += ["%s: %s" % (entry["name"], p) for p in permission_problems(entry, desired, False, sids)]
+    unresolved = [name for name in desired.get("principals") or [] if not (sids or {}).get(name)]
+    if unresolved:
+        problems.append("this host cannot resolve %s to a SID" % ", ".join(unresolved))
+    if problems:
+        return Finding("chaves.descriptor", {"problems": "; ".join(problems)})
+    return Finding("chaves.descriptor_ok", {})
 
 
 def audit_certificate_file(observed: dict) -> tuple:
-    """(findings of the audit's ``certificate_file`` check, the one PKCS#12 file entry or None)."""
+    """(the audit's ``certificate_file`` finding, the one PKCS#12 file entry or None). ``observed["user"]``,
+    when known, is who looked (to say who could not read)."""
     chaves = observed.get("chaves") or {}
+    user = observed.get("user")
     if not chaves.get("exists"):
-        return [Finding("certificate_file.no_chaves", {})], None
+        return Finding("certificate_file.no_chaves", {}), None
     if chaves.get("readable") is False:
-        return [Finding("certificate_file.chaves_unreadable", {"error": chaves.get("error")})], None
+        return Finding(
+            "certificate_file.unlistable", {"user": user, "error": chaves.get("error") or "permission denied"}
+        ), None
     files = observed.get("files") or []
     pkcs12 = [f for f in files if file_kind(f["name"]) == "pkcs12"]
     bare = [f["name"] for f in files if file_kind(f["name"]) == "certificate"]
     if not pkcs12:
         if bare:
-            return [Finding("certificate_file.only_certificate", {"names": bare})], None
-        return [Finding("certificate_file.missing", {})], None
+            return Finding("certificate_file.certificate_only", {"names": ", ".join(bare)}), None
+        return Finding("certificate_file.missing", {}), None
     unreadable = [f["name"] for f in pkcs12 if f.get("readable") is False]
     if unreadable:
-        return [Finding("certificate_file.unreadable", {"names": unreadable})], None
+        return Finding("certificate_file.unreadable", {"names": ", ".join(unreadable), "user": user}), None
     if len(pkcs12) > 1:
-        return [Finding("certificate_file.several", {"names": sorted(f["name"] for f in pkcs12)})], None
+        names = ", ".join(sorted(f["name"] for f in pkcs12))
+        return Finding("certificate_file.several", {"count": len(pkcs12), "names": names}), None
     if bare:
-        return [Finding("certificate_file.bare_certificate", {"name": pkcs12[0]["name"], "names": bare})], pkcs12[0]
-    return [], pkcs12[0]
+        return Finding("certificate_file.stray", {"name": pkcs12[0]["name"], "names": ", ".join(bare)}), pkcs12[0]
+    return Finding("certificate_file.ok", {"name": pkcs12[0]["name"]}), pkcs12[0]
+
+
+def with_sids(desired: dict, observed: dict) -> dict:
+    """Windows: ``desired`` with ``sddl``, the descriptor of chaves (``template``) with the SIDs the host resolved
+    the principals to, for the deploy and the audit alike."""
+    if not desired.get("windows"):
+        return desired
+    sids = observed.get("sids") or {}
+    return dict(
+        desired, sddl=fill(desired["template"], [sids.get(name) or _UNKNOWN_SID for name in desired["principals"]])
+    )
 
 
 # - from a host's look to the one shape, and back to words -
@@ -322,4 +315,5 @@ def observation(probe: dict) -> dict:
         "files": probe.get("files") or [],
         "accounts": probe.get("accounts") or {},
         "sids": probe.get("sids") or {},
+        "user": probe.get("user"),
     }

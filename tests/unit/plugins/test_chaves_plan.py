@@ -10,9 +10,9 @@ from __future__ import annotations
 import pytest
 
 from ansible_collections.esus.pec.plugins.plugin_utils.chaves_plan import (
-    AUDIT_STATUS,
     Blocker,
     Change,
+    Finding,
     audit_certificate_file,
     audit_chaves,
     expectation,
@@ -20,6 +20,7 @@ from ansible_collections.esus.pec.plugins.plugin_utils.chaves_plan import (
     plan,
 )
 from ansible_collections.esus.pec.plugins.plugin_utils.chaves_words import blocker_message, describe, diff
+from ansible_collections.esus.pec.plugins.plugin_utils.readiness_codes import CODES
 from ansible_collections.esus.pec.plugins.plugin_utils.windows_acl import FILE_SDDL
 
 SHA1 = "a" * 40
@@ -396,23 +397,25 @@ def test_every_look_becomes_the_one_shape():
         "files": [],
         "accounts": {"owner": True, "group": True},
         "sids": {},
+        "user": "root",  # who looked: the audit says who could not read
     }
+    assert observation(windows_probe)["user"] is None
     assert observation(windows_probe)["pec_root"] == {"exists": False}
     assert observation(windows_probe)["dest"] == {"kind": "absent"}  # the audit's probe does not look for it
     assert observation(windows_probe)["sids"] == {SERVICE: None}
 
 
-# - the audit's checks, from the same rule -
-
-
-def audit_codes(findings) -> list:
-    return [finding.code for finding in findings]
+# - the audit's checks, from the same rule: the codes of readiness_codes, one per check -
 
 
 def test_the_audit_passes_a_host_the_deploy_would_leave_alone(system):
     host, wish, _file = system
-    assert audit_chaves(host(), wish()) == []
-    assert audit_certificate_file(host()) == ([], host()["files"][0])
+    found = audit_chaves(host(), wish())
+    assert found.code in ("chaves.ok", "chaves.descriptor_ok") and CODES[found.code].status == "pass"
+    assert audit_certificate_file(host()) == (
+        Finding("certificate_file.ok", {"name": "3550308.pfx"}),
+        host()["files"][0],
+    )
 
 
 @pytest.mark.parametrize(
@@ -427,55 +430,96 @@ def test_the_audit_says_what_chaves_is(system, chaves, expected):
     host, wish, _file = system
     observed = host()
     observed["chaves"] = chaves
-    assert audit_codes(audit_chaves(observed, wish())) == [expected]
-    assert AUDIT_STATUS[expected] == "fail"
+    assert audit_chaves(observed, wish()).code == expected
+    assert (CODES[expected].check, CODES[expected].status) == ("chaves", "fail")
 
 
 def test_the_audit_finds_the_permissions_the_deploy_would_fix():
-    findings = audit_chaves(linux_host(chaves={"mode": "0755"}), linux_wish())
-    assert findings[0].code == "chaves.permissions" and AUDIT_STATUS["chaves.permissions"] == "warn"
-    assert findings[0].values == {"seen": "root:root 0755", "wanted": "root:root 0750"}
+    found = audit_chaves(linux_host(chaves={"mode": "0755"}), linux_wish())
+    assert found.code == "chaves.permissions" and CODES["chaves.permissions"].status == "warn"
+    assert found.values == {"seen": "root:root 0755", "wanted": "root:root 0750"}
+    assert plan(linux_host(chaves={"mode": "0755"}), linux_wish()).changes == (Change.CHAVES_PERMISSIONS,)
+    # one rule: a mode written without its leading 0 is the same mode for the deploy and for the audit
+    assert audit_chaves(linux_host(), linux_wish(dir_mode="750")).code == "chaves.ok"
+    assert plan(linux_host(), linux_wish(dir_mode="750")).changes == ()
     unknown = audit_chaves(linux_host(chaves={"owner": None}), linux_wish())
-    assert audit_codes(unknown) == ["chaves.permissions_unknown"]
+    assert unknown.code == "chaves.owner_not_read" and CODES[unknown.code].status == "unknown"
     file_ace = windows_file(sddl="O:BAD:AI(A;;FA;;;BU)(A;ID;FA;;;SY)")
     found = audit_chaves(windows_host(files=[file_ace], sids={}), windows_wish())
-    assert audit_codes(found) == ["certificate_file.permissions", "principal.unresolved"]
-    assert "also has allow Users (S-1-5-32-545) FullControl" in found[0].values["problems"][0]
-    assert audit_codes(audit_chaves(windows_host(chaves={"sddl": None}), windows_wish())) == [
-        "chaves.permissions_unknown"
-    ]
+    assert found.code == "chaves.descriptor" and CODES[found.code].status == "warn"
+    problems = found.values["problems"].split("; ")
+    assert problems[0].startswith("3550308.pfx: also has allow Users (S-1-5-32-545) FullControl")
+    assert problems[-1] == "this host cannot resolve NT SERVICE\\e-SUS-PEC to a SID"
+    assert plan(windows_host(files=[file_ace]), windows_wish()).changes == (Change.CERTIFICATE_PERMISSIONS,)
+    unread = audit_chaves(windows_host(chaves={"sddl": None, "error": "denied"}), windows_wish())
+    assert unread == Finding("chaves.descriptor_not_read", {"error": "denied"})
+
+
+def test_the_audit_names_chaves_by_its_path_in_descriptor_problems():
+    observed = windows_host(chaves={"path": "C:\\PEC\\chaves", "sddl": SEEN_CHAVES_SDDL + "(A;OICI;FA;;;BU)"})
+    found = audit_chaves(observed, windows_wish())
+    assert found.values["problems"].startswith("C:\\PEC\\chaves: also has allow Users (S-1-5-32-545)")
 
 
 @pytest.mark.parametrize(
-    "names, expected",
+    "names, expected, values",
     [
-        ([], "certificate_file.missing"),
-        (["ca.cer"], "certificate_file.only_certificate"),
-        (["a.pfx", "b.P12"], "certificate_file.several"),
+        ([], "certificate_file.missing", {}),
+        (["ca.cer"], "certificate_file.certificate_only", {"names": "ca.cer"}),
+        (["b.P12", "a.pfx"], "certificate_file.several", {"count": 2, "names": "a.pfx, b.P12"}),
     ],
 )
-def test_the_audit_says_which_certificate_file_there_is(system, names, expected):
+def test_the_audit_says_which_certificate_file_there_is(system, names, expected, values):
     host, _wish, file = system
-    findings, single = audit_certificate_file(host(files=[file(name) for name in names]))
-    assert audit_codes(findings) == [expected] and single is None
-    assert AUDIT_STATUS[expected] == "fail"
+    found, single = audit_certificate_file(host(files=[file(name) for name in names]))
+    assert found == Finding(expected, values) and single is None
+    assert (CODES[expected].check, CODES[expected].status) == ("certificate_file", "fail")
 
 
-def test_the_audit_reads_unreadable_and_bare_certificates(system):
+def test_the_audit_reads_unreadable_and_stray_certificates(system):
     host, _wish, file = system
-    findings, single = audit_certificate_file(host(files=[file(readable=False, sha1=None)]))
-    assert audit_codes(findings) == ["certificate_file.unreadable"] and single is None
-    findings, single = audit_certificate_file(host(files=[file(), file("ca.cer")]))
-    assert audit_codes(findings) == ["certificate_file.bare_certificate"] and single["name"] == "3550308.pfx"
-    assert findings[0].values == {"name": "3550308.pfx", "names": ["ca.cer"]}
+    found, single = audit_certificate_file(dict(host(files=[file(readable=False, sha1=None)]), user="pecadmin"))
+    assert found == Finding("certificate_file.unreadable", {"names": "3550308.pfx", "user": "pecadmin"})
+    assert single is None
+    found, single = audit_certificate_file(host(files=[file(), file("ca.cer")]))
+    assert found.code == "certificate_file.stray" and single["name"] == "3550308.pfx"
+    assert found.values == {"name": "3550308.pfx", "names": "ca.cer"} and CODES[found.code].status == "warn"
     observed = host()
     observed["chaves"] = {"exists": True, "is_dir": True, "readable": False, "error": "denied"}
-    assert audit_codes(audit_certificate_file(observed)[0]) == ["certificate_file.chaves_unreadable"]
-    assert audit_codes(audit_certificate_file(host(chaves={"exists": False}))[0]) == ["certificate_file.no_chaves"]
+    found, single = audit_certificate_file(observed)
+    assert found == Finding("certificate_file.unlistable", {"user": None, "error": "denied"}) and single is None
+    found, _single = audit_certificate_file(host(chaves={"exists": False}))
+    assert found.code == "certificate_file.no_chaves" and CODES[found.code].status == "unknown"
 
 
-def test_every_audit_code_has_a_status():
-    assert set(AUDIT_STATUS.values()) <= {"fail", "warn", "unknown"}
+# Observations that reach every code of the two checks (a code no observation gives would be dead, one the
+# tables do not know would break the report)
+REACH = [
+    (linux_host, linux_wish, {}),
+    (linux_host, linux_wish, {"chaves": {"exists": False}}),
+    (linux_host, linux_wish, {"chaves": {"exists": True, "is_dir": False, "readable": False}}),
+    (linux_host, linux_wish, {"chaves": {"exists": True, "is_dir": False}}),
+    (linux_host, linux_wish, {"chaves": {"exists": True, "is_dir": True, "readable": False}}),
+    (linux_host, linux_wish, {"chaves": {"exists": True, "is_dir": True, "owner": None}}),
+    (linux_host, linux_wish, {"chaves": {"exists": True, "is_dir": True, "owner": "x", "group": "root"}}),
+    (linux_host, linux_wish, {"files": []}),
+    (linux_host, linux_wish, {"files": [linux_file("a.cer")]}),
+    (linux_host, linux_wish, {"files": [linux_file(readable=False)]}),
+    (linux_host, linux_wish, {"files": [linux_file(), linux_file("b.p12")]}),
+    (linux_host, linux_wish, {"files": [linux_file(), linux_file("a.cer")]}),
+    (windows_host, windows_wish, {}),
+    (windows_host, windows_wish, {"sids": {}}),
+    (windows_host, windows_wish, {"chaves": {"exists": True, "is_dir": True, "sddl": None}}),
+]
+
+
+def test_every_code_of_the_two_checks_is_given_and_known():
+    given = set()
+    for host, wish, changes in REACH:
+        observed = dict(host(), **changes)
+        given |= {audit_chaves(observed, wish()).code, audit_certificate_file(observed)[0].code}
+    known = {code for code, known in CODES.items() if known.check in ("chaves", "certificate_file")}
+    assert given == known - {"chaves.not_checked", "certificate_file.not_checked"}  # not_checked: PEC missing
 
 
 def test_the_host_parts_know_every_change_in_the_order_they_apply_them():
