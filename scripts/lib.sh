@@ -68,6 +68,10 @@ ESUS_NEEDED_COMMANDS=(
     "chromium chromium"
     "strace strace"
     "certtool gnutls-bin"
+    "pk12util libnss3-tools"
+    "certutil libnss3-tools"
+    "node nodejs"
+    "npm npm"
 )
 
 esus_need_commands() {

@@ -35,6 +35,7 @@ if "." in __name__:
         parse,
         parse_prefix,
     )
+    from ansible_collections.esus.pec.plugins.module_utils._java_pairing import CERTIFICATE, KEY, PLAIN_KEY
 else:  # loaded alone from plugins/module_utils (../shared/repro/pkcs12 does that)
     from _asn1 import (
         Asn1Error,
@@ -51,6 +52,7 @@ else:  # loaded alone from plugins/module_utils (../shared/repro/pkcs12 does tha
         parse,
         parse_prefix,
     )
+    from _java_pairing import CERTIFICATE, KEY, PLAIN_KEY
 
 # --- the work budget ------------------------------------------------------------------------------
 # Real exporters use 2,000 (Windows), 2,048 (OpenSSL), 10,000 (Java) or 20,000 (cryptography) iterations.
@@ -77,15 +79,20 @@ OID_SHROUDED_KEY_BAG = "1.2.840.113549.1.12.10.1.2"
 OID_CERT_BAG = "1.2.840.113549.1.12.10.1.3"
 OID_SAFE_CONTENTS_BAG = "1.2.840.113549.1.12.10.1.6"
 OID_X509_CERTIFICATE = "1.2.840.113549.1.9.22.1"
+OID_FRIENDLY_NAME = "1.2.840.113549.1.9.20"
+OID_LOCAL_KEY_ID = "1.2.840.113549.1.9.21"
+# Java's own attribute for a trusted certificate entry (keytool -importcert): never paired with a key
+OID_JAVA_TRUSTED_KEY_USAGE = "2.16.840.1.113894.746875.1.1"
 OID_PBES2 = "1.2.840.113549.1.5.13"
 OID_PBKDF2 = "1.2.840.113549.1.5.12"
 OID_PBMAC1 = "1.2.840.113549.1.5.14"
 _OID_SCRYPT = "1.3.6.1.4.1.11591.4.11"
 # Bag attributes whose value type OpenSSL and Java insist on when they load the file
 _TYPED_ATTRIBUTES = {
-    "1.2.840.113549.1.9.20": Tag.BMP_STRING,  # friendlyName
-    "1.2.840.113549.1.9.21": Tag.OCTET_STRING,  # localKeyID
+    OID_FRIENDLY_NAME: Tag.BMP_STRING,
+    OID_LOCAL_KEY_ID: Tag.OCTET_STRING,
 }
+
 
 # Ciphers Java 17's SunJCE has, checked with keytool/getKey on openssl -keypbe/-certpbe files (docs/verdicts.md):
 # PBES2 with AES-128/256-CBC only; PKCS#12 PBE but 2-key 3DES; of PBES1 only pbeWithMD5AndDES-CBC
@@ -194,6 +201,19 @@ class EncryptedPart(NamedTuple):
     ciphertext: bytes  # the encrypted SafeContents
 
 
+class BagRef(NamedTuple):
+    """Where a key or certificate bag sits and the attributes Java pairs keys and certificates by."""
+
+    kind: str  # KEY, PLAIN_KEY or CERTIFICATE
+    index: int  # into the envelope's keys or certificates
+    key_id: bytes | None  # localKeyID
+    name: str | None  # friendlyName
+    trusted: bool  # Java's trusted-certificate attribute: a certificate entry, never a key's
+    position: int  # index in its SafeContents: Java gives the id "01" to a certificate at 0 only
+    nested: bool  # inside a safeContentsBag, which Java skips with all it holds
+    cert_type: str = OID_X509_CERTIFICATE
+
+
 class MacData(NamedTuple):
     hash_name: str
     digest: bytes
@@ -209,8 +229,12 @@ class Envelope:
         self.mac: MacData | None = None
         self.keys: list[KeyBag] = []
         self.certificates: list[bytes] = []
+        self.certificate_types: list[str] = []  # each certificate's certType (Java reads all as X.509)
         self.parts: list[EncryptedPart] = []
         self.auth_safe_trailing = 0  # bytes after the AuthenticatedSafe, which Java and OpenSSL ignore
+        # the AuthenticatedSafe in order, as Java reads it: the bags of a plain part, or an index into parts
+        self.layout: list[list[BagRef] | int] = []
+        self.unreadable_certificates: list[str] = []  # certBags Java fails the whole load on (why)
         self._bags = 0
         if root is None:
             return
@@ -226,6 +250,7 @@ class Envelope:
     def of_bags(cls, plain: bytes, work_left: int) -> Envelope:
         """The bags of a decrypted part, read as strictly as the rest; their keys within ``work_left``."""
         found = cls()
+        found.layout.append([])
         try:
             found._read_safe_contents(parse(plain), 0)
         except Asn1Error as exc:
@@ -259,8 +284,10 @@ class Envelope:
         if content is None:
             raise Damaged("an authSafe part without content")
         if content_type == OID_DATA:
+            self.layout.append([])
             self._read_safe_contents(parse(octets(content, "data part")), 0)
         elif content_type == OID_ENCRYPTED_DATA:
+            self.layout.append(len(self.parts))
             self.parts.append(_encrypted_part(info, content))
         elif content_type == OID_ENVELOPED_DATA:
             raise Unsupported("a part is encrypted to a public key (envelopedData), which PEC cannot open")
@@ -268,31 +295,51 @@ class Envelope:
             raise Unsupported("a part of an unknown type (%s), which PEC cannot open" % content_type)
 
     def _read_safe_contents(self, safe: Node, depth: int) -> None:
-        for bag in items(expect(safe, Tag.SEQUENCE, "SafeContents"), "SafeContents"):
+        for position, bag in enumerate(items(expect(safe, Tag.SEQUENCE, "SafeContents"), "SafeContents")):
             self._bags += 1
             if self._bags > MAX_BAGS:
                 raise Unsupported("more than %d bags (a certificate from e-Gestor AB has 2 to 6)" % MAX_BAGS)
             fields = items(expect(bag, Tag.SEQUENCE, "SafeBag"), "SafeBag", 2, 3)
             bag_type = oid(fields[0], "bag type")
             value = items(expect(fields[1], Tag.CONTEXT_0, "bag value"), "bag value", 1, 1)[0]
-            if len(fields) == 3:
-                _attributes(fields[2])
+            key_id, name, trusted = _attributes(fields[2]) if len(fields) == 3 else (None, None, False)
+            ref = None
             if bag_type == OID_KEY_BAG:
                 expect(value, Tag.SEQUENCE, "PrivateKeyInfo")
+                ref = BagRef(PLAIN_KEY, len(self.keys), key_id, name, trusted, position, depth > 0)
                 self.keys.append(KeyBag(encode(value), None))
             elif bag_type == OID_SHROUDED_KEY_BAG:
                 algorithm, data = items(expect(value, Tag.SEQUENCE, "EncryptedPrivateKeyInfo"), "key", 2, 2)
+                ref = BagRef(KEY, len(self.keys), key_id, name, trusted, position, depth > 0)
                 self.keys.append(KeyBag(encode(value), protection(algorithm), octets(data, "encrypted key")))
             elif bag_type == OID_CERT_BAG:
                 kind, wrapped = items(expect(value, Tag.SEQUENCE, "CertBag"), "CertBag", 2, 2)
                 certificate = items(expect(wrapped, Tag.CONTEXT_0, "certificate value"), "certificate", 1, 1)[0]
-                if oid(kind, "certificate type") == OID_X509_CERTIFICATE:
-                    self.certificates.append(octets(certificate, "certificate"))
+                cert_type = oid(kind, "certificate type")
+                if cert_type == OID_X509_CERTIFICATE:
+                    der = octets(certificate, "certificate")
+                elif certificate.tag == Tag.OCTET_STRING and depth == 0:
+                    der = certificate.value  # Java reads it as X.509 all the same; OpenSSL skips it
+                else:
+                    der = None
+                    if depth == 0:
+                        self.unreadable_certificates.append(
+                            "a certificate bag of type %s, which Java reads as an X.509 certificate and fails on"
+                            % cert_type
+                        )
+                if der is not None:
+                    ref = BagRef(
+                        CERTIFICATE, len(self.certificates), key_id, name, trusted, position, depth > 0, cert_type
+                    )
+                    self.certificates.append(der)
+                    self.certificate_types.append(cert_type)
             elif bag_type == OID_SAFE_CONTENTS_BAG:
                 if depth >= _MAX_NESTING:
                     raise Damaged("bags nested more than %d deep" % _MAX_NESTING)
                 self._read_safe_contents(value, depth + 1)
             # CRL and secret bags, and bags of other types, are skipped, as OpenSSL and Java skip them
+            if ref is not None:
+                self.layout[-1].append(ref)
 
     # - the budget -
     @property
@@ -418,18 +465,30 @@ def mac_display_name(hash_name: str) -> str:
     return hash_name.upper().replace("_", "/")
 
 
-def _attributes(node: Node) -> None:
-    """bagAttributes ::= SET OF SEQUENCE { attrId OID, attrValues SET OF ANY }, checked, not used."""
+def _attributes(node: Node) -> tuple[bytes | None, str | None, bool]:
+    """bagAttributes ::= SET OF SEQUENCE { attrId OID, attrValues SET OF ANY }, checked strictly.
+
+    Returns what Java pairs a key with its certificate by: (localKeyID, friendlyName, trusted), each
+    the first value Java takes.
+    """
+    key_id, name, trusted = None, None, False
     for attribute in items(expect(node, Tag.SET, "bag attributes"), "bag attributes"):
         attr_type, values = items(expect(attribute, Tag.SEQUENCE, "bag attribute"), "bag attribute", 2, 2)
-        name = oid(attr_type, "bag attribute type")
+        kind = oid(attr_type, "bag attribute type")
         values = items(expect(values, Tag.SET, "bag attribute values"), "bag attribute values")
-        if name in _TYPED_ATTRIBUTES:
-            what = "friendlyName" if _TYPED_ATTRIBUTES[name] == Tag.BMP_STRING else "localKeyID"
+        if kind in _TYPED_ATTRIBUTES:
+            what = "friendlyName" if kind == OID_FRIENDLY_NAME else "localKeyID"
             if not values:
                 raise Damaged("a %s attribute without a value" % what)
             for value in values:
-                expect(value, _TYPED_ATTRIBUTES[name], what)
+                expect(value, _TYPED_ATTRIBUTES[kind], what)
+            if kind == OID_LOCAL_KEY_ID:
+                key_id = values[0].value
+            else:
+                name = values[0].value.decode("utf-16-be", "replace")
+        elif kind == OID_JAVA_TRUSTED_KEY_USAGE:
+            trusted = True
+    return key_id, name, trusted
 
 
 def _algorithm(node: Node, what: str) -> tuple[str, Node | None]:

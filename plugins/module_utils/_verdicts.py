@@ -107,6 +107,18 @@ def not_pkcs12(label: str, detail: str = "") -> dict:
     )
 
 
+def java_keystore(label: str, kind: str) -> dict:
+    """A decision (docs/verdicts.md): a Java keystore under a .pfx name is refused, though Java 17 may open it."""
+    return make_report(
+        NOT_PKCS12,
+        "%s: a Java %s keystore, not a PKCS#12 file. Java 17 may open it all the same, but e-Gestor AB never "
+        "issues one, its key can have a second password that PEC does not ask for, and this check cannot see "
+        "inside it. Convert it: 'keytool -importkeystore -srckeystore FILE -srcstoretype %s -destkeystore "
+        "certificado.pfx -deststoretype PKCS12' (one password for the store and the key), and deploy the .pfx."
+        % (label, kind, kind),
+    )
+
+
 def empty(label: str) -> dict:
     return make_report(NOT_PKCS12, "%s: the file is empty. Copy the certificate (.pfx/.p12) again." % label)
 
@@ -201,18 +213,42 @@ def unsupported(label: str, detail: str, algorithms: dict | None = None) -> dict
     )
 
 
-def cipher_java_lacks(label: str, found: list[tuple[str, str]], algorithms: dict | None) -> dict:
-    """Encryption Java 17's providers do not have: PEC cannot load the file (certificates) or take the key."""
+def cipher_java_lacks(label: str, found: list[tuple[str, str]], algorithms: dict | None, rules=None) -> dict:
+    """Encryption Java's providers do not have: PEC cannot load the file (certificates) or take the key."""
     parts = sorted({where for where, _name in found})
     names = ", ".join(sorted({name for _where, name in found}))
     effect = "cannot load the file" if "certificate part" in parts else "loads the file but cannot take the key"
+    java = rules.label if rules is not None else "Java 17"
+    advice = rules.export_advice if rules is not None else ""
+    if rules is None or rules.aes_ok:
+        advice = (
+            "with AES-256 ('openssl pkcs12 -export' with OpenSSL 3 defaults, without -keypbe, -certpbe or -legacy; "
+            "or Windows with 'AES256-SHA256'), or with 3DES for an older PEC ('-keypbe PBE-SHA1-3DES -certpbe "
+            "PBE-SHA1-3DES -macalg sha1')"
+        )
     return make_report(
         UNSUPPORTED_ENCRYPTION,
-        "%s: the file's %s is encrypted with %s, which Java 17 does not have: PEC %s ('Falha no certificado'). "
-        "Export the certificate again with AES-256 ('openssl pkcs12 -export' with OpenSSL 3 defaults, without "
-        "-keypbe, -certpbe or -legacy; or Windows with 'AES256-SHA256'), or with 3DES for an older PEC "
-        "('-keypbe PBE-SHA1-3DES -certpbe PBE-SHA1-3DES -macalg sha1')." % (label, " and ".join(parts), names, effect),
+        "%s: the file's %s is encrypted with %s, which %s does not have: PEC %s ('Falha no certificado'). "
+        "Export the certificate again %s." % (label, " and ".join(parts), names, java, effect, advice),
         algorithms=algorithms,
+    )
+
+
+def this_java_refuses(label: str, found: list[str], rules, algorithms: dict | None) -> dict:
+    """The host's Java (older than 17) cannot open what Java 17 opens: advice that this Java can follow."""
+    return make_report(
+        UNSUPPORTED_ENCRYPTION,
+        "%s: the password is right, but %s: the PEC on this host (%s) cannot load the file ('Falha no "
+        "certificado'). Export the certificate again %s."
+        % (label, "; and ".join(found), rules.label, rules.export_advice),
+        algorithms=algorithms,
+    )
+
+
+def unknown_java(label: str, given: str, used: str) -> str:
+    return (
+        "%s: the Java version '%s' is not one this check knows; the file was judged by what %s opens. Give the "
+        "host's jreVersion from /etc/pec.config (e.g. '17.0.10-linux_x64', '8u292')." % (label, given, used)
     )
 
 
@@ -275,13 +311,13 @@ def several_keys(label: str, count: int, chain_length: int, algorithms: dict | N
 
 
 def key_java_cannot_sign(
-    label: str, problem: str, certificate: dict, chain_length: int, algorithms: dict | None
+    label: str, problem: str, certificate: dict, chain_length: int, algorithms: dict | None, java: str = "Java 17"
 ) -> dict:
     return make_report(
         UNSUPPORTED_ENCRYPTION,
-        "%s: the certificate is readable, but %s, and Java 17, which PEC runs on, cannot sign with such a key: "
+        "%s: the certificate is readable, but %s, and %s, which PEC runs on, cannot sign with such a key: "
         "the RNDS connection (mutual TLS) would fail. Request a certificate with an RSA key (the ICP-Brasil norm) "
-        "or an EC key on P-256 or P-384." % (label, problem),
+        "or an EC key on P-256 or P-384." % (label, problem, java),
         certificate=certificate,
         chain_length=chain_length,
         algorithms=algorithms,
@@ -291,10 +327,84 @@ def key_java_cannot_sign(
 def key_matches_nothing(label: str, chain_length: int, algorithms: dict | None) -> dict:
     return make_report(
         KEY_MISMATCH,
-        "%s: the private key matches none of the %d certificate(s) in the file. Export the certificate "
-        "together with its own key." % (label, chain_length),
+        "%s: Java, which PEC opens the file with, pairs the private key with none of the %d certificate(s): it "
+        "pairs by the bags' localKeyID, then friendlyName, never by public key, and here neither leads to a "
+        "certificate, so PEC would send no client certificate ('Falha no certificado'). Export the certificate "
+        "together with its own key again (e-Gestor AB, Windows, or 'openssl pkcs12 -export', which write both "
+        "attributes)." % (label, chain_length),
         chain_length=chain_length,
         algorithms=algorithms,
+    )
+
+
+def java_pairs_another_certificate(
+    label: str, by: str, certificate: dict, own_present: bool, chain_length: int, algorithms: dict | None
+) -> dict:
+    """Java pairs by localKeyID/friendlyName: here that leads to a certificate of another key."""
+    return make_report(
+        KEY_MISMATCH,
+        "%s: Java, which PEC opens the file with, pairs the private key by its %s with the certificate '%s', "
+        "which is not the key's own%s: PEC would sign with the key for that certificate and the RNDS "
+        "connection (mutual TLS) would fail. Export the certificate together with its own key again (e-Gestor "
+        "AB, Windows, or 'openssl pkcs12 -export')."
+        % (
+            label,
+            by,
+            certificate["subject"],
+            " (the key's own certificate is in the file, but its attributes do not lead Java to it)"
+            if own_present
+            else "",
+        ),
+        certificate=certificate,
+        chain_length=chain_length,
+        algorithms=algorithms,
+    )
+
+
+def key_java_skips(label: str, where: str, certificate: dict | None, chain_length: int) -> dict:
+    """The file's key is where Java's PKCS12 KeyStore does not take it: PEC finds no key."""
+    return make_report(
+        NO_PRIVATE_KEY,
+        "%s: the private key is stored %s, and Java, which PEC opens the file with, skips it: PEC would find no "
+        "key ('Falha no certificado'). Export the certificate again with its key (e-Gestor AB, Windows, or "
+        "'openssl pkcs12 -export')." % (label, where),
+        certificate=certificate,
+        chain_length=chain_length,
+    )
+
+
+def bag_java_fails_on(label: str, what: str, chain_length: int, algorithms: dict | None) -> dict:
+    return make_report(
+        UNSUPPORTED_ENCRYPTION,
+        "%s: the file holds %s: PEC cannot load the file ('Falha no certificado'). Export the certificate "
+        "again with standard settings (e-Gestor AB, Windows, or 'openssl pkcs12 -export')." % (label, what),
+        chain_length=chain_length,
+        algorithms=algorithms,
+    )
+
+
+def non_standard_certificate(label: str, own: bool, subject: str, what: list[str]) -> str:
+    """A note: Java (PEC) reads the certificate; stricter tools (OpenSSL 3, Python's cryptography) may not."""
+    return (
+        "%s: the %s certificate '%s' is not strict DER (%s). Java, which PEC uses, reads it as it is, so PEC can "
+        "use the file; stricter tools may refuse it. When it is renewed, ask the issuer for a standard encoding."
+        % (label, "municipality's" if own else "chain's", subject, ", ".join(what))
+    )
+
+
+def key_java_ignores(label: str, plain: bool, nested: bool) -> str:
+    """A note: a second key Java (PEC) does not see, beside the one it uses."""
+    where = (
+        "unencrypted (a plain KeyBag)"
+        if plain
+        else "inside a nested bag"
+        if nested
+        else "without a localKeyID after the first key"
+    )
+    return (
+        "%s: the file also holds a private key stored %s, which Java (PEC) ignores; PEC uses the other key. "
+        "When you can, export the certificate again with its own key alone%s."
+        % (label, where, ": an unencrypted key is readable by anyone who has the file" if plain else "")
     )
 
 

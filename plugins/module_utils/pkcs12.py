@@ -43,11 +43,17 @@ else:
 # Not "if __package__": under AnsiballZ on Python 3.9 (zipimport) it is still None while the module runs
 if "." in __name__:
     from ansible_collections.esus.pec.plugins.module_utils import _asn1, _pkcs12_mac
+    from ansible_collections.esus.pec.plugins.module_utils import _certificate_repair as repair
+    from ansible_collections.esus.pec.plugins.module_utils import _java_pairing as pairing
+    from ansible_collections.esus.pec.plugins.module_utils import _java_rules as java_rules
     from ansible_collections.esus.pec.plugins.module_utils import _pkcs12_envelope as envelopes
     from ansible_collections.esus.pec.plugins.module_utils import _verdicts as verdicts
     from ansible_collections.esus.pec.plugins.module_utils.certificate_files import MAX_SIZE
 else:  # loaded alone from plugins/module_utils (../shared/repro/pkcs12 does that)
     import _asn1
+    import _certificate_repair as repair
+    import _java_pairing as pairing
+    import _java_rules as java_rules
     import _pkcs12_envelope as envelopes
     import _pkcs12_mac
     import _verdicts as verdicts
@@ -83,6 +89,8 @@ _CNPJ_RE = re.compile(r"^[0-9A-Z]{12}[0-9]{2}$")
 _CN_CNPJ_RE = re.compile(r":([0-9A-Z]{12}[0-9]{2})$")
 _PFX_VERSION = b"\x02\x01\x03"  # INTEGER 3, the first element of every PFX
 _POSSESSION_MESSAGE = b"esus.pec key possession check"
+# Java's own keystore formats: Java 17 opens JKS through KeyStore.getInstance("PKCS12") (keystore.type.compat)
+_JAVA_KEYSTORE_MAGIC = {b"\xfe\xed\xfe\xed": "JKS", b"\xce\xce\xce\xce": "JCEKS"}
 _JAVA_MIN_MAC_SALT = 8  # Java 17: "Salt must be at least 8 bytes long"
 
 
@@ -94,11 +102,21 @@ def validate(
     min_days_valid: int = 30,
     expected_cnpj: str | None = None,
     now: datetime.datetime | None = None,
+    java: str | None = None,
 ) -> dict:
-    """Validate PKCS#12 bytes with a password and return the report (see the module's RETURN). Never raises."""
+    """Validate PKCS#12 bytes with a password and return the report (see the module's RETURN). Never raises.
+
+    ``java`` is the Java the host's PEC runs on, as pec.config's ``jreVersion`` (or a team) gives it: "17"
+    (the default, also when unknown), "11", "11.0.11", "8u301", "8"... (``_java_rules.rules_for``); the file
+    is judged by what that Java opens, and the report's ``java`` says which rules were used.
+    """
     notes: list[str] = []  # what the verdict does not say but an operator should know
+    rules = java_rules.rules_for(java)
+    if rules is None:
+        rules = java_rules.DEFAULT
+        notes.append(verdicts.unknown_java(label, str(java), rules.label))
     try:
-        report = _validate(data, password or "", label, min_days_valid, expected_cnpj, now, notes)
+        report = _validate(data, password or "", label, min_days_valid, expected_cnpj, now, notes, rules)
     except (KeyboardInterrupt, SystemExit):
         raise
     except BaseException as exc:
@@ -106,10 +124,13 @@ def validate(
         # not end a fleet run for every host
         report = verdicts.unreadable(label, exc)
     report["notes"] = notes
+    report["java"] = {"rules": rules.name, "label": rules.label, "given": java}
     return report
 
 
-def _validate(data, password: str, label: str, min_days_valid: int, expected_cnpj, now, notes: list[str]) -> dict:
+def _validate(
+    data, password: str, label: str, min_days_valid: int, expected_cnpj, now, notes: list[str], rules
+) -> dict:
     if data is None:
         return verdicts.missing(label)
     if len(data) > MAX_SIZE:
@@ -118,6 +139,8 @@ def _validate(data, password: str, label: str, min_days_valid: int, expected_cnp
         return verdicts.empty(label)
     if data.lstrip()[:10] == b"-----BEGIN":
         return _pem(data, label)
+    if data[:4] in _JAVA_KEYSTORE_MAGIC:
+        return verdicts.java_keystore(label, _JAVA_KEYSTORE_MAGIC[data[:4]])
     try:
         # Java and OpenSSL read one DER value and ignore what follows (a newline, the file twice...)
         root, end = _asn1.parse_prefix(data)
@@ -162,8 +185,11 @@ def _validate(data, password: str, label: str, min_days_valid: int, expected_cnp
                 "at least %d ('Integrity check failed')" % (len(mac.salt), _JAVA_MIN_MAC_SALT),
                 algorithms_used,
             )
+    java_refuses = _what_this_java_refuses(envelope, rules)
+    if java_refuses:
+        return verdicts.this_java_refuses(label, java_refuses, rules, algorithms_used)
     if envelope.java_lacks:
-        return verdicts.cipher_java_lacks(label, envelope.java_lacks, algorithms_used)
+        return verdicts.cipher_java_lacks(label, envelope.java_lacks, algorithms_used, rules)
     try:
         loaded = _load(envelope, password, encodings)
     except _NotStrict as exc:
@@ -183,7 +209,21 @@ def _validate(data, password: str, label: str, min_days_valid: int, expected_cnp
             if envelope.mac is None:
                 return verdicts.wrong_password(label, algorithms_used, " (the file has no integrity code to tell more)")
             return verdicts.two_passwords(label, algorithms_used)
-    return _judge(loaded, password, label, algorithms_used, min_days_valid, expected_cnpj, now)
+    return _judge(loaded, password, label, algorithms_used, min_days_valid, expected_cnpj, now, notes, rules)
+
+
+def _what_this_java_refuses(envelope: envelopes.Envelope, rules: java_rules.JavaRules) -> list[str]:
+    """What in the envelope the host's Java (an older one than 17) cannot read: its MAC, a PBES2 part."""
+    found = []
+    if envelope.mac is not None and envelope.mac.hash_name not in rules.mac_digests:
+        name = envelopes.mac_display_name(envelope.mac.hash_name)
+        found.append(
+            "its integrity code (MAC) is HMAC-%s, which %s cannot check ('Algorithm HmacPBE%s not available', "
+            "JDK-8267701)" % (name, rules.label, name)
+        )
+    if not rules.pbes2_parts and any(part.protection.pbes2 is not None for part in envelope.parts):
+        found.append("its certificates are encrypted with PBES2 (AES), which %s cannot decrypt" % rules.label)
+    return found
 
 
 # --- what the bytes are, when they are not a PFX ----------------------------------------------------
@@ -273,35 +313,78 @@ class _NotStrict(Exception):
 
 
 class _Loaded:
-    def __init__(self, keys: list, certificates: list, unencrypted_keys: int = 0) -> None:
-        self.keys = keys
-        self.certificates = certificates
-        self.unencrypted_keys = unencrypted_keys  # in plain KeyBags, which Java (PEC) skips
+    """Everything a file holds, decrypted, and the key entries Java (PEC) makes of it."""
+
+    def __init__(self, bags: list[pairing.Bag]) -> None:
+        _assume_exporter_attributes(bags)
+        self.bags = bags
+        self.keys = [bag.item for bag in bags if bag.kind != pairing.CERTIFICATE]
+        self.certificates = [bag.item for bag in bags if bag.kind == pairing.CERTIFICATE]
         self.java_lacks: list[tuple[str, str]] = []  # (where, cipher) Java 17 cannot decrypt
-        self.key = keys[0] if len(keys) == 1 else None
-        self.certificate = None
-        self.others = list(certificates)
-        if self.key is not None:
-            wanted = _spki(self.key.public_key())
-            for index, certificate in enumerate(certificates):
-                if _public_spki(certificate) == wanted:
-                    self.certificate = certificate
-                    self.others = certificates[:index] + certificates[index + 1 :]
-                    break
-        elif not keys and certificates:
-            self.certificate, self.others = certificates[0], certificates[1:]
+        self.java_unreadable: list[str] = []  # bags Java fails the whole load on
+        self.entries = pairing.key_entries(bags)
+        entry = self.entries[0] if len(self.entries) == 1 else None
+        self.key = entry.key if entry else None
+        self.entry = entry
+        self.certificate = entry.certificate if entry else None
+        if not self.entries and self.certificates:
+            self.certificate = self.certificates[0]
+        # keys Java skips: plain KeyBags, bags inside a safeContentsBag, a second key without localKeyID
+        seen = {id(entry.key) for entry in self.entries}
+        self.skipped_keys = [bag for bag in bags if bag.kind != pairing.CERTIFICATE and id(bag.item) not in seen]
+
+    @property
+    def others(self) -> list:
+        """The certificates besides the one Java pairs with the key (the chain, in file order)."""
+        return [certificate for certificate in self.certificates if certificate is not self.certificate]
+
+    @classmethod
+    def unattributed(cls, keys: list, certificates: list) -> _Loaded:
+        """What a loader that gives no bag attributes (cryptography's) found."""
+        return cls(_unattributed_bags(keys, certificates))
+
+
+def _unattributed_bags(keys: list, certificates: list) -> list[pairing.Bag]:
+    bags = [pairing.Bag(pairing.KEY, key, _UNKNOWN, None) for key in keys]
+    return bags + [pairing.Bag(pairing.CERTIFICATE, certificate, _UNKNOWN, None) for certificate in certificates]
+
+
+# A bag whose attributes are not known: OpenSSL decrypted it (RC2, 3DES and RC4 certificate parts) and
+# does not give them. Every exporter gives the key's own certificate the key's localKeyID, so such a
+# certificate is taken to carry it when its public key is the key's (docs/verdicts.md: a known limit)
+_UNKNOWN = b"\0unknown"
+
+
+def _assume_exporter_attributes(bags: list[pairing.Bag]) -> None:
+    """Give bags of unknown attributes what an exporter writes: the key's id on its own certificate."""
+    if not any(bag.key_id == _UNKNOWN for bag in bags):
+        return
+    keys = {}
+    for index, bag in enumerate(bags):
+        if bag.kind == pairing.CERTIFICATE:
+            continue
+        spki = _spki(bag.item.public_key())
+        if bag.key_id == _UNKNOWN:
+            bags[index] = bag = bag._replace(key_id=b"\0assumed:" + spki)
+        keys.setdefault(spki, bag.key_id if bag.key_id is not None else b"01")
+    for index, bag in enumerate(bags):
+        if bag.kind == pairing.CERTIFICATE and bag.key_id == _UNKNOWN:
+            bags[index] = bag._replace(key_id=keys.get(_public_spki(bag.item)))
 
 
 def _load(envelope: envelopes.Envelope, password: str, encodings: list[bytes]) -> _Loaded:
     """Decrypt and read everything. When an item does not decrypt, the others are still tried (each once,
-    so within the budget): one that does is the evidence that the password is right and the file damaged."""
+    so within the budget): one that does is the evidence that the password is right and the file damaged.
+    The bags come back in file order, as Java reads them."""
     attempts = _Attempts()
     java_lacks: list[tuple[str, str]] = []  # keys inside encrypted parts, seen only now
+    unreadable = list(envelope.unreadable_certificates)
     keys = [attempts.run("private key", lambda bag=bag: _key(bag, password, encodings)) for bag in envelope.keys]
-    certificates = [_certificate(der) for der in envelope.certificates]
+    certificates = _certificates(envelope, unreadable)
     legacy_parts = []
     work_left = envelopes.MAX_WORK - envelope.work
-    for part in envelope.parts:
+    found_in_part: dict[int, list[pairing.Bag]] = {}
+    for index, part in enumerate(envelope.parts):
         if part.protection.pbes2 is not None and not part.protection.legacy:
             plain = attempts.run(
                 "certificate part", lambda part=part: _pbes2_decrypt(part.protection.pbes2, part.ciphertext, password)
@@ -311,21 +394,64 @@ def _load(envelope: envelopes.Envelope, password: str, encodings: list[bytes]) -
             found = _bags_of(plain, work_left)
             work_left -= found.work
             java_lacks.extend(found.java_lacks)
-            keys.extend(
+            unreadable.extend(found.unreadable_certificates)
+            part_keys = [
                 attempts.run("private key", lambda bag=bag: _key(bag, password, encodings)) for bag in found.keys
-            )
-            certificates.extend(_certificate(der) for der in found.certificates)
+            ]
+            part_certificates = _certificates(found, unreadable)
+            found_in_part[index] = _bags(found.layout[0], part_keys, part_certificates)
         else:
-            legacy_parts.append(part.der)
+            legacy_parts.append(index)
     if legacy_parts:
-        found = attempts.run("certificate part", lambda: _load_with_openssl(legacy_parts, password, encodings))
+        found = attempts.run(
+            "certificate part",
+            lambda: _load_with_openssl([envelope.parts[index].der for index in legacy_parts], password, encodings),
+        )
         if found is not None:
-            keys.extend(found[0])
-            certificates.extend(found[1])
+            found_in_part[legacy_parts[0]] = _unattributed_bags(*found)
     attempts.check()
-    loaded = _Loaded(keys, certificates, sum(1 for bag in envelope.keys if bag.protection is None))
+    bags: list[pairing.Bag] = []
+    for step in envelope.layout:
+        bags.extend(_bags(step, keys, certificates) if isinstance(step, list) else found_in_part.get(step, []))
+    loaded = _Loaded(bags)
     loaded.java_lacks = java_lacks
+    loaded.java_unreadable = unreadable
     return loaded
+
+
+def _certificates(found: envelopes.Envelope, unreadable: list[str]) -> list:
+    """The certificates of these bags. One under a certType other than X.509 is read as X.509, as Java does;
+    when it is not one, Java fails the whole load on it (recorded in ``unreadable``, the item is None)."""
+    certificates = []
+    for der, cert_type in zip(found.certificates, found.certificate_types):
+        if cert_type == envelopes.OID_X509_CERTIFICATE:
+            certificates.append(_certificate(der))
+            continue
+        try:
+            certificates.append(_certificate(der))
+        except _Unreadable:
+            unreadable.append(
+                "a certificate bag of type %s whose content is not an X.509 certificate, which Java reads as one "
+                "and fails on" % cert_type
+            )
+            certificates.append(None)
+    return certificates
+
+
+def _bags(refs: list[envelopes.BagRef], keys: list, certificates: list) -> list[pairing.Bag]:
+    """The bags of one SafeContents, with the keys and certificates their references point to."""
+    return [
+        pairing.Bag(
+            ref.kind,
+            (certificates if ref.kind == pairing.CERTIFICATE else keys)[ref.index],
+            ref.key_id,
+            ref.name,
+            ref.trusted,
+            ref.position,
+            ref.nested,
+        )
+        for ref in refs
+    ]
 
 
 def _key(bag: envelopes.KeyBag, password: str, encodings: list[bytes]):
@@ -384,10 +510,46 @@ def _load_der_key(der: bytes, password: bytes | None):
 
 
 def _certificate(der: bytes):
+    """The certificate, read as Java reads it: encodings Java accepts and cryptography refuses are repaired."""
     try:
-        return x509.load_der_x509_certificate(der)
+        return _touched(x509.load_der_x509_certificate(der))
     except ValueError as exc:
-        raise _Unreadable("a certificate cannot be read (%s)" % exc) from None
+        error = exc
+    fixed = repair.repaired(der)
+    if fixed is not None:
+        try:
+            return _Lenient(_touched(x509.load_der_x509_certificate(fixed[0])), der, fixed[1])
+        except ValueError:
+            pass
+    raise _Unreadable("a certificate cannot be read (%s)" % error) from None
+
+
+def _touched(certificate):
+    """cryptography reads names, extensions and dates when asked: ask now, so a refusal is seen here."""
+    _ = certificate.subject, certificate.issuer, certificate.extensions, validity(certificate)
+    return certificate
+
+
+class _Lenient:
+    """A certificate cryptography read only once repaired: its own bytes (fingerprint, DER) are kept."""
+
+    def __init__(self, certificate, der: bytes, non_standard: list[str]) -> None:
+        self._certificate = certificate
+        self._der = der
+        self.non_standard = non_standard
+
+    def __getattr__(self, name: str):
+        return getattr(self._certificate, name)
+
+    def public_bytes(self, encoding):
+        if encoding == serialization.Encoding.DER:
+            return self._der
+        return self._certificate.public_bytes(encoding)
+
+    def fingerprint(self, algorithm) -> bytes:
+        digest = hashes.Hash(algorithm)
+        digest.update(self._der)
+        return digest.finalize()
 
 
 def _bags_of(plain: bytes, work_left: int) -> envelopes.Envelope:
@@ -508,7 +670,7 @@ def _second_opinion(envelope: envelopes.Envelope, data: bytes, password: str) ->
     if envelope.work > envelopes.MAX_WORK // 4:
         return None
     try:
-        return _Loaded(*_whole_file_load(data, password))
+        return _Loaded.unattributed(*_whole_file_load(data, password))
     except (ValueError, TypeError, UnsupportedAlgorithm):
         return None
 
@@ -756,29 +918,53 @@ def _judge(
     min_days_valid: int,
     expected_cnpj: str | None,
     now: datetime.datetime | None,
+    notes: list[str],
+    rules: java_rules.JavaRules = java_rules.DEFAULT,
 ) -> dict:
     now = now or datetime.datetime.now(datetime.timezone.utc)
     chain_length = len(loaded.certificates)
     if loaded.java_lacks:
-        return verdicts.cipher_java_lacks(label, loaded.java_lacks, algorithms_used)
-    if len(loaded.keys) > 1:
-        return verdicts.several_keys(label, len(loaded.keys), chain_length, algorithms_used)
+        return verdicts.cipher_java_lacks(label, loaded.java_lacks, algorithms_used, rules)
+    if loaded.java_unreadable:
+        return verdicts.bag_java_fails_on(label, loaded.java_unreadable[0], chain_length, algorithms_used)
+    if len(loaded.entries) > 1:
+        return verdicts.several_keys(label, len(loaded.entries), chain_length, algorithms_used)
     if loaded.key is None:
         certificate = describe(loaded.certificate, now) if loaded.certificate is not None else None
+        nested = [bag for bag in loaded.skipped_keys if bag.nested]
+        if nested:
+            return verdicts.key_java_skips(label, "inside a nested bag (safeContentsBag)", certificate, chain_length)
+        if any(bag.kind == pairing.KEY for bag in loaded.skipped_keys):
+            return verdicts.key_java_skips(label, "without a localKeyID", certificate, chain_length)
+        if loaded.skipped_keys:
+            return verdicts.unencrypted_key(label, certificate, chain_length, algorithms_used)
         return verdicts.no_private_key(label, chain_length, certificate, algorithms_used)
-    if loaded.unencrypted_keys:
-        return verdicts.unencrypted_key(
-            label, describe(loaded.certificate, now) if loaded.certificate else None, chain_length, algorithms_used
-        )
     if loaded.certificate is None:
         return verdicts.key_matches_nothing(label, chain_length, algorithms_used)
+    if _public_spki(loaded.certificate) != _spki(loaded.key.public_key()):
+        own = any(_public_spki(other) == _spki(loaded.key.public_key()) for other in loaded.certificates)
+        return verdicts.java_pairs_another_certificate(
+            label, loaded.entry.by, describe(loaded.certificate, now), own, chain_length, algorithms_used
+        )
+    for bag in loaded.skipped_keys:
+        notes.append(verdicts.key_java_ignores(label, bag.kind == pairing.PLAIN_KEY, bag.nested))
+    for certificate in loaded.certificates:
+        if isinstance(certificate, _Lenient):
+            own = certificate is loaded.certificate
+            notes.append(
+                verdicts.non_standard_certificate(
+                    label, own, certificate.subject.rfc4514_string(), certificate.non_standard
+                )
+            )
     certificate = describe(loaded.certificate, now)
     crt_problem = _rsa_crt_problem(loaded.key)
     if crt_problem:
         return verdicts.corrupt(label, crt_problem, algorithms_used)
     curve_problem = _java_curve_problem(loaded.certificate, certificate)
     if curve_problem:
-        return verdicts.key_java_cannot_sign(label, curve_problem, certificate, chain_length, algorithms_used)
+        return verdicts.key_java_cannot_sign(
+            label, curve_problem, certificate, chain_length, algorithms_used, rules.label
+        )
     if not proves_possession(loaded.key, loaded.certificate):
         return verdicts.key_not_proven(label, certificate, chain_length, algorithms_used)
     not_before, not_after = validity(loaded.certificate)
