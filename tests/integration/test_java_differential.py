@@ -38,10 +38,10 @@ if __name__ == "__main__":  # run as a script: the same imports as under pytest
     sys.path.insert(0, str(collections_path()))
 
 from ansible_collections.esus.pec.plugins.module_utils import pkcs12 as core  # noqa: E402
+from tests.integration import test_pkcs12_java as recipes  # noqa: E402
 from tests.pkcs12_repro import der  # noqa: E402
 from tests.support import bag_cases, forge, java_judge  # noqa: E402
 from tests.support.pki import CASE_CNPJ, Pki  # noqa: E402
-from tests.integration import test_pkcs12_java as recipes  # noqa: E402
 
 PASSWORD = recipes.PASSWORD
 USABLE = ("ok", "expiring")
