@@ -10,10 +10,12 @@ import sys
 
 import pytest
 
-from tests.support.collection import collections_path
-from tests.support.pki import Pki
+from tests.support.collection import collections_path, use_collection_loader
 
 sys.path.insert(0, str(collections_path()))
+use_collection_loader()
+
+from tests.support.pki import Pki  # noqa: E402
 
 
 @pytest.fixture(scope="session")

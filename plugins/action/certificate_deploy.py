@@ -3,16 +3,19 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 """Controller face of esus.pec.certificate_deploy (documentation lives with the module stub).
 
-One read of the vaulted source, one validation of those bytes, and only those bytes are sent (on the
-connection's stdin, so no copy is written on the controller's disk): a file replaced on the controller while
-the play runs can never be installed unvalidated. On a Linux host, one direct run of
-module_utils/host_probe.py (one remote command, no AnsiballZ: plugin_utils/direct_probe.py) first looks; when
-chaves, the certificate (SHA-1, size) and their owner, group and mode are already right, that is all an
-unchanged host costs. Otherwise esus.pec.chaves_certificate plans, then, only when the certificate must be
-written, receives the bytes and installs them staged, verified and renamed into place. On Windows (any shell:
-PowerShell or cmd) one execution of esus.pec.win_chaves_certificate does it all, the bytes travelling base64
-in its no_log arguments (never in a file on either side), with chaves closed by one security descriptor
-(plugin_utils/windows_acl.py).
+Observe on the host, decide once here, act on the host. One read of the vaulted source, one validation of
+those bytes, and only those bytes are sent (on the connection's stdin or in no_log arguments, never in a file on
+the controller): a file replaced on the controller while the play runs can never be installed unvalidated.
+
+1. Observe. Linux: one direct run of module_utils/host_probe.py (one remote command, no AnsiballZ:
+   plugin_utils/direct_probe.py), or esus.pec.chaves_certificate's look when the host's Python cannot run it.
+   Windows (any shell): esus.pec.win_chaves_certificate's observe step, without the bytes.
+2. Decide: plugin_utils/chaves_plan.py ``plan(observed, desired)``, the one rule, with codes. An unchanged host
+   stops here (one remote command on Linux, one execution on Windows); so does --check, with the same answer.
+3. Apply: the host part makes exactly the planned changes if chaves and the certificate are still as observed
+   (compare-and-swap), the bytes sent only when the certificate must be written: staged under a name PEC ignores,
+   verified, swapped into place atomically, the previous file kept as a bounded backup. Windows: chaves closed by
+   one security descriptor (plugin_utils/windows_acl.py).
 """
 
 from __future__ import annotations
@@ -27,27 +30,26 @@ from ansible.plugins.action import ActionBase
 
 from ansible_collections.esus.pec.plugins.module_utils import _argspec
 from ansible_collections.esus.pec.plugins.module_utils._argspec import named
-from ansible_collections.esus.pec.plugins.module_utils.certificate_files import other_pkcs12
-from ansible_collections.esus.pec.plugins.module_utils.chaves_options import (
-    LINUX_PEC_ROOT,
-    STAGING_PREFIX,
-    WINDOWS_PEC_ROOT,
-)
 from ansible_collections.esus.pec.plugins.module_utils.pkcs12 import EXPIRING, HAS_CRYPTOGRAPHY
 from ansible_collections.esus.pec.plugins.module_utils.validation import check_inputs
+from ansible_collections.esus.pec.plugins.plugin_utils.chaves_plan import expectation, observation, plan, with_sids
+from ansible_collections.esus.pec.plugins.plugin_utils.chaves_words import blocker_message, describe, diff
 from ansible_collections.esus.pec.plugins.plugin_utils.direct_probe import direct_probe
-from ansible_collections.esus.pec.plugins.plugin_utils.hosts import is_windows
+from ansible_collections.esus.pec.plugins.plugin_utils.hosts import Platform, platform_of
 from ansible_collections.esus.pec.plugins.plugin_utils.vaulted_source import read_and_validate
-from ansible_collections.esus.pec.plugins.plugin_utils.windows_acl import SddlError, chaves_template
+from ansible_collections.esus.pec.plugins.plugin_utils.windows_acl import FILE_SDDL, SddlError, chaves_template
 
 _REPORT_KEYS = ("verdict", "valid", "reasons", "pec_status", "certificate", "chain_length", "pkcs12", "src_vaulted")
-_HOST_MODULE = "esus.pec.chaves_certificate"
-_WINDOWS_MODULE = "esus.pec.win_chaves_certificate"
-# What the host modules take from the action's own options (the rest the action computes)
-_LINUX_OPTIONS = tuple(sorted(set(_argspec.chaves_certificate_spec()) - set(_argspec.validated_bytes()) - {"staged"}))
-_WINDOWS_OPTIONS = tuple(sorted(set(_argspec.chaves()) - {"file_mode"}))
 _STAGED_NAME = "esus-pec-certificate"
 _UNTOUCHED = " Nothing was changed on the host."
+# What the Linux host module takes from the action's own options (the rest the action computes or decides)
+_LINUX_OPTIONS = tuple(
+    sorted(
+        set(_argspec.chaves_certificate_spec())
+        - set(_argspec.validated_bytes())
+        - {"pec_root", "staged", "apply", "expect", "stale", "others"}
+    )
+)
 
 
 def others_warning(host: str, dest: str, others: list, removed: bool, option_names: dict | None = None) -> str:
@@ -72,42 +74,30 @@ def others_warning(host: str, dest: str, others: list, removed: bool, option_nam
     )
 
 
-def unchanged_outcome(probe: dict, host_args: dict):
-    """esus.pec.chaves_certificate's answer for a host where it would change nothing, read from the direct probe
-    (module_utils/host_probe.py); None when anything differs or is unknown, and the module decides."""
-    chaves = probe.get("chaves") or {}
-    if not (chaves.get("exists") and chaves.get("is_dir") and chaves.get("readable")):
-        return None
-    try:
-        wanted_dir, wanted_file = int(host_args["dir_mode"], 8), int(host_args["file_mode"], 8)
-    except (TypeError, ValueError):
-        return None
-    owned = (host_args["owner"], host_args["group"])
-    if (chaves.get("owner"), chaves.get("group"), int(chaves.get("mode") or "0", 8)) != (*owned, wanted_dir):
-        return None
-    files = probe.get("files") or []
-    name = host_args["dest_name"]
-    dest = [f for f in files if f.get("name") == name]
-    if len(dest) != 1 or not dest[0].get("readable"):
-        return None
-    found = dest[0]
-    if (found.get("sha1"), found.get("size")) != (host_args["checksum"], host_args["size"]):
-        return None
-    if (found.get("owner"), found.get("group"), int(found.get("mode") or "0", 8)) != (*owned, wanted_file):
-        return None
-    if any(f.get("name", "").startswith(STAGING_PREFIX) for f in files):
-        return None
-    others = ["%s/%s" % (chaves["path"], other) for other in other_pkcs12([f["name"] for f in files], name)]
-    if others and host_args["remove_others"]:
-        return None
-    return {
-        "changed": False,
-        "changes": [],
-        "dest": "%s/%s" % (chaves["path"], name),
-        "checksum": host_args["checksum"],
-        "others": others,
-        "needs_content": False,
+def desired_state(args: dict, report: dict, seam: Platform) -> dict:
+    """What the deploy wants on the host, in plan()'s shape (Windows: the descriptor is filled in once the host
+    has resolved the principals, see with_sids)."""
+    desired = {
+        "windows": seam.windows,
+        "pec_root": args["pec_root"] or seam.pec_root,
+        "create_pec_root": args["create_pec_root"],
+        "dest_name": args["dest_name"],
+        "checksum": report["checksum"],
+        "size": report["size"],
+        "remove_others": args["remove_others"],
     }
+    if seam.windows:
+        template, principals = chaves_template(args["windows_principals"])  # SddlError before the host is reached
+        desired.update(template=template, principals=principals, file_sddl=FILE_SDDL)
+    else:
+        desired.update({key: args[key] for key in ("owner", "group", "dir_mode", "file_mode")})
+    return desired
+
+
+def host_paths(observed: dict, desired: dict, seam: Platform) -> tuple:
+    """(chaves, dest) as the host spells them."""
+    chaves = (observed.get("chaves") or {}).get("path") or desired["pec_root"] + seam.separator + "chaves"
+    return chaves, chaves + seam.separator + desired["dest_name"]
 
 
 class ActionModule(ActionBase):
@@ -143,18 +133,15 @@ class ActionModule(ActionBase):
         if report["verdict"] == EXPIRING:
             result["warnings"] = [report["msg"]]
 
-        windows = is_windows(self._connection)
+        seam = platform_of(self._connection)
         try:
-            if windows:
-                outcome = self._deploy_windows(args, report, data, task_vars)
-            else:
-                outcome = self._deploy_linux(args, report, data, task_vars)
+            desired = desired_state(args, report, seam)
+            outcome = self._deploy(seam, args, desired, data, task_vars)
         except SddlError as exc:
             where = named("windows_principals", args["option_names"])
             return dict(result, failed=True, changed=False, msg="host %s: %s (%s).%s" % (host, exc, where, _UNTOUCHED))
         finally:  # the module files and the staged certificate, whatever happened
             self._remove_tmp_path(self._connection._shell.tmpdir)
-        outcome.pop("needs_content", None)
         if outcome.get("failed"):
             outcome["msg"] = "host %s: %s" % (host, outcome.get("msg", "the deploy failed"))
         else:
@@ -168,44 +155,103 @@ class ActionModule(ActionBase):
         result.update(outcome)
         return result
 
-    def _deploy_linux(self, args: dict, report: dict, data: bytes, task_vars) -> dict:
-        host_args = {key: args[key] for key in _LINUX_OPTIONS}
-        host_args.update(pec_root=args["pec_root"] or LINUX_PEC_ROOT, checksum=report["checksum"], size=report["size"])
-        look = {"pec_root": host_args["pec_root"], "fact_path": "", "pec_config": ""}
-        probe = direct_probe(self, look, task_vars or {}, module=_HOST_MODULE)
-        same = unchanged_outcome(probe, host_args) if probe is not None else None
-        if same is not None:  # all an unchanged host costs: one remote command
-            return same
-        outcome = self._execute_module(module_name=_HOST_MODULE, module_args=host_args, task_vars=task_vars)
-        if outcome.get("needs_content") and not outcome.get("failed"):
-            outcome = self._send_and_install(data, host_args, task_vars)
+    def _deploy(self, seam: Platform, args: dict, desired: dict, data: bytes, task_vars) -> dict:
+        host_args = self._host_args(seam, args, desired)
+        seen = self._observe(seam, desired, host_args, task_vars)
+        if seen.get("failed"):
+            return seen
+        observed = observation(seen)
+        desired = with_sids(desired, observed)
+        decided = plan(observed, desired)
+        chaves, dest = host_paths(observed, desired, seam)
+        outcome = {
+            "changed": bool(decided.changes),
+            "changes": describe(decided.changes, seam.windows),
+            "codes": [change.value for change in decided.changes],
+            "dest": dest,
+            "checksum": desired["checksum"],
+            "others": [chaves + seam.separator + name for name in decided.others],
+        }
+        if decided.blockers:
+            message = blocker_message(decided.blockers, chaves, dest, args["option_names"])
+            return dict(
+                outcome,
+                failed=True,
+                changed=False,
+                changes=[],
+                codes=[],
+                blockers=[finding.code.value for finding in decided.blockers],
+                msg=message + _UNTOUCHED,
+            )
+        if self._task.diff and decided.changes:
+            outcome["diff"] = diff(observed, desired, chaves, dest)
+        if not decided.changes or self._task.check_mode:  # all an unchanged host, or --check, costs
+            return outcome
+        host_args.update(
+            apply=outcome["codes"],
+            expect=expectation(observed, desired),
+            stale=list(decided.stale),
+            others=list(decided.others),
+        )
+        if seam.windows:
+            host_args["sddl"] = desired["sddl"]
+            if decided.needs_bytes:  # no_log, base64, in memory only; never for an unchanged host
+                host_args["content"] = base64.b64encode(data).decode("ascii")
+            applied = self._execute_module(module_name=seam.deploy_module, module_args=host_args, task_vars=task_vars)
+        elif decided.needs_bytes:
+            applied = self._send_and_install(data, seam, host_args, task_vars)
+        else:
+            applied = self._execute_module(module_name=seam.deploy_module, module_args=host_args, task_vars=task_vars)
+        if applied.get("failed"):
+            return dict(
+                applied, changes=outcome["changes"], codes=outcome["codes"], changed=bool(applied.get("changed"))
+            )
+        if applied.get("backup"):
+            outcome["backup"] = applied["backup"]
         return outcome
 
-    def _deploy_windows(self, args: dict, report: dict, data: bytes, task_vars) -> dict:
-        """One execution: the plan, and in a real run the bytes with it (no_log, base64, in memory only)."""
-        template, principals = chaves_template(args["windows_principals"])
-        host_args = {key: args[key] for key in _WINDOWS_OPTIONS}
-        names = args["option_names"]
-        host_args.update(
-            pec_root=args["pec_root"] or WINDOWS_PEC_ROOT,
-            sddl=template,
-            principals=principals,
-            # the module's principals are this action's windows_principals: its messages say so
-            option_names=dict(names, principals=names.get("windows_principals") or "windows_principals"),
-            checksum=report["checksum"],
-            size=report["size"],
-        )
-        if not self._task.check_mode:
-            host_args["content"] = base64.b64encode(data).decode("ascii")
-        return self._execute_module(module_name=_WINDOWS_MODULE, module_args=host_args, task_vars=task_vars)
+    @staticmethod
+    def _host_args(seam: Platform, args: dict, desired: dict) -> dict:
+        """The host part's arguments common to its look and its apply (checked against its spec in the tests)."""
+        if seam.windows:
+            keys = ("create_pec_root", "dest_name", "backups")
+            return dict(
+                {key: args[key] for key in keys},
+                pec_root=desired["pec_root"],
+                principals=desired["principals"],
+                checksum=desired["checksum"],
+                size=desired["size"],
+            )
+        host_args = {key: args[key] for key in _LINUX_OPTIONS}
+        host_args.update(pec_root=desired["pec_root"], checksum=desired["checksum"], size=desired["size"])
+        return host_args
 
-    def _send_and_install(self, data: bytes, host_args: dict, task_vars) -> dict:
+    def _observe(self, seam: Platform, desired: dict, host_args: dict, task_vars) -> dict:
+        """The host as it is now, read-only: host_probe's answer (Linux) or the observe step's ``observed``."""
+        if not seam.windows:
+            look = {
+                "pec_root": desired["pec_root"],
+                "fact_path": "",
+                "pec_config": "",
+                "dest_name": desired["dest_name"],
+                "owner": desired["owner"],
+                "group": desired["group"],
+            }
+            probe = direct_probe(self, look, task_vars or {}, module=seam.deploy_module)
+            if probe is not None:
+                return probe
+        seen = self._execute_module(module_name=seam.deploy_module, module_args=dict(host_args), task_vars=task_vars)
+        if seen.get("failed"):
+            return seen
+        return seen.get("observed") or {}
+
+    def _send_and_install(self, data: bytes, seam: Platform, host_args: dict, task_vars) -> dict:
         tmp = self._connection._shell.tmpdir or self._make_tmp_path()
         staged = self._connection._shell.join_path(tmp, _STAGED_NAME)
         self._send(data, staged)
         self._fixup_perms2((tmp, staged))
         return self._execute_module(
-            module_name=_HOST_MODULE, module_args=dict(host_args, staged=staged), task_vars=task_vars
+            module_name=seam.deploy_module, module_args=dict(host_args, staged=staged), task_vars=task_vars
         )
 
     def _send(self, data: bytes, remote_path: str) -> None:

@@ -21,14 +21,13 @@ from ansible.module_utils.basic import missing_required_lib
 from ansible.plugins.action import ActionBase
 
 from ansible_collections.esus.pec.plugins.module_utils._argspec import named, rnds_audit_spec
-from ansible_collections.esus.pec.plugins.module_utils.certificate_files import file_kind
-from ansible_collections.esus.pec.plugins.module_utils.chaves_options import LINUX_PEC_ROOT, WINDOWS_PEC_ROOT
 from ansible_collections.esus.pec.plugins.module_utils.host_probe import fact_text
 from ansible_collections.esus.pec.plugins.module_utils.pkcs12 import HAS_CRYPTOGRAPHY, validate
+from ansible_collections.esus.pec.plugins.plugin_utils.chaves_plan import audit_certificate_file, with_sids
 from ansible_collections.esus.pec.plugins.plugin_utils.direct_probe import direct_probe, output_not_shown
-from ansible_collections.esus.pec.plugins.plugin_utils.hosts import is_windows
+from ansible_collections.esus.pec.plugins.plugin_utils.hosts import platform_of
 from ansible_collections.esus.pec.plugins.plugin_utils.readiness import assess, check
-from ansible_collections.esus.pec.plugins.plugin_utils.windows_acl import SddlError, chaves_template, fill
+from ansible_collections.esus.pec.plugins.plugin_utils.windows_acl import SddlError, chaves_template
 
 LINUX_FACT = "/etc/ansible/facts.d/esus_pec_rnds.fact"
 WINDOWS_FACT = "C:\\ProgramData\\esus.pec\\facts.d\\esus_pec_rnds.json"
@@ -71,9 +70,9 @@ class ActionModule(ActionBase):
                     "cryptography", reason="on the controller, to check the certificates read from the hosts"
                 ),
             )
-        windows = is_windows(self._connection)
-        root = args["pec_root"] or (WINDOWS_PEC_ROOT if windows else LINUX_PEC_ROOT)
-        separator = "\\" if windows else "/"
+        seam = platform_of(self._connection)
+        windows, separator = seam.windows, seam.separator
+        root = args["pec_root"] or seam.pec_root
         fact_path = args["fact_path"] or (WINDOWS_FACT if windows else LINUX_FACT)
         try:
             template, principals = chaves_template(args["windows_principals"]) if windows else ("", [])
@@ -93,9 +92,9 @@ class ActionModule(ActionBase):
         certificate_bytes = base64.b64decode(encoded) if encoded else None
         chaves = root + separator + "chaves"
         report, token = None, None
-        pkcs12 = [f for f in probe.get("files") or [] if file_kind(f["name"]) == "pkcs12"]
-        if certificate_bytes is not None and len(pkcs12) == 1:
-            label = "host %s, file %s%s%s" % (host, chaves, separator, pkcs12[0]["name"])
+        _found, single = audit_certificate_file(probe)  # the one certificate, by the audit's own rule
+        if certificate_bytes is not None and single:
+            label = "host %s, file %s%s%s" % (host, chaves, separator, single["name"])
             report = validate(
                 certificate_bytes,
                 args["password"],
@@ -106,7 +105,7 @@ class ActionModule(ActionBase):
             if args["probe_token"] and report["valid"]:
                 token = self._probe_token(certificate_bytes, args)
         del certificate_bytes
-        seen = {key: probe.get(key) for key in ("pec", "chaves", "files", "network", "user")}
+        seen = {key: probe.get(key) for key in ("pec", "chaves", "files", "network", "user", "sids")}
         if not args["check_network"]:
             seen["network"] = None
         expected = {
@@ -117,13 +116,10 @@ class ActionModule(ActionBase):
             "dir_mode": args["dir_mode"],
             "windows": windows,
         }
-        if windows:
-            resolved = probe.get("sids") or {}
-            expected["unresolved"] = [name for name in principals if not resolved.get(name)]
-            expected["sddl"] = fill(template, [resolved.get(name) or "S-1-0-0" for name in principals])
-            expected["names"] = {resolved[name]: name for name in principals if resolved.get(name)}
+        if windows:  # the descriptor chaves should have, with the SIDs the host resolved (as the deploy does)
+            expected = with_sids(dict(expected, template=template, principals=principals), probe)
         readiness = assess(seen, report, expected, token)
-        readiness.update(args["record"], host=host, certificate_file=pkcs12[0]["name"] if len(pkcs12) == 1 else None)
+        readiness.update(args["record"], host=host, certificate_file=single["name"] if single else None)
         if report and report.get("certificate"):
             readiness["certificate"] = {
                 key: report["certificate"].get(key)

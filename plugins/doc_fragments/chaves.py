@@ -28,8 +28,4 @@ options:
         removed, so old private keys do not pile up. V(0) keeps none.
     type: int
     default: 2
-  remove_others:
-    description: Remove the other .pfx/.p12 files from C(chaves) (names compared without regard to case).
-    type: bool
-    default: false
 """

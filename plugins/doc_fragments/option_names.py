@@ -2,7 +2,7 @@
 # GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
 """How the caller names the options in messages: module_utils/_argspec.py's option_names() (certificate_deploy,
-chaves_certificate, win_chaves_certificate, rnds_audit)."""
+chaves_certificate, rnds_audit)."""
 
 from __future__ import annotations
 

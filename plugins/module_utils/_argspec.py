@@ -14,7 +14,8 @@ plugin's documentation equal to the spec it really uses.
 
 from __future__ import annotations
 
-from ansible_collections.esus.pec.plugins.module_utils.chaves_options import LINUX_PEC_ROOT
+from ansible_collections.esus.pec.plugins.module_utils.chaves_options import CHANGES
+from ansible_collections.esus.pec.plugins.module_utils.pec_layout import LINUX_PEC_ROOT
 
 RNDS_AUTH_HOST = "ehr-auth.saude.gov.br"
 
@@ -54,8 +55,12 @@ def chaves() -> dict:
         "dest_name": {"type": "str", "required": True},
         "file_mode": {"type": "str", "default": "0600"},
         "backups": {"type": "int", "default": 2},
-        "remove_others": {"type": "bool", "default": False},
     }
+
+
+def remove_others() -> dict:
+    """Whether the deploy removes the other certificates from chaves (fragment esus.pec.remove_others)."""
+    return {"remove_others": {"type": "bool", "default": False}}
 
 
 def windows_principals() -> dict:
@@ -126,6 +131,7 @@ def certificate_deploy_spec() -> dict:
         **pec_root(),
         **ownership(),
         **chaves(),
+        **remove_others(),
         **windows_principals(),
         **option_names(),
         src={"type": "path", "required": True},
@@ -141,6 +147,11 @@ def chaves_certificate_spec() -> dict:
         **validated_bytes(),
         **option_names(),
         staged={"type": "path"},
+        # the apply step: what the controller decided (plugin_utils/chaves_plan.py) and what it decided on
+        apply={"type": "list", "elements": "str", "choices": list(CHANGES)},
+        expect={"type": "dict"},
+        stale={"type": "list", "elements": "str", "default": []},
+        others={"type": "list", "elements": "str", "default": []},
     )
 
 

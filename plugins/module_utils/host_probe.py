@@ -27,8 +27,10 @@ import sys
 # Not "if __package__": under AnsiballZ on Python 3.9 (zipimport) it is still None while the module runs
 if "." in __name__:
     from ansible_collections.esus.pec.plugins.module_utils.certificate_files import MAX_SIZE, file_kind, file_sha1
-else:  # run alone by plugin_utils/direct_probe.py, certificate_files.py loaded beside it
+    from ansible_collections.esus.pec.plugins.module_utils.pec_layout import LINUX_PEC_ROOT
+else:  # run alone by plugin_utils/direct_probe.py, certificate_files.py and pec_layout.py loaded beside it
     from certificate_files import MAX_SIZE, file_kind, file_sha1
+    from pec_layout import LINUX_PEC_ROOT
 
 MARK = "ESUS-PEC-PROBE "
 """Starts the one line of output that carries the result (MOTDs or a tty may add others)."""
@@ -72,6 +74,32 @@ def chaves_folder(path: str) -> dict:
     }
 
 
+def path_kind(path: str) -> str:
+    """'absent', 'file', 'folder' or 'other' (a symlink, a FIFO...), without following a symlink."""
+    try:
+        mode = os.lstat(path).st_mode
+    except FileNotFoundError:
+        return "absent"
+    except OSError:
+        return "other"
+    return "file" if stat.S_ISREG(mode) else "folder" if stat.S_ISDIR(mode) else "other"
+
+
+def file_entry(path: str, info: os.stat_result | None = None) -> dict:
+    """A regular file as every look reports it: name, size, SHA-1, owner, group, mode."""
+    info = info or os.lstat(path)
+    sha1 = file_sha1(path)
+    return {
+        "name": os.path.basename(path),
+        "size": info.st_size,
+        "sha1": sha1,
+        "readable": sha1 is not None,
+        "owner": _name(pwd.getpwuid, info.st_uid),
+        "group": _name(grp.getgrgid, info.st_gid),
+        "mode": "%04o" % stat.S_IMODE(info.st_mode),
+    }
+
+
 def chaves_files(path: str) -> tuple:
     """(regular files in chaves, why the folder could not be listed). A file that cannot be read is listed
     with ``readable: false`` rather than stopping the probe (an audit without become on a root-only chaves)."""
@@ -83,22 +111,17 @@ def chaves_files(path: str) -> tuple:
     except OSError as exc:
         return files, exc.strerror or str(exc)
     for entry in entries:
-        if not entry.is_file(follow_symlinks=False):
-            continue
-        info = entry.stat(follow_symlinks=False)
-        sha1 = file_sha1(entry.path)
-        files.append(
-            {
-                "name": entry.name,
-                "size": info.st_size,
-                "sha1": sha1,
-                "readable": sha1 is not None,
-                "owner": _name(pwd.getpwuid, info.st_uid),
-                "group": _name(grp.getgrgid, info.st_gid),
-                "mode": "%04o" % stat.S_IMODE(info.st_mode),
-            }
-        )
+        if entry.is_file(follow_symlinks=False):
+            files.append(file_entry(entry.path, entry.stat(follow_symlinks=False)))
     return files, None
+
+
+def _known(lookup, name) -> bool:
+    try:
+        lookup(name)
+    except KeyError:
+        return False
+    return True
 
 
 def reach(host: str, port: int, timeout: float) -> dict:
@@ -131,7 +154,8 @@ def read_fact(path: str):
 def look(params: dict) -> dict:
     """Everything the audit needs (pec_probe's RETURN), read-only. ``params``: pec_root, pec_config,
     endpoints (host, port), timeout, read_certificate, fact_path (pec_config and fact_path empty: not read,
-    the deploy's look)."""
+    the deploy's look, which also gives dest_name, owner and group: then ``dest`` and ``accounts`` say what
+    the deploy's file is and whether the owner and group exist on the host)."""
     chaves_path = os.path.join(params["pec_root"], "chaves")
     files, listing_error = chaves_files(chaves_path)
     result = {
@@ -150,13 +174,19 @@ def look(params: dict) -> dict:
     if params["read_certificate"] and len(pkcs12) == 1 and pkcs12[0]["readable"] and pkcs12[0]["size"] <= MAX_SIZE:
         with open(os.path.join(chaves_path, pkcs12[0]["name"]), "rb") as handle:
             result["certificate_b64"] = base64.b64encode(handle.read(MAX_SIZE + 1)).decode("ascii")
+    if params.get("dest_name"):  # the deploy's look: its own file, even when it is not a regular one
+        result["dest"] = {"kind": path_kind(os.path.join(chaves_path, params["dest_name"]))}
+        result["accounts"] = {
+            "owner": _known(pwd.getpwnam, params.get("owner") or ""),
+            "group": _known(grp.getgrnam, params.get("group") or ""),
+        }
     if params["endpoints"]:
         result["network"] = [reach(e["host"], int(e["port"]), float(params["timeout"])) for e in params["endpoints"]]
     return result
 
 
 DEFAULTS = {
-    "pec_root": "/opt/e-SUS/webserver",
+    "pec_root": LINUX_PEC_ROOT,
     "pec_config": "/etc/pec.config",
     "endpoints": [],
     "timeout": 5,

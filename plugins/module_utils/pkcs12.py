@@ -526,8 +526,8 @@ def _certificate(der: bytes):
 
 def _touched(certificate):
     """cryptography reads names, extensions and dates when asked: ask now, so a refusal is seen here."""
-    for _field in (certificate.subject, certificate.issuer, certificate.extensions, validity(certificate)):
-        pass
+    read = (certificate.subject, certificate.issuer, certificate.extensions, validity(certificate))
+    del read  # asking was the point
     return certificate
 
 

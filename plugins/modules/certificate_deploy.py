@@ -13,13 +13,15 @@ description:
   - Reads the municipality's ansible-vault encrypted certificate on the B(controller) once, validates those bytes
     with the same checks as M(esus.pec.pkcs12_validate), and only then touches the host. A wrong password, an
     expired certificate, another entity's CNPJ or a plaintext source fails the task and changes nothing.
-  - On a Linux host, one remote command looks at C(chaves) and the certificate there (the read-only code of
+  - "On a Linux host, one remote command looks at C(chaves) and the certificate there (the read-only code of
     M(esus.pec.pec_probe), run directly by the host's Python 3, no module wrapper). When all is in place (owner,
-    group, mode, same SHA-1 and size) nothing else happens. Otherwise the module M(esus.pec.chaves_certificate)
-    plans the change, and C(chaves) is created or closed first, the
-    validated bytes are sent, written under a name PEC ignores (C(.esus-pec-staging-*)), their SHA-1 is checked
-    on the host, and the file is renamed over the old one (an atomic C(rename)). The old file is kept in
-    C(<pec_root>/esus-pec-backups) (mode 0600, the newest O(backups) kept), where PEC does not list it.
+    group, mode, same SHA-1 and size) nothing else happens. Otherwise what must change is decided once, on the
+    controller, and one run of M(esus.pec.chaves_certificate) applies exactly that, after checking that C(chaves)
+    and the certificate are still as they were seen (owner, group, mode, size, SHA-1; a host changed in between
+    fails, untouched): C(chaves) is created or closed first, the validated bytes are sent (only when the
+    certificate must be written), written under a name PEC ignores (C(.esus-pec-staging-*)), their SHA-1 is
+    checked on the host, and the file is renamed over the old one (an atomic C(rename)). The old file is kept in
+    C(<pec_root>/esus-pec-backups) (mode 0600, the newest O(backups) kept), where PEC does not list it."
   - A failure at any step leaves the previous certificate in place. A run killed at any step leaves the
     previous certificate or, once renamed, the new one, whole (never absent or partial); the next run finishes
     the renewal and removes a staging file left behind.
@@ -29,13 +31,14 @@ description:
     is removed by the next run that sends a certificate to that host, once it is an hour old.
   - With C(--check) it reports what a real run would change and changes nothing; with C(--diff) it shows owner,
     mode (Windows, the descriptor) and SHA-1, never the file's bytes.
-  - "On B(Windows) (PowerShell, or cmd over SSH) everything happens in one execution of
-    M(esus.pec.win_chaves_certificate): C(chaves) is closed by one security descriptor (owner Administrators,
+  - "On B(Windows) (PowerShell, or cmd over SSH) one execution of M(esus.pec.win_chaves_certificate) looks, without
+    the certificate's bytes; an unchanged host stops there. Otherwise a second one applies what the controller
+    decided, the same compare-and-swap first: C(chaves) is closed by one security descriptor (owner Administrators,
     protected, full control for SYSTEM and Administrators plus one ACE per O(windows_principals), nothing else),
     the certificate gets no ACE of its own (it holds what C(chaves) gives), and it is staged, verified and put in
-    place by C(ReplaceFile) (the old file becomes the backup in one step). The bytes travel base64 in the
-    module's no_log arguments, in memory on both sides: no copy in a file. O(owner), O(group), O(dir_mode) and
-    O(file_mode) are not used there."
+    place by C(ReplaceFile) (the old file becomes the backup in one step). The bytes, when the certificate must
+    be written, travel base64 in the module's no_log arguments, in memory on both sides: no copy in a file.
+    O(owner), O(group), O(dir_mode) and O(file_mode) are not used there."
   - An action plugin; its host part is M(esus.pec.chaves_certificate) (Linux) or M(esus.pec.win_chaves_certificate).
 options:
   src:
@@ -60,6 +63,7 @@ extends_documentation_fragment:
   - esus.pec.pec_root
   - esus.pec.ownership
   - esus.pec.chaves
+  - esus.pec.remove_others
   - esus.pec.windows_principals
   - esus.pec.option_names
   - ansible.builtin.action_common_attributes
@@ -89,6 +93,18 @@ changes:
   type: list
   elements: str
   sample: [create chaves, install the certificate]
+codes:
+  description: The same changes as stable codes, in the same order.
+  returned: when the certificate is valid
+  type: list
+  elements: str
+  sample: [chaves.create, certificate_file.install]
+blockers:
+  description: Why the host was left untouched, as stable codes (C(pec.not_installed), C(chaves.not_a_folder), ...).
+  returned: when the host's state or the options forbid the deploy
+  type: list
+  elements: str
+  sample: [pec.not_installed]
 dest:
   description: Path of the certificate on the host.
   returned: when the certificate is valid

@@ -7,28 +7,56 @@ from __future__ import annotations
 
 DOCUMENTATION = r"""
 module: chaves_certificate
-short_description: Install certificate bytes already sent to a Linux host into PEC's chaves folder, atomically
+short_description: Look at PEC's chaves folder on a Linux host, or apply a deploy's decided changes, atomically
 version_added: 0.1.0
 description:
-  - The host part of M(esus.pec.certificate_deploy), which validates the certificate on the controller and sends
-    it; use that. Called alone it installs a file already on the host (O(staged)) whose SHA-1 is O(checksum).
-  - Without O(staged) it only looks and returns what would change (C(needs_content) when the bytes are needed).
-  - With O(staged), C(chaves) is created or closed first, the bytes are written under a name PEC ignores
-    (C(.esus-pec-staging-*)), their SHA-1 is checked, and the file is renamed over the old one (an atomic
-    C(rename)). The old file is kept in C(<pec_root>/esus-pec-backups) (mode 0600, the newest O(backups) kept).
+  - The host part of M(esus.pec.certificate_deploy), which validates the certificate on the controller, looks at
+    the host, decides there what must change and sends the bytes only when they are needed; use that.
+  - Without O(apply) and O(staged) it only looks and returns what it saw (RV(observed)), in the shape of
+    M(esus.pec.pec_probe)'s answer; the action runs this when the host's Python cannot run its direct look.
+  - "With O(apply) it makes exactly those changes, after checking that C(chaves) and the certificate are still as
+    O(expect) says (compare-and-swap on owner, group, mode, size and SHA-1): a host changed since it was looked at
+    fails, untouched. C(chaves) is created or closed before any byte is written into it; the bytes at O(staged)
+    are written under a name PEC ignores (C(.esus-pec-staging-*)), synced, their SHA-1 checked, the old file is
+    kept in C(<pec_root>/esus-pec-backups) (mode 0600, the newest O(backups) kept) and the new one renamed over it
+    (an atomic C(rename))."
+  - Called alone with O(staged) and no O(apply), it installs those bytes (checked against O(checksum)).
   - A failure at any step leaves the previous certificate in place. A run killed at any step leaves the
     previous certificate or, once renamed, the new one, whole; a staging file left by a killed run is removed
-    by the next run.
+    by the next deploy.
 options:
   staged:
     description:
       - Path on the host of the bytes to install (the action's temporary upload). Without it, nothing is written.
     type: path
+  apply:
+    description:
+      - The changes to make, as decided on the controller (codes of plugin_utils/chaves_plan.py).
+    type: list
+    elements: str
+    choices: [chaves.create, chaves.permissions, certificate_file.install, certificate_file.replace,
+              certificate_file.permissions, staging.remove, others.remove]
+  expect:
+    description:
+      - What the controller saw and decided on, C(chaves) (owner, group, mode) and C(dest) (sha1, size, owner,
+        group, mode), each null when absent. Anything else found now fails the task before any change.
+    type: dict
+  stale:
+    description: Names of the staging files in C(chaves) to remove (with C(staging.remove)).
+    type: list
+    elements: str
+    default: []
+  others:
+    description: Names of the other .pfx/.p12 files in C(chaves) to remove (with C(others.remove)).
+    type: list
+    elements: str
+    default: []
 attributes:
   check_mode:
     support: full
   diff_mode:
-    support: full
+    support: none
+    details: M(esus.pec.certificate_deploy) builds the diff from what was looked at.
   platform:
     platforms: posix
 extends_documentation_fragment:
@@ -43,26 +71,26 @@ author:
 """
 
 EXAMPLES = r"""
-- name: See what a deploy would change on this host (no bytes needed)
+- name: Look at chaves as a deploy would (nothing is changed)
   esus.pec.chaves_certificate:
     dest_name: 3550308.pfx
     checksum: 6d1f5b0a6a3c1ab2d62e4bc2a0c9f1d7e3b1a0f2
     size: 3208
-  check_mode: true
   become: true
 """
 
 RETURN = r"""
+observed:
+  description: What was seen (without O(apply) and O(staged)), as M(esus.pec.pec_probe) returns it, plus C(dest)
+    (the kind of the deployed file's path) and C(accounts) (whether O(owner) and O(group) exist).
+  returned: when looking
+  type: dict
 changes:
-  description: What was changed (or, in check mode, would be).
-  returned: always
+  description: The codes applied.
+  returned: when applying
   type: list
   elements: str
-  sample: [create chaves, install the certificate]
-needs_content:
-  description: The certificate must be (re)written and O(staged) was not given.
-  returned: always
-  type: bool
+  sample: [chaves.create, certificate_file.install]
 dest:
   description: Path of the certificate on the host.
   returned: always
@@ -76,11 +104,6 @@ backup:
   description: Where the replaced certificate was kept.
   returned: when a certificate was replaced and O(backups) is not 0
   type: str
-others:
-  description: Other .pfx/.p12 files in C(chaves) (removed with O(remove_others)).
-  returned: always
-  type: list
-  elements: str
 """
 
 import contextlib
@@ -88,33 +111,34 @@ import errno
 import grp
 import os
 import pwd
-import stat
 import time
 
 from ansible.module_utils.basic import AnsibleModule
 
 from ansible_collections.esus.pec.plugins.module_utils._argspec import chaves_certificate_spec, named
-from ansible_collections.esus.pec.plugins.module_utils.certificate_files import file_sha1, other_pkcs12
-from ansible_collections.esus.pec.plugins.module_utils.chaves_options import STAGING_PREFIX
+from ansible_collections.esus.pec.plugins.module_utils.certificate_files import file_kind, file_sha1
+from ansible_collections.esus.pec.plugins.module_utils.chaves_options import CHANGES, STAGING_PREFIX
+from ansible_collections.esus.pec.plugins.module_utils.host_probe import chaves_folder, file_entry, look, path_kind
 
 BACKUP_FOLDER = "esus-pec-backups"
+BYTES_CHANGES = {"certificate_file.install", "certificate_file.replace"}
+_UNTOUCHED = " Nothing was changed."
 
 
-def _meta(path: str) -> dict | None:
-    try:
-        info = os.lstat(path)
-    except FileNotFoundError:
-        return None
+def seen_now(chaves: str, dest: str) -> dict:
+    """chaves and the certificate as the controller's compare-and-swap knows them (``expect``), read again."""
+    folder = chaves_folder(chaves)
+    meta = ("owner", "group", "mode")
+    found = file_entry(dest) if path_kind(dest) == "file" else None
     return {
-        "uid": info.st_uid,
-        "gid": info.st_gid,
-        "mode": stat.S_IMODE(info.st_mode),
-        "is_dir": stat.S_ISDIR(info.st_mode),
-        "is_file": stat.S_ISREG(info.st_mode),
+        "chaves": {key: folder[key] for key in meta} if folder["exists"] else None,
+        "dest": {key: found[key] for key in ("sha1", "size", *meta)} if found else None,
     }
 
 
-class Deployer:
+class Applier:
+    """Makes the decided changes; decides nothing."""
+
     def __init__(self, module: AnsibleModule) -> None:
         params = module.params
         self.module = module
@@ -123,83 +147,27 @@ class Deployer:
         self.dest = os.path.join(self.chaves, params["dest_name"])
         self.backup_dir = os.path.join(self.root, BACKUP_FOLDER)
         self.checksum = params["checksum"]
+        names = params["option_names"]
         try:
             self.uid = pwd.getpwnam(params["owner"]).pw_uid
             self.gid = grp.getgrnam(params["group"]).gr_gid
         except KeyError as exc:
-            module.fail_json(msg="%s: no such user or group on this host (%s)." % (self.chaves, exc))
-        self.dir_mode = int(params["dir_mode"], 8)
-        self.file_mode = int(params["file_mode"], 8)
-        self.changes: list[str] = []
-
-    # - looking -
-    def plan(self) -> dict:
-        """What must change; touches nothing."""
-        params = self.module.params
-        if not os.path.isdir(self.root) and not params["create_pec_root"]:
-            names = params["option_names"]
-            self.module.fail_json(
-                msg="PEC is not installed in %s (no such folder). Set %s to the webserver folder of this PEC, or %s: "
-                "true to create the tree anyway. Nothing was changed on the host."
-                % (self.root, named("pec_root", names), named("create_pec_root", names)),
-                changes=[],
+            module.fail_json(
+                msg="%s: no such user or group on this host (%s): fix %s or %s.%s"
+                % (self.chaves, exc, named("owner", names), named("group", names), _UNTOUCHED)
             )
-        chaves = _meta(self.chaves)
-        if chaves is not None and not chaves["is_dir"]:
-            self.module.fail_json(msg="%s exists and is not a folder: move it away. Nothing was changed." % self.chaves)
-        dest = _meta(self.dest)
-        if dest is not None and not dest["is_file"]:
-            self.module.fail_json(
-                msg="%s exists and is not a regular file: move it away. Nothing was changed." % self.dest
+        try:
+            self.dir_mode = int(params["dir_mode"], 8)
+            self.file_mode = int(params["file_mode"], 8)
+        except ValueError:
+            module.fail_json(
+                msg="%s and %s must be octal, such as 0750.%s"
+                % (named("dir_mode", names), named("file_mode", names), _UNTOUCHED)
             )
-        plan = {
-            "chaves": chaves is None,
-            "chaves_meta": chaves is not None
-            and (chaves["uid"], chaves["gid"], chaves["mode"]) != (self.uid, self.gid, self.dir_mode),
-            "content": dest is None or file_sha1(self.dest) != self.checksum,
-            "renewal": dest is not None,
-            "file_meta": dest is not None
-            and (dest["uid"], dest["gid"], dest["mode"]) != (self.uid, self.gid, self.file_mode),
-            "stale": self._stale(),
-            "others": self._others(),
-        }
-        plan["file_meta"] = plan["file_meta"] and not plan["content"]
-        return plan
 
-    def _stale(self) -> list[str]:
-        try:
-            return sorted(os.path.join(self.chaves, n) for n in os.listdir(self.chaves) if n.startswith(STAGING_PREFIX))
-        except OSError:
-            return []
-
-    def _others(self) -> list[str]:
-        try:
-            names = os.listdir(self.chaves)
-        except OSError:
-            return []
-        return [os.path.join(self.chaves, n) for n in other_pkcs12(names, os.path.basename(self.dest))]
-
-    @staticmethod
-    def describe(plan: dict, remove_others: bool) -> list[str]:
-        changes = []
-        if plan["chaves"]:
-            changes.append("create chaves")
-        if plan["chaves_meta"]:
-            changes.append("set the owner, group and mode of chaves")
-        if plan["content"]:
-            changes.append("replace the certificate (renewal)" if plan["renewal"] else "install the certificate")
-        if plan["file_meta"]:
-            changes.append("set the owner, group and mode of the certificate")
-        if plan["stale"]:
-            changes.append("remove a staging file left by an interrupted run")
-        if remove_others and plan["others"]:
-            changes.append("remove the other certificates")
-        return changes
-
-    # - changing -
-    def close_chaves(self, plan: dict) -> None:
+    def close_chaves(self, create: bool) -> None:
         """chaves exists, owned and closed, before any certificate byte is written into it."""
-        if plan["chaves"]:
+        if create:
             os.makedirs(self.root, mode=0o755, exist_ok=True)
             with contextlib.suppress(FileExistsError):
                 os.mkdir(self.chaves, 0o700)
@@ -207,7 +175,7 @@ class Deployer:
         os.chmod(self.chaves, self.dir_mode)
 
     def install(self, staged: str, size: int) -> str | None:
-        """Write, verify, swap. Returns the backup path, if any."""
+        """Stage, fsync, verify, back up (link, prune), rename, fsync the folder. Returns the backup path, if any."""
         name = os.path.join(self.chaves, STAGING_PREFIX + os.urandom(6).hex())
         descriptor = os.open(name, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0), 0o600)
         try:
@@ -283,89 +251,73 @@ def _remove(path: str) -> None:
         os.unlink(path)
 
 
-def _diff(deployer: Deployer) -> dict:
-    def describe(path: str) -> str:
-        meta = _meta(path)
-        if meta is None:
-            return "%s: absent\n" % path
-        line = "%s: owner %s, group %s, mode %04o" % (
-            path,
-            _user(meta["uid"]),
-            _group(meta["gid"]),
-            meta["mode"],
+def _apply(module: AnsibleModule, applier: Applier, changes: list) -> dict:
+    params = module.params
+    result = {"changed": bool(changes), "changes": changes, "dest": applier.dest, "checksum": params["checksum"]}
+    if params["expect"] is not None:  # compare-and-swap: the host must still be what the decision was made on
+        now = seen_now(applier.chaves, applier.dest)
+        expected = {key: params["expect"].get(key) for key in ("chaves", "dest")}
+        if now != expected:
+            module.fail_json(
+                msg="%s changed since it was looked at (now %s, then %s): run the deploy again.%s"
+                % (applier.chaves, now, expected, _UNTOUCHED),
+                changes=[],
+            )
+    if not changes or module.check_mode:
+        return result
+    if BYTES_CHANGES & set(changes) and not params["staged"]:
+        module.fail_json(msg="the certificate must be written but no staged bytes were given.%s" % _UNTOUCHED)
+    try:
+        if "staging.remove" in changes:
+            for name in params["stale"]:
+                if name.startswith(STAGING_PREFIX) and os.sep not in name:
+                    _remove(os.path.join(applier.chaves, name))
+        if {"chaves.create", "chaves.permissions"} & set(changes) or BYTES_CHANGES & set(changes):
+            applier.close_chaves("chaves.create" in changes)
+        if BYTES_CHANGES & set(changes):
+            backup = applier.install(params["staged"], params["size"])
+            if backup:
+                result["backup"] = backup
+        if "certificate_file.permissions" in changes:
+            applier.fix_file()
+        if "others.remove" in changes:
+            mine = params["dest_name"].casefold()
+            for name in params["others"]:
+                if file_kind(name) == "pkcs12" and name.casefold() != mine and os.sep not in name:
+                    _remove(os.path.join(applier.chaves, name))
+    except OSError as exc:
+        module.fail_json(
+            msg="%s: %s (%s). The previous certificate, if any, is still in place."
+            % (applier.dest, exc.strerror or exc, getattr(exc, "filename", "") or applier.chaves),
+            changes=changes,
         )
-        return line + (", sha1 %s\n" % file_sha1(path) if meta["is_file"] else "\n")
-
-    owner = "owner %s, group %s" % (deployer.module.params["owner"], deployer.module.params["group"])
-    after = "%s: %s, mode %04o\n%s: %s, mode %04o, sha1 %s\n" % (
-        deployer.chaves,
-        owner,
-        deployer.dir_mode,
-        deployer.dest,
-        owner,
-        deployer.file_mode,
-        deployer.checksum,
-    )
-    return {"before": describe(deployer.chaves) + describe(deployer.dest), "after": after}
-
-
-def _user(uid: int) -> str:
-    try:
-        return pwd.getpwuid(uid).pw_name
-    except KeyError:
-        return str(uid)
-
-
-def _group(gid: int) -> str:
-    try:
-        return grp.getgrgid(gid).gr_name
-    except KeyError:
-        return str(gid)
+    return result
 
 
 def main() -> None:
     module = AnsibleModule(argument_spec=chaves_certificate_spec(), supports_check_mode=True)
     params = module.params
-    if "/" in params["dest_name"] or params["dest_name"] in (".", ".."):
-        module.fail_json(msg="dest_name must be a file name, not a path: %s" % params["dest_name"])
-    deployer = Deployer(module)
-    plan = deployer.plan()
-    changes = deployer.describe(plan, params["remove_others"])
-    result = {
-        "changed": bool(changes),
-        "changes": changes,
-        "dest": deployer.dest,
-        "checksum": params["checksum"],
-        "others": plan["others"],
-        "needs_content": False,
-    }
-    if module._diff and changes:
-        result["diff"] = _diff(deployer)
-    if not changes or module.check_mode:
-        module.exit_json(**result)
-    if plan["content"] and not params["staged"]:
-        result.update(changed=False, needs_content=True)  # the action sends the bytes and calls again
-        module.exit_json(**result)
-    try:
-        for stale in plan["stale"]:
-            _remove(stale)
-        deployer.close_chaves(plan)
-        if plan["content"]:
-            backup = deployer.install(params["staged"], params["size"])
-            if backup:
-                result["backup"] = backup
-        elif plan["file_meta"]:
-            deployer.fix_file()
-        if params["remove_others"]:
-            for other in plan["others"]:
-                _remove(other)
-    except OSError as exc:
-        module.fail_json(
-            msg="%s: %s (%s). The previous certificate, if any, is still in place."
-            % (deployer.dest, exc.strerror or exc, getattr(exc, "filename", "") or deployer.chaves),
-            changes=changes,
+    if "/" in params["dest_name"] or params["dest_name"] in ("", ".", ".."):
+        where = named("dest_name", params["option_names"])
+        module.fail_json(msg="%s must be a file name, not a path: %s" % (where, params["dest_name"]))
+    if params["apply"] is None and not params["staged"]:  # look only
+        seen = look(
+            {
+                "pec_root": params["pec_root"],
+                "pec_config": "",
+                "fact_path": "",
+                "endpoints": [],
+                "timeout": 5,
+                "read_certificate": False,
+                "dest_name": params["dest_name"],
+                "owner": params["owner"],
+                "group": params["group"],
+            }
         )
-    module.exit_json(**result)
+        module.exit_json(changed=False, observed=seen, dest=os.path.join(seen["chaves"]["path"], params["dest_name"]))
+    # Called alone with bytes: install them (chaves closed first), as asked
+    changes = params["apply"] if params["apply"] is not None else ["chaves.create", "certificate_file.replace"]
+    module.exit_json(**_apply(module, Applier(module), [c for c in CHANGES if c in changes]))
 
 
 if __name__ == "__main__":

@@ -6,24 +6,37 @@
 
 #AnsibleRequires -CSharpUtil Ansible.Basic
 #AnsibleRequires -CSharpUtil Ansible.Privilege
+#AnsibleRequires -PowerShell ansible_collections.esus.pec.plugins.module_utils.FileSecurity
 
-# The Windows host part of esus.pec.certificate_deploy: in one execution, close chaves with one security
-# descriptor, then stage, verify and swap the certificate the controller validated and sent.
+# The Windows host part of esus.pec.certificate_deploy. It does not decide: without apply it observes (chaves,
+# its files, the deployed file, the principals' SIDs) and the controller plans; with apply it makes exactly the
+# planned changes if chaves and the certificate are still as observed: chaves closed with one security
+# descriptor, then the certificate the controller validated and sent staged, verified and swapped.
 
 $spec = @{
     options = @{
-        pec_root = @{ type = 'str'; default = 'C:\Program Files\e-SUS\webserver' }
+        pec_root = @{ type = 'str'; required = $true }
         create_pec_root = @{ type = 'bool'; default = $false }
         dest_name = @{ type = 'str'; required = $true }
-        sddl = @{ type = 'str'; required = $true }
         principals = @{ type = 'list'; elements = 'str'; default = @() }
         checksum = @{ type = 'str'; required = $true }
         size = @{ type = 'int'; required = $true }
+        apply = @{
+            type = 'list'
+            elements = 'str'
+            choices = @(
+                'chaves.create', 'chaves.permissions', 'certificate_file.install', 'certificate_file.replace',
+                'certificate_file.permissions', 'staging.remove', 'others.remove'
+            )
+        }
+        expect = @{ type = 'dict' }
+        sddl = @{ type = 'str' }
+        stale = @{ type = 'list'; elements = 'str'; default = @() }
+        others = @{ type = 'list'; elements = 'str'; default = @() }
         content = @{ type = 'str'; no_log = $true }
         backups = @{ type = 'int'; default = 2 }
-        remove_others = @{ type = 'bool'; default = $false }
-        option_names = @{ type = 'dict'; default = @{} }
     }
+    required_by = @{ apply = @('sddl') }
     supports_check_mode = $true
 }
 $module = [Ansible.Basic.AnsibleModule]::Create($args, $spec)
@@ -31,225 +44,157 @@ $ErrorActionPreference = 'Stop'
 
 $StagingPrefix = '.esus-pec-staging-'  # no .pfx/.p12 suffix: PEC does not list it
 $FileSddl = 'O:BAD:AI'  # owner Administrators, no explicit ACE: the file holds exactly what chaves gives
-$Sections = [System.Security.AccessControl.AccessControlSections]'Owner, Access'
-$SidType = [System.Security.Principal.SecurityIdentifier]
 
 $root = [System.IO.Path]::GetFullPath($module.Params.pec_root.TrimEnd('\', '/'))
 $chaves = [System.IO.Path]::Combine($root, 'chaves')
 $name = $module.Params.dest_name
-if ($name.IndexOfAny([System.IO.Path]::GetInvalidFileNameChars()) -ge 0 -or $name -in @('.', '..')) {
+if ($name.IndexOfAny([System.IO.Path]::GetInvalidFileNameChars()) -ge 0 -or $name -in @('', '.', '..')) {
     $module.FailJson("dest_name must be a file name, not a path: $name. Nothing was changed.")
 }
 $dest = [System.IO.Path]::Combine($chaves, $name)
 $backupDir = [System.IO.Path]::Combine($root, 'esus-pec-backups')
 $checksum = $module.Params.checksum.ToLowerInvariant()
 $module.Result.dest = $dest
-$module.Result.checksum = $checksum
-$module.Result.changes = @()
-$module.Result.others = @()
 
-Function Get-OptionName {
-    # An option as the messages name it: pec_root, or "pec_root (rnds_certificate_pec_root)" when the caller (a
-    # role, through the action) said how it names the option
-    param([string]$Option)
-    $names = $module.Params.option_names
-    if ($null -ne $names -and $names.ContainsKey($Option) -and $names[$Option] -and $names[$Option] -ne $Option) {
-        return "$Option ($($names[$Option]))"
-    }
-    return $Option
+Function Get-PathKind {
+    # 'absent', 'file', 'folder' or 'other' (a link), as the controller's plan reads them.
+    param([string]$Path)
+    if ([System.IO.Directory]::Exists($Path)) { return 'folder' }
+    if (-not [System.IO.File]::Exists($Path)) { return 'absent' }
+    $attributes = [System.IO.File]::GetAttributes($Path)
+    if ($attributes.HasFlag([System.IO.FileAttributes]::ReparsePoint)) { return 'other' }
+    return 'file'
 }
 
-Function ConvertTo-Sid {
-    param([string]$Principal)
-    if ($Principal -match '^S-1-\d+(-\d+)+$') {
-        return (New-Object -TypeName System.Security.Principal.SecurityIdentifier -ArgumentList $Principal).Value
+Function Get-Observation {
+    # Everything the controller's plan needs, read-only, in the shape of win_pec_probe's answer.
+    $sids = @{}
+    foreach ($principal in $module.Params.principals) {
+        try { $sids[$principal] = ConvertTo-EsusSid -Principal $principal } catch { $sids[$principal] = $null }
     }
-    $account = New-Object -TypeName System.Security.Principal.NTAccount -ArgumentList $Principal
-    return $account.Translate($SidType).Value
-}
-
-Function Get-Sha1 {
-    param([byte[]]$Bytes, [string]$Path)
-    $sha1 = [System.Security.Cryptography.SHA1]::Create()
-    try {
-        if ($Path) {
-            $stream = [System.IO.File]::OpenRead($Path)
-            try { $hash = $sha1.ComputeHash($stream) } finally { $stream.Dispose() }
+    $folder = @{ path = $chaves; exists = $false; is_dir = $false; readable = $null; error = $null; sddl = $null }
+    $files = @()
+    if ([System.IO.Directory]::Exists($chaves)) {
+        $folder.exists = $true
+        $folder.is_dir = $true
+        try { $folder.sddl = Get-EsusSddl -Path $chaves -Directory }
+        catch { $folder.error = "its security descriptor could not be read: $($_.Exception.Message)" }
+        try {
+            $entries = [System.IO.Directory]::GetFiles($chaves)
+            $folder.readable = $true
         }
-        else {
-            $hash = $sha1.ComputeHash($Bytes)
+        catch {
+            $entries = @()
+            $folder.readable = $false
+            $folder.error = $_.Exception.Message
+        }
+        $files = @(foreach ($path in $entries) {
+                $entry = @{ name = [System.IO.Path]::GetFileName($path); size = $null; sha1 = $null; sddl = $null; readable = $true; error = $null }
+                try {
+                    $entry.size = (New-Object -TypeName System.IO.FileInfo -ArgumentList $path).Length
+                    $entry.sha1 = Get-EsusSha1 -Path $path
+                    $entry.sddl = Get-EsusSddl -Path $path
+                }
+                catch {
+                    $entry.readable = $false
+                    $entry.error = $_.Exception.Message
+                }
+                $entry
+            })
+    }
+    elseif ([System.IO.File]::Exists($chaves)) {
+        $folder.exists = $true
+    }
+    return @{
+        pec = @{ installed = [System.IO.Directory]::Exists($root) }
+        chaves = $folder
+        files = $files
+        dest = @{ kind = (Get-PathKind -Path $dest) }
+        sids = $sids
+    }
+}
+
+Function Get-Seen {
+    # chaves and the certificate as the controller's expectation knows them, read again now.
+    $seen = @{ chaves = $null; dest = $null }
+    if ([System.IO.Directory]::Exists($chaves)) {
+        $seen.chaves = @{ sddl = Get-EsusSddl -Path $chaves -Directory }
+    }
+    if ((Get-PathKind -Path $dest) -eq 'file') {
+        $seen.dest = @{
+            sha1 = Get-EsusSha1 -Path $dest
+            size = (New-Object -TypeName System.IO.FileInfo -ArgumentList $dest).Length
+            sddl = Get-EsusSddl -Path $dest
         }
     }
-    finally {
-        $sha1.Dispose()
-    }
-    return ([System.BitConverter]::ToString($hash) -replace '-', '').ToLowerInvariant()
+    return $seen
 }
 
-Function Get-RuleKey {
-    param($Security)
-    $rules = $Security.GetAccessRules($true, $false, $SidType)
-    $keys = foreach ($rule in $rules) {
-        '{0}|{1}|{2}|{3}|{4}' -f @(
-            $rule.AccessControlType, $rule.IdentityReference.Value, [int]$rule.FileSystemRights,
-            [int]$rule.InheritanceFlags, [int]$rule.PropagationFlags
-        )
+Function Test-Expected {
+    # True when what is seen now is what was observed (null: absent then and now).
+    param($Seen, $Expected)
+    if ($null -eq $Expected) { return $null -eq $Seen }
+    if ($null -eq $Seen) { return $false }
+    foreach ($key in $Expected.Keys) {
+        if ([string]$Seen[$key] -cne [string]$Expected[$key]) { return $false }
     }
-    return (@($keys) | Sort-Object) -join ';'
+    return $true
 }
-
-Function New-Security {
-    param([string]$Sddl, [switch]$Directory)
-    if ($Directory) {
-        $security = New-Object -TypeName System.Security.AccessControl.DirectorySecurity
-    }
-    else {
-        $security = New-Object -TypeName System.Security.AccessControl.FileSecurity
-    }
-    $security.SetSecurityDescriptorSddlForm($Sddl, $Sections)
-    return $security
-}
-
-Function Test-Descriptor {
-    # True when the owner, the protection and the explicit ACEs of Path are those of Sddl.
-    param([string]$Path, [string]$Sddl, [switch]$Directory)
-    $wanted = New-Security -Sddl $Sddl -Directory:$Directory
-    if ($Directory) {
-        $current = [System.IO.Directory]::GetAccessControl($Path, $Sections)
-    }
-    else {
-        $current = [System.IO.File]::GetAccessControl($Path, $Sections)
-    }
-    $owner = $current.GetOwner($SidType)
-    return ($null -ne $owner -and $owner.Value -eq $wanted.GetOwner($SidType).Value -and
-        $current.AreAccessRulesProtected -eq $wanted.AreAccessRulesProtected -and
-        (Get-RuleKey -Security $current) -eq (Get-RuleKey -Security $wanted))
-}
-
-Function Set-Descriptor {
-    param([string]$Path, [string]$Sddl, [switch]$Directory)
-    $security = New-Security -Sddl $Sddl -Directory:$Directory
-    if ($Directory) {
-        [System.IO.Directory]::SetAccessControl($Path, $security)
-    }
-    else {
-        [System.IO.File]::SetAccessControl($Path, $security)
-    }
-}
-
-Function Get-Other {
-    # The other .pfx/.p12 in chaves: Windows file names compare without regard to case.
-    if (-not [System.IO.Directory]::Exists($chaves)) { return @() }
-    $found = foreach ($file in [System.IO.Directory]::GetFiles($chaves)) {
-        $leaf = [System.IO.Path]::GetFileName($file)
-        $extension = [System.IO.Path]::GetExtension($leaf)
-        if ($extension -in @('.pfx', '.p12') -and -not [string]::Equals($leaf, $name, 'OrdinalIgnoreCase')) { $file }
-    }
-    return @($found | Sort-Object)
-}
-
-# Resolve the extra principals first: a name the host does not know stops the run before anything changes.
-$sids = New-Object -TypeName System.Collections.Generic.List[string]
-foreach ($principal in $module.Params.principals) {
-    try {
-        $sids.Add((ConvertTo-Sid -Principal $principal))
-    }
-    catch {
-        $module.FailJson(("this host cannot resolve '{0}' to a SID ({1}): fix {2}. " +
-                "Nothing was changed.") -f $principal, $_.Exception.Message, (Get-OptionName -Option 'principals'))
-    }
-}
-# Groups that would open chaves, and the private key, to every user of the host (the controller refuses them by
-# name too; here they are caught whatever the language of the host's group names).
-$broad = @('S-1-1-0', 'S-1-5-32-545', 'S-1-5-11', 'S-1-5-4', 'S-1-5-2', 'S-1-5-7', 'S-1-5-32-546', 'S-1-15-2-1')
-for ($i = 0; $i -lt $sids.Count; $i++) {
-    if ($sids[$i] -in $broad) {
-        $module.FailJson(("'{0}' ({1}) would open chaves, and the municipality's private key, to every user of the host: " +
-                "give access to the PEC service account only. Nothing was changed.") -f $module.Params.principals[$i], $sids[$i])
-    }
-}
-$sddl = [string]::Format($module.Params.sddl, [object[]]$sids.ToArray())
-$module.Result.sddl = $sddl
-$module.Result.sids = $sids.ToArray()
 
 $privileges = New-Object -TypeName Ansible.Privilege.PrivilegeEnabler -ArgumentList @(
     $false, 'SeBackupPrivilege', 'SeRestorePrivilege', 'SeTakeOwnershipPrivilege'
 )
 try {
-    # - looking: what must change; nothing is touched -
-    if (-not [System.IO.Directory]::Exists($root) -and -not $module.Params.create_pec_root) {
-        $module.FailJson(("PEC is not installed in {0} (no such folder). Set {1} to the webserver " +
-                "folder of this PEC, or {2}: true to create the tree anyway. Nothing was " +
-                "changed on the host.") -f $root, (Get-OptionName -Option 'pec_root'), (Get-OptionName -Option 'create_pec_root'))
+    # - observe: what is there; nothing is touched -
+    if ($null -eq $module.Params.apply) {
+        $module.Result.observed = Get-Observation
+        $module.ExitJson()
     }
-    if ([System.IO.File]::Exists($chaves)) {
-        $module.FailJson("$chaves exists and is not a folder: move it away. Nothing was changed.")
+    $apply = @($module.Params.apply)
+    $bytesChange = ($apply -contains 'certificate_file.install') -or ($apply -contains 'certificate_file.replace')
+    if ($null -ne $module.Params.expect) {
+        # compare-and-swap: the host must still be what the controller decided on
+        $seen = Get-Seen
+        if (-not ((Test-Expected -Seen $seen.chaves -Expected $module.Params.expect.chaves) -and
+                (Test-Expected -Seen $seen.dest -Expected $module.Params.expect.dest))) {
+            $module.FailJson("$chaves changed since it was looked at: run the deploy again. Nothing was changed.")
+        }
     }
-    if ([System.IO.Directory]::Exists($dest)) {
-        $module.FailJson("$dest exists and is a folder: move it away. Nothing was changed.")
-    }
-    $plan = @{
-        chaves = -not [System.IO.Directory]::Exists($chaves)
-        chaves_descriptor = $false
-        content = $true
-        renewal = [System.IO.File]::Exists($dest)
-        file_descriptor = $false
-        stale = @()
-        others = @()
-    }
-    if (-not $plan.chaves) {
-        $plan.chaves_descriptor = -not (Test-Descriptor -Path $chaves -Sddl $sddl -Directory)
-        $plan.stale = @([System.IO.Directory]::GetFiles($chaves, "$StagingPrefix*"))
-        $plan.others = Get-Other
-    }
-    if ($plan.renewal) {
-        $plan.content = (Get-Sha1 -Path $dest) -ne $checksum
-        $plan.file_descriptor = (-not $plan.content) -and -not (Test-Descriptor -Path $dest -Sddl $FileSddl)
-    }
-    $changes = @(
-        if ($plan.chaves) { 'create chaves' }
-        if ($plan.chaves_descriptor) { 'set the security descriptor of chaves' }
-        if ($plan.content) { if ($plan.renewal) { 'replace the certificate (renewal)' } else { 'install the certificate' } }
-        if ($plan.file_descriptor) { 'set the security descriptor of the certificate' }
-        if ($plan.stale.Count -gt 0) { 'remove a staging file left by an interrupted run' }
-        if ($module.Params.remove_others -and $plan.others.Count -gt 0) { 'remove the other certificates' }
-    )
-    $module.Result.changes = $changes
-    $module.Result.others = $plan.others
-    $module.Result.changed = $changes.Count -gt 0
-    if ($module.DiffMode -and $changes.Count -gt 0) {
-        $before = if ($plan.renewal) { "${dest}: sha1 $(Get-Sha1 -Path $dest)`n" } else { "${dest}: absent`n" }
-        $module.Diff.before = $before
-        $module.Diff.after = "${chaves}: $sddl`n${dest}: $FileSddl, sha1 $checksum`n"
-    }
-    if ($changes.Count -eq 0 -or $module.CheckMode) {
+    $module.Result.changes = $apply
+    $module.Result.changed = $apply.Count -gt 0
+    if ($apply.Count -eq 0 -or $module.CheckMode) {
         $module.ExitJson()
     }
 
-    # - changing: chaves is closed before any certificate byte is written into it -
+    # - apply: chaves is closed before any certificate byte is written into it -
+    $sddl = $module.Params.sddl
     $bytes = $null
-    if ($plan.content) {
+    if ($bytesChange) {
         if ($null -eq $module.Params.content) {
             $module.FailJson("the certificate must be written but no content was given. Nothing was changed.")
         }
         $bytes = [System.Convert]::FromBase64String($module.Params.content)
-        $received = Get-Sha1 -Bytes $bytes
+        $received = Get-EsusSha1 -Bytes $bytes
         if ($bytes.Length -ne $module.Params.size -or $received -ne $checksum) {
             $module.FailJson(("the certificate arrived damaged ({0} bytes, SHA-1 {1}; the controller validated {2} bytes, " +
                     "SHA-1 {3}). Nothing was changed: run again.") -f $bytes.Length, $received, $module.Params.size, $checksum)
         }
     }
-    foreach ($stale in $plan.stale) {
-        [System.IO.File]::Delete($stale)
+    if ($apply -contains 'staging.remove') {
+        foreach ($stale in $module.Params.stale) {
+            if ($stale.StartsWith($StagingPrefix) -and $stale.IndexOfAny([System.IO.Path]::GetInvalidFileNameChars()) -lt 0) {
+                [System.IO.File]::Delete([System.IO.Path]::Combine($chaves, $stale))
+            }
+        }
     }
-    if ($plan.chaves) {
+    if ($apply -contains 'chaves.create') {
         [void][System.IO.Directory]::CreateDirectory($root)
-        [void][System.IO.Directory]::CreateDirectory($chaves, (New-Security -Sddl $sddl -Directory))
+        [void][System.IO.Directory]::CreateDirectory($chaves, (New-EsusSecurity -Sddl $sddl -Directory))
     }
-    if ($plan.chaves -or $plan.chaves_descriptor) {
-        Set-Descriptor -Path $chaves -Sddl $sddl -Directory
+    if (($apply -contains 'chaves.create') -or ($apply -contains 'chaves.permissions') -or $bytesChange) {
+        Set-EsusSddl -Path $chaves -Sddl $sddl -Directory
     }
-    if ($plan.content) {
+    if ($bytesChange) {
         $staged = [System.IO.Path]::Combine($chaves, $StagingPrefix + [System.Guid]::NewGuid().ToString('N').Substring(0, 12))
         try {
             $stream = New-Object -TypeName System.IO.FileStream -ArgumentList @(
@@ -262,20 +207,18 @@ try {
             finally {
                 $stream.Dispose()
             }
-            Set-Descriptor -Path $staged -Sddl $FileSddl
-            $written = Get-Sha1 -Path $staged
+            Set-EsusSddl -Path $staged -Sddl $FileSddl
+            $written = Get-EsusSha1 -Path $staged
             if ($written -ne $checksum) {
                 throw "the staged copy on the host has SHA-1 $written, not the validated $checksum"
             }
-            if ($plan.renewal) {
+            if ([System.IO.File]::Exists($dest)) {
                 $backup = $null
                 if ($module.Params.backups -gt 0) {
                     if (-not [System.IO.Directory]::Exists($backupDir)) {
-                        [void][System.IO.Directory]::CreateDirectory($backupDir, (New-Security -Sddl $sddl -Directory))
+                        [void][System.IO.Directory]::CreateDirectory($backupDir, (New-EsusSecurity -Sddl $sddl -Directory))
                     }
-                    if (-not (Test-Descriptor -Path $backupDir -Sddl $sddl -Directory)) {
-                        Set-Descriptor -Path $backupDir -Sddl $sddl -Directory
-                    }
+                    Set-EsusSddl -Path $backupDir -Sddl $sddl -Directory
                     $stamp = [System.DateTime]::UtcNow.ToString('yyyyMMddTHHmmssZ')
                     $backup = [System.IO.Path]::Combine($backupDir, "$name.$stamp~")
                     if ([System.IO.File]::Exists($backup)) { [System.IO.File]::Delete($backup) }
@@ -283,7 +226,7 @@ try {
                 # ReplaceFile: the staged file takes the old one's name in one step; the old one becomes the backup.
                 [System.IO.File]::Replace($staged, $dest, $backup, $true)
                 if ($backup) {
-                    Set-Descriptor -Path $backup -Sddl $FileSddl
+                    Set-EsusSddl -Path $backup -Sddl $FileSddl
                     $module.Result.backup = $backup
                     $kept = @([System.IO.Directory]::GetFiles($backupDir, "$name.*~") | Sort-Object)
                     if ($kept.Count -gt $module.Params.backups) {
@@ -300,16 +243,18 @@ try {
             throw
         }
         # ReplaceFile carries the old file's descriptor over: the new file must hold exactly what chaves gives.
-        if (-not (Test-Descriptor -Path $dest -Sddl $FileSddl)) {
-            Set-Descriptor -Path $dest -Sddl $FileSddl
-        }
+        Set-EsusSddl -Path $dest -Sddl $FileSddl
     }
-    elseif ($plan.file_descriptor) {
-        Set-Descriptor -Path $dest -Sddl $FileSddl
+    elseif ($apply -contains 'certificate_file.permissions') {
+        Set-EsusSddl -Path $dest -Sddl $FileSddl
     }
-    if ($module.Params.remove_others) {
-        foreach ($other in $plan.others) {
-            [System.IO.File]::Delete($other)
+    if ($apply -contains 'others.remove') {
+        foreach ($other in $module.Params.others) {
+            $extension = [System.IO.Path]::GetExtension($other)
+            if ($extension -in @('.pfx', '.p12') -and -not [string]::Equals($other, $name, 'OrdinalIgnoreCase') -and
+                $other.IndexOfAny([System.IO.Path]::GetInvalidFileNameChars()) -lt 0) {
+                [System.IO.File]::Delete([System.IO.Path]::Combine($chaves, $other))
+            }
         }
     }
 }

@@ -5,6 +5,7 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 
 #AnsibleRequires -CSharpUtil Ansible.Basic
+#AnsibleRequires -PowerShell ansible_collections.esus.pec.plugins.module_utils.FileSecurity
 
 # The Windows probe of esus.pec.rnds_audit: everything the audit needs from a PEC server in one read-only
 # execution; with fact_content, writes the local fact instead (only when it differs).
@@ -32,7 +33,6 @@ $spec = @{
 }
 $module = [Ansible.Basic.AnsibleModule]::Create($args, $spec)
 $ErrorActionPreference = 'Stop'
-$Sections = [System.Security.AccessControl.AccessControlSections]'Owner, Access'
 $Utf8 = New-Object -TypeName System.Text.UTF8Encoding -ArgumentList $false
 
 $factPath = [System.IO.Path]::GetFullPath($module.Params.fact_path)
@@ -65,19 +65,6 @@ if ($null -ne $module.Params.fact_content) {
         $module.FailJson("the local fact $factPath could not be written: $($_.Exception.Message)", $_)
     }
     $module.ExitJson()
-}
-
-Function Get-Sha1 {
-    param([string]$Path)
-    $sha1 = [System.Security.Cryptography.SHA1]::Create()
-    try {
-        $stream = [System.IO.File]::OpenRead($Path)
-        try { $hash = $sha1.ComputeHash($stream) } finally { $stream.Dispose() }
-    }
-    finally {
-        $sha1.Dispose()
-    }
-    return ([System.BitConverter]::ToString($hash) -replace '-', '').ToLowerInvariant()
 }
 
 Function Get-PecVersion {
@@ -125,13 +112,7 @@ $module.Result.fact_current = Read-Fact
 $sids = @{}
 foreach ($principal in $module.Params.principals) {
     try {
-        if ($principal -match '^S-1-\d+(-\d+)+$') {
-            $sids[$principal] = (New-Object -TypeName System.Security.Principal.SecurityIdentifier -ArgumentList $principal).Value
-        }
-        else {
-            $account = New-Object -TypeName System.Security.Principal.NTAccount -ArgumentList $principal
-            $sids[$principal] = $account.Translate([System.Security.Principal.SecurityIdentifier]).Value
-        }
+        $sids[$principal] = ConvertTo-EsusSid -Principal $principal
     }
     catch {
         $sids[$principal] = $null
@@ -173,7 +154,7 @@ if ($pec.installed) {
 }
 if ($folder.is_dir) {
     try {
-        $folder.sddl = [System.IO.Directory]::GetAccessControl($chaves, $Sections).GetSecurityDescriptorSddlForm($Sections)
+        $folder.sddl = Get-EsusSddl -Path $chaves -Directory
     }
     catch {
         $folder.error = "its security descriptor could not be read: $($_.Exception.Message)"
@@ -191,8 +172,8 @@ if ($folder.is_dir) {
             $entry = @{ name = [System.IO.Path]::GetFileName($path); size = $null; sha1 = $null; sddl = $null; readable = $true; error = $null }
             try {
                 $entry.size = (New-Object -TypeName System.IO.FileInfo -ArgumentList $path).Length
-                $entry.sha1 = Get-Sha1 -Path $path
-                $entry.sddl = [System.IO.File]::GetAccessControl($path, $Sections).GetSecurityDescriptorSddlForm($Sections)
+                $entry.sha1 = Get-EsusSha1 -Path $path
+                $entry.sddl = Get-EsusSddl -Path $path
             }
             catch {
                 $entry.readable = $false

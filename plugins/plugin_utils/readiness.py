@@ -8,12 +8,14 @@ No Ansible objects: ``assess(probe, verdict_report, expected)`` turns the probe 
 found with one code (plugin_utils/readiness_codes.py: its status, the report's problem group, what PEC would
 show) and the values the code's sentence needs; its ``reason`` is that sentence in English, with the next step.
 The certificate check's reason is the PKCS#12 core's own message, which names the file and the cause in more
-detail than a table can. Runs on the controller (esus.pec.rnds_audit).
+detail than a table can. The ``chaves`` and ``certificate_file`` checks are the deploy's own rule
+(plugin_utils/chaves_plan.py: audit_chaves, audit_certificate_file), so the audit and the deploy cannot disagree
+on what a host needs. Runs on the controller (esus.pec.rnds_audit).
 """
 
 from __future__ import annotations
 
-from ansible_collections.esus.pec.plugins.module_utils.certificate_files import file_kind
+from ansible_collections.esus.pec.plugins.plugin_utils.chaves_plan import audit_certificate_file, audit_chaves
 from ansible_collections.esus.pec.plugins.plugin_utils.readiness_codes import (
     CODES,
     FAIL,
@@ -23,7 +25,7 @@ from ansible_collections.esus.pec.plugins.plugin_utils.readiness_codes import (
     predict_pec_status,
     reason,
 )
-from ansible_collections.esus.pec.plugins.plugin_utils.windows_acl import FILE_SDDL, differences
+from ansible_collections.esus.pec.plugins.plugin_utils.windows_acl import FILE_SDDL
 
 __all__ = ["FAIL", "PASS", "UNKNOWN", "WARN", "assess", "check", "check_files"]
 
@@ -44,62 +46,18 @@ def check_pec(pec: dict, root: str) -> dict:
     return check("pec.version_unknown", root=root, source=pec.get("version_source") or "a readable /etc/pec.config")
 
 
-def check_windows_descriptors(chaves: dict, files: list, path: str, expected: dict) -> dict:
-    """chaves against its one descriptor, and the certificate file(s) against O:BAD:AI (all from chaves)."""
-    if chaves.get("sddl") is None:
-        return check("chaves.descriptor_not_read", path=path, error=chaves.get("error"))
-    names = expected.get("names") or {}
-    problems = ["%s: %s" % (path, p) for p in differences(expected["sddl"], chaves["sddl"], names)]
-    for entry in files:
-        if file_kind(entry["name"]) == "pkcs12" and entry.get("sddl"):
-            problems += ["%s: %s" % (entry["name"], p) for p in differences(FILE_SDDL, entry["sddl"], names)]
-    unresolved = expected.get("unresolved") or []
-    if unresolved:
-        problems.append("this host cannot resolve %s to a SID" % ", ".join(unresolved))
-    if problems:
-        return check("chaves.descriptor", path=path, problems="; ".join(problems))
-    return check("chaves.descriptor_ok", path=path)
-
-
-def check_chaves(chaves: dict, path: str, expected: dict, files: list | None = None) -> dict:
-    if not chaves.get("exists"):
-        return check("chaves.missing", path=path)
-    if chaves.get("readable") is False and chaves.get("is_dir") is False:
-        return check("chaves.unreadable", path=path, error=chaves.get("error") or "access denied")
-    if not chaves.get("is_dir"):
-        return check("chaves.not_a_folder", path=path)
-    if expected.get("windows"):
-        return check_windows_descriptors(chaves, files or [], path, expected)
-    if chaves.get("owner") is None:
-        return check("chaves.owner_not_read", path=path)
-    seen = "%s:%s %s" % (chaves.get("owner"), chaves.get("group"), chaves.get("mode"))
-    wanted = "%s:%s %s" % (expected.get("owner"), expected.get("group"), expected.get("dir_mode"))
-    if seen != wanted:
-        return check("chaves.permissions", path=path, seen=seen, wanted=wanted)
-    return check("chaves.ok", path=path, seen=seen)
+def check_chaves(chaves: dict, path: str, expected: dict, files: list | None = None, sids: dict | None = None) -> dict:
+    """chaves as the deploy wants it (plugin_utils/chaves_plan.py, the deploy's own rule); on Windows its
+    descriptor, the certificate files' and the principals the host resolved (``sids``) too."""
+    observed = {"chaves": dict(chaves, path=path), "files": files or [], "sids": sids or {}}
+    found = audit_chaves(observed, dict(expected, file_sddl=FILE_SDDL))
+    return check(found.code, path=path, **found.values)
 
 
 def check_files(files: list, chaves: dict, user: str | None = None) -> tuple[dict, dict | None]:
-    """(check, the one PKCS#12 file or None)."""
-    if not chaves.get("exists"):
-        return check("certificate_file.no_chaves"), None
-    if chaves.get("readable") is False:
-        return check("certificate_file.unlistable", user=user, error=chaves.get("error") or "permission denied"), None
-    pkcs12 = [f for f in files if file_kind(f["name"]) == "pkcs12"]
-    bare = [f["name"] for f in files if file_kind(f["name"]) == "certificate"]
-    if not pkcs12:
-        if bare:
-            return check("certificate_file.certificate_only", names=", ".join(bare)), None
-        return check("certificate_file.missing"), None
-    unreadable = [f["name"] for f in pkcs12 if f.get("readable") is False]
-    if unreadable:
-        return check("certificate_file.unreadable", names=", ".join(unreadable), user=user), None
-    if len(pkcs12) > 1:
-        names = ", ".join(sorted(f["name"] for f in pkcs12))
-        return check("certificate_file.several", count=len(pkcs12), names=names), None
-    if bare:
-        return check("certificate_file.stray", name=pkcs12[0]["name"], names=", ".join(bare)), pkcs12[0]
-    return check("certificate_file.ok", name=pkcs12[0]["name"]), pkcs12[0]
+    """(check, the one PKCS#12 file or None), by the same rule (chaves_plan.audit_certificate_file)."""
+    found, single = audit_certificate_file({"chaves": chaves, "files": files, "user": user})
+    return check(found.code, **found.values), single
 
 
 def check_certificate(report: dict | None) -> dict:
@@ -147,7 +105,7 @@ def assess(probe: dict, certificate_report: dict | None, expected: dict, token: 
     checks = [check_pec(pec, expected["pec_root"])]
     files = probe.get("files") or []
     if pec.get("installed"):
-        checks.append(check_chaves(probe.get("chaves") or {}, expected["chaves"], expected, files))
+        checks.append(check_chaves(probe.get("chaves") or {}, expected["chaves"], expected, files, probe.get("sids")))
         checks.append(check_files(files, probe.get("chaves") or {}, probe.get("user"))[0])
     else:
         checks += [not_checked("chaves"), not_checked("certificate_file")]

@@ -53,7 +53,7 @@ def test_check_on_a_fresh_host_reports_the_change_and_makes_nothing(sandbox):
 def test_deploy_then_nothing_to_do(sandbox):
     result, saved = sandbox.deploy()
     assert result.returncode == 0, result.stdout[-3000:]
-    assert (direct_runs(result), module_runs(result)) == (1, 2)  # a look, the plan, then install with the bytes
+    assert (direct_runs(result), module_runs(result)) == (1, 1)  # a look, the plan on the controller, the install
     assert sandbox.dest.read_bytes() == sandbox.plain["a"]
     assert stat.S_IMODE(sandbox.chaves.stat().st_mode) == 0o750
     assert stat.S_IMODE(sandbox.dest.stat().st_mode) == 0o600
@@ -137,7 +137,7 @@ def test_a_copy_left_in_the_remote_temp_folder_by_a_killed_run_is_removed(sandbo
     assert recent.exists()  # maybe a run in progress: left alone
 
 
-def _module(sandbox, staged: Path, checksum: str, size: int) -> subprocess.Popen:
+def _module(sandbox, staged: Path, checksum: str, size: int, **extra) -> subprocess.Popen:
     """The host module alone (ad hoc), as the action calls it once the bytes are on the host."""
     arguments = {
         "pec_root": str(sandbox.root),
@@ -148,6 +148,7 @@ def _module(sandbox, staged: Path, checksum: str, size: int) -> subprocess.Popen
         "owner": getpass.getuser(),
         "group": grp.getgrgid(os.getgid()).gr_name,
     }
+    arguments.update(extra)
     command = ["ansible", "pec-sandbox", "-i", "pec-sandbox,", "-c", "local", "-m", "esus.pec.chaves_certificate"]
     command += ["-a", json.dumps(arguments), "-e", "ansible_python_interpreter=%s" % sys.executable]
     return subprocess.Popen(
@@ -170,6 +171,63 @@ def test_bytes_that_do_not_match_the_validated_checksum_leave_the_old_certificat
     assert "previous certificate, if any, is still in place" in output
     assert sandbox.dest.read_bytes() == sandbox.plain["a"]
     assert sorted(p.name for p in sandbox.chaves.iterdir()) == ["3550308.pfx"]
+
+
+def test_a_host_changed_since_it_was_observed_is_left_alone(sandbox):
+    """The apply step compares chaves and the certificate with what the controller decided on (compare-and-swap):
+    a certificate replaced on the host in between (here: the controller saw another SHA-1) stops it untouched."""
+    import hashlib
+
+    sandbox.deploy()
+    sandbox.certificate("b")
+    staged = sandbox.work / "staged.pfx"
+    staged.write_bytes(sandbox.plain["b"])
+    owned = {"owner": getpass.getuser(), "group": grp.getgrgid(os.getgid()).gr_name}
+    seen = {
+        "chaves": dict(owned, mode="0750"),
+        "dest": dict(
+            owned, mode="0600", sha1=hashlib.sha1(sandbox.plain["a"]).hexdigest(), size=len(sandbox.plain["a"])
+        ),
+    }
+    before = sandbox.snapshot()
+    checksum = hashlib.sha1(sandbox.plain["b"]).hexdigest()
+    for expect in (
+        dict(seen, dest=dict(seen["dest"], sha1="0" * 40)),
+        dict(seen, chaves=dict(seen["chaves"], mode="0700")),
+    ):
+        process = _module(
+            sandbox, staged, checksum, len(sandbox.plain["b"]), apply=["certificate_file.replace"], expect=expect
+        )
+        output, _ = process.communicate(timeout=120)
+        assert process.returncode != 0 and "changed since it was looked at" in output, output
+        assert "Nothing was changed" in output
+        assert sandbox.snapshot() == before  # no staging file, no backup, the old certificate
+    process = _module(
+        sandbox, staged, checksum, len(sandbox.plain["b"]), apply=["certificate_file.replace"], expect=seen
+    )
+    output, _ = process.communicate(timeout=120)
+    assert process.returncode == 0, output
+    assert sandbox.dest.read_bytes() == sandbox.plain["b"]
+
+
+def test_a_host_whose_python_cannot_run_the_direct_look_is_observed_by_the_module(sandbox):
+    """No direct answer (here a Python that refuses -I): chaves_certificate looks instead, then applies; an
+    unchanged host then costs that look alone."""
+    refusing = sandbox.work / "bin" / "python3"
+    refusing.parent.mkdir()
+    refusing.write_text(
+        '#!/bin/sh\nif [ "$1" = "-I" ]; then echo "refusing $1" >&2; exit 3; fi\nexec %s "$@"\n' % sys.executable
+    )
+    refusing.chmod(0o755)
+    sandbox.use_python(str(refusing))
+    result, saved = sandbox.deploy()
+    assert result.returncode == 0, result.stdout[-3000:]
+    assert (direct_runs(result), module_runs(result)) == (1, 2)  # the refused look, the module's look, the install
+    assert saved["changes"] == ["create chaves", "install the certificate"]
+    assert sandbox.dest.read_bytes() == sandbox.plain["a"]
+    again, saved = sandbox.deploy()
+    assert changed(again) == 0 and saved["changes"] == []
+    assert (direct_runs(again), module_runs(again)) == (1, 1)
 
 
 def test_kill_9_of_the_whole_run_while_the_module_waits_for_the_bytes_leaves_the_old_one(sandbox):

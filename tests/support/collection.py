@@ -25,6 +25,17 @@ def collections_path() -> Path:
     return root
 
 
+def use_collection_loader() -> None:
+    """Import ``ansible_collections.*`` through Ansible's own collection finder, over this checkout and the
+    installed collections, as ansible-playbook does: then a Templar finds the collection's filters
+    (esus.pec.windows_host) too. Before anything imports the collection, once per process."""
+    from ansible.utils.collection_loader import AnsibleCollectionConfig
+    from ansible.utils.collection_loader._collection_finder import _AnsibleCollectionFinder
+
+    if AnsibleCollectionConfig.collection_finder is None:
+        _AnsibleCollectionFinder(paths=[str(collections_path())])._install()
+
+
 def ansible_env(**extra: str) -> dict:
     """Environment for ansible-playbook runs of the tests: this collection, nothing from ~/.ansible."""
     env = dict(os.environ)

@@ -109,8 +109,9 @@ def test_pec_probe_ships_no_audit_code(shipped):
     assert sorted(name for name in shipped["pec_probe"] if name.startswith("plugins/module_utils/")) == [
         "plugins/module_utils/_argspec.py",  # its options, specified once for the module and the audit
         "plugins/module_utils/certificate_files.py",
-        "plugins/module_utils/chaves_options.py",  # the PEC root defaults _argspec names
+        "plugins/module_utils/chaves_options.py",  # the deploy's change codes _argspec names
         "plugins/module_utils/host_probe.py",
+        "plugins/module_utils/pec_layout.py",  # PEC's default roots, written once
     ]
 
 

@@ -274,10 +274,10 @@ def copies(module_names: list[str], read=raw_documentation) -> list[str]:
 
 def test_options_of_a_builder_are_documented_through_its_fragment():
     """The .py documentation of the .ps1 modules too: their options that a builder also has (create_pec_root,
-    dest_name, backups, remove_others in win_chaves_certificate) are the exceptions named here."""
+    dest_name, backups in win_chaves_certificate) are the exceptions named here."""
     windows_own = {
         "win_chaves_certificate documents %s itself instead of extending chaves" % option
-        for option in ("create_pec_root", "dest_name", "backups", "remove_others")
+        for option in ("create_pec_root", "dest_name", "backups")
     } | {
         "%s documents pec_root itself instead of extending pec_root or pec_root.linux" % name
         for name in ("win_chaves_certificate", "win_pec_probe")

@@ -4,8 +4,9 @@
 """The Windows path, as far as it can be proven without a Windows host (docs/windows.md).
 
 No Windows host and no PowerShell exist on these machines (apt, PyPI and npm checked). What runs on a Windows
-host is the two ``.ps1`` modules; here they are read with a real PowerShell grammar (tree-sitter-powershell):
-their syntax, their option specs, the order of their steps and the shape of what they return. The actions
+host is the two ``.ps1`` modules and the ``.psm1`` module_util they share; here they are read with a real
+PowerShell grammar (tree-sitter-powershell): their syntax, their option specs, the order of their steps and the
+shape of what they return. The actions
 that call them run for real, with only the call that would reach the host recorded and answered
 (tests/support/windows_host.py, a stand-in for the host that cannot exist here): every call they make is
 checked against the option spec in the called module's own ``.ps1``, and their handling of the answers is
@@ -38,6 +39,9 @@ MODULES = REPO / "plugins" / "modules"
 DEPLOY_PS1 = MODULES / "win_chaves_certificate.ps1"
 PROBE_PS1 = MODULES / "win_pec_probe.ps1"
 OUR_PS1 = sorted(MODULES.glob("*.ps1"))
+HELPERS_PSM1 = REPO / "plugins" / "module_utils" / "FileSecurity.psm1"
+OUR_PSM1 = sorted((REPO / "plugins" / "module_utils").glob("*.psm1"))
+REQUIRES_HELPERS = "#AnsibleRequires -PowerShell ansible_collections.esus.pec.plugins.module_utils.FileSecurity"
 SERVICE = "NT SERVICE\\e-SUS-PEC"
 SERVICE_SID = "S-1-5-80-3141592653-589793238-462643383-279502884-197169399"
 PASSWORD = "Senha-Win-1;&|"
@@ -57,7 +61,33 @@ def ps1_problems(path: Path, arguments: dict) -> list:
 
 def test_our_powershell_parses_under_a_real_grammar():
     assert set(OUR_PS1) == {PROBE_PS1, DEPLOY_PS1}
-    assert {path.name: syntax_errors_in(path) for path in OUR_PS1} == {path.name: [] for path in OUR_PS1}
+    assert OUR_PSM1 == [HELPERS_PSM1]
+    ours = OUR_PS1 + OUR_PSM1
+    assert {path.name: syntax_errors_in(path) for path in ours} == {path.name: [] for path in ours}
+
+
+def test_a_broken_copy_of_the_shared_helpers_would_be_caught():
+    source = HELPERS_PSM1.read_text()
+    last_brace = source.rindex("}")
+    assert syntax_errors(source[:last_brace] + source[last_brace + 1 :]) != []
+    middle = source.index("\nFunction ConvertTo-EsusSid")
+    assert syntax_errors(source[:middle] + "\nif ($x -eq ) { }" + source[middle:]) != []
+
+
+def psm1_functions(path: Path = HELPERS_PSM1) -> set:
+    return set(_functions(path.read_text()))
+
+
+def test_both_modules_use_the_shared_helpers_and_keep_no_copy_of_them():
+    """SHA-1, name to SID and descriptors live once, in the .psm1: each .ps1 requires it, calls its functions and
+    defines none of its own for the same jobs."""
+    exported = re.search(r"Export-ModuleMember -Function (.+)", HELPERS_PSM1.read_text()).group(1)
+    assert set(re.findall(r"'([\w-]+)'", exported)) == psm1_functions()
+    for path in (DEPLOY_PS1, PROBE_PS1):
+        source = path.read_text()
+        assert REQUIRES_HELPERS in source.splitlines(), path.name
+        assert {"Get-EsusSha1", "ConvertTo-EsusSid", "Get-EsusSddl"} <= set(re.findall(r"\b\w+-Esus\w+\b", source))
+        assert not re.search(r"ComputeHash|\.Translate\(|GetSecurityDescriptorSddlForm|SetAccessControl", source)
 
 
 @pytest.mark.parametrize("path", [DEPLOY_PS1, PROBE_PS1], ids=lambda p: p.name)
@@ -103,24 +133,28 @@ def _offset(source: str, text: str, start: int = 0) -> int:
 
 
 def test_deploy_steps_are_in_the_safe_order():
-    """chaves is closed before the first byte is written; nothing is touched before the check-mode exit;
-    the staged file is verified before the swap; the file's descriptor is checked after it.
+    """Observing touches nothing and ends before anything is applied; the host is compared with what was observed
+    before any change; nothing is touched before the check-mode exit; chaves is closed before the first byte is
+    written; the staged file is verified before the swap; the file's descriptor is set after it.
 
     Read from the .ps1's source, so reordering the steps fails here. That the steps do what they say on NTFS
     is for molecule/windows."""
     source = DEPLOY_PS1.read_text()
-    check_mode_exit = _offset(source, "if ($changes.Count -eq 0 -or $module.CheckMode)")
+    observe_exit = _offset(source, "$module.Result.observed = Get-Observation")
+    compare = _offset(source, "Test-Expected -Seen $seen.chaves -Expected $module.Params.expect.chaves")
+    check_mode_exit = _offset(source, "if ($apply.Count -eq 0 -or $module.CheckMode)")
     sites = _write_sites(source)
     assert len(sites) >= 10, "the write primitives are no longer recognised: %d found" % len(sites)
     first_change = min(sites)
     received_check = _offset(source, "$received -ne $checksum")
-    close_chaves = _offset(source, "Set-Descriptor -Path $chaves -Sddl $sddl -Directory", check_mode_exit)
+    close_chaves = _offset(source, "Set-EsusSddl -Path $chaves -Sddl $sddl -Directory", check_mode_exit)
     write = _offset(source, "$stream.Write(", check_mode_exit)
     verify = _offset(source, "$written -ne $checksum", check_mode_exit)
     swap = _offset(source, "[System.IO.File]::Replace($staged, $dest", check_mode_exit)
-    after = _offset(source, "Test-Descriptor -Path $dest -Sddl $FileSddl", swap)
-    resolve = _offset(source, "ConvertTo-Sid -Principal $principal")
-    assert resolve < check_mode_exit <= first_change
+    after = _offset(source, "Set-EsusSddl -Path $dest -Sddl $FileSddl", swap)
+    resolve = _offset(source, "ConvertTo-EsusSid -Principal $principal")
+    assert _offset(source, "Function Get-Observation") < resolve < observe_exit < compare < check_mode_exit
+    assert check_mode_exit <= first_change
     assert received_check < close_chaves < write < verify < swap < after
 
 
@@ -142,11 +176,12 @@ def _functions(source: str) -> dict[str, tuple[int, int]]:
 
 def _write_sites(source: str) -> list[int]:
     """Where the script's body (outside its function definitions) changes something: a write primitive, or a call
-    to a function that writes, directly or through another one. Searched from the top of the file, so a write
-    moved before the check-mode exit is found wherever it lands."""
+    to a function that writes, directly or through another one (the .psm1's writers included). Searched from the
+    top of the file, so a write moved before the check-mode exit is found wherever it lands."""
     functions = _functions(source)
     inside = lambda at: any(start <= at <= end for start, end in functions.values())  # noqa: E731
     writers = {name for name, (start, end) in functions.items() if WRITE_PRIMITIVE.search(source, start, end)}
+    writers |= _helper_writers()
     while True:  # a function that calls a writer writes too
         more = {
             name
@@ -166,14 +201,26 @@ def _write_sites(source: str) -> list[int]:
     return sorted(sites)
 
 
+def _helper_writers() -> set:
+    """The .psm1's functions that write (they are called from the .ps1 but defined in the module_util)."""
+    source = HELPERS_PSM1.read_text()
+    functions = _functions(source)
+    return {name for name, (start, end) in functions.items() if WRITE_PRIMITIVE.search(source, start, end)}
+
+
+def test_the_shared_helpers_that_write_are_known():
+    assert _helper_writers() == {"Set-EsusSddl"}
+
+
 def test_the_write_sites_finder_sees_a_write_moved_before_the_check_mode_exit():
-    """The finder above is itself a detector: a Delete and a call to Set-Descriptor planted before the exit are
-    found there (the old search started at the exit and could not see them)."""
+    """The finder above is itself a detector: a Delete and a call to the .psm1's Set-EsusSddl planted before the
+    exit are found there (the old search started at the exit and could not see them)."""
     source = DEPLOY_PS1.read_text()
-    check_mode_exit = _offset(source, "if ($changes.Count -eq 0 -or $module.CheckMode)")
-    for planted in ("[System.IO.File]::Delete($dest)\n", "Set-Descriptor -Path $chaves -Sddl $sddl -Directory\n"):
+    exit_text = "if ($apply.Count -eq 0 -or $module.CheckMode)"
+    check_mode_exit = _offset(source, exit_text)
+    for planted in ("[System.IO.File]::Delete($dest)\n", "Set-EsusSddl -Path $chaves -Sddl $sddl -Directory\n"):
         moved = source[:check_mode_exit] + planted + source[check_mode_exit:]
-        assert min(_write_sites(moved)) < _offset(moved, "if ($changes.Count -eq 0 -or $module.CheckMode)"), planted
+        assert min(_write_sites(moved)) < _offset(moved, exit_text), planted
 
 
 def test_the_probe_writes_only_the_fact_and_never_in_check_mode():
@@ -186,6 +233,7 @@ def test_the_probe_writes_only_the_fact_and_never_in_check_mode():
     assert writes and all(guard < w < block_end for w in writes)
     assert _offset(source, "if ($null -ne $module.Params.fact_content)") < guard
     assert not re.search(r"\b(Set-Acl|Set-Item|Remove-Item|New-Item|Set-Content|Out-File)\b", source)
+    assert not [name for name in _helper_writers() if re.search(r"\b%s\b" % name, source)]
 
 
 def _block_end(source: str, start: int) -> int:
@@ -239,6 +287,55 @@ def loader() -> DataLoader:
     return data
 
 
+CLOSED_SEEN = (
+    "O:BAG:SYD:PAI(A;OICI;FA;;;SY)(A;OICI;FA;;;BA)(A;OICI;0x1301bf;;;%s)" % SERVICE_SID
+)  # as Windows prints it
+FILE_SEEN = "O:BAG:SYD:AI(A;ID;FA;;;SY)(A;ID;FA;;;BA)(A;ID;0x1301bf;;;%s)" % SERVICE_SID
+
+
+def deploy_observation(data: bytes | None = None, **changes) -> dict:
+    """The observe step's answer in the shape win_chaves_certificate.ps1 returns (test_observations_have_the_ps1_shape
+    holds it to that): a fresh host, or with ``data`` a host whose chaves already holds those bytes, closed."""
+    import hashlib
+
+    observed = {
+        "pec": {"installed": True},
+        "chaves": {"path": CHAVES, "exists": False, "is_dir": False, "readable": None, "error": None, "sddl": None},
+        "files": [],
+        "dest": {"kind": "absent"},
+        "sids": {SERVICE: SERVICE_SID},
+    }
+    if data is not None:
+        observed["chaves"].update(exists=True, is_dir=True, readable=True, sddl=CLOSED_SEEN)
+        observed["files"] = [
+            {
+                "name": "3550308.pfx",
+                "size": len(data),
+                "sha1": hashlib.sha1(data).hexdigest(),
+                "sddl": FILE_SEEN,
+                "readable": True,
+                "error": None,
+            }
+        ]
+        observed["dest"] = {"kind": "file"}
+    observed.update(changes)
+    return {"changed": False, "dest": CHAVES + "\\3550308.pfx", "observed": observed}
+
+
+def host_answers(observed: dict, applied: dict | None = None):
+    """The stand-in host: the observe step gets ``observed``, the apply step ``applied`` (by default: done)."""
+
+    def answer(module, sent):
+        if sent.get("apply") is None:
+            return json.loads(json.dumps(observed))  # a fresh copy, as from the wire
+        return applied or {"changed": True, "changes": sent["apply"], "dest": observed["dest"]}
+
+    return answer
+
+
+CHAVES = "C:\\Program Files\\e-SUS\\webserver\\chaves"
+
+
 def deploy(vaulted, answer=None, *, check_mode=False, shell="powershell", **args):
     path, _data = vaulted
     arguments = {
@@ -248,7 +345,7 @@ def deploy(vaulted, answer=None, *, check_mode=False, shell="powershell", **args
         "windows_principals": [{"user": SERVICE, "rights": "Modify"}],
     }
     arguments.update(args)
-    answer = answer or (lambda module, sent: {"changed": True, "changes": ["install the certificate"], "others": []})
+    answer = answer or host_answers(deploy_observation())
     return run_action(
         certificate_deploy.ActionModule, arguments, answer, shell=shell, check_mode=check_mode, loader=loader()
     )
@@ -256,23 +353,84 @@ def deploy(vaulted, answer=None, *, check_mode=False, shell="powershell", **args
 
 @pytest.mark.parametrize("check_mode", [False, True], ids=["real", "check"])
 @pytest.mark.parametrize("shell", ["powershell", "cmd"])
-def test_deploy_makes_one_call_that_fits_the_ps1_spec(vaulted, check_mode, shell):
+def test_a_fresh_host_is_observed_then_gets_the_bytes_in_one_apply(vaulted, check_mode, shell):
     result, host = deploy(vaulted, check_mode=check_mode, shell=shell)
     assert not result.get("failed"), result.get("msg")
-    assert [module for module, _args in host.calls] == ["esus.pec.win_chaves_certificate"]
+    modules = ["esus.pec.win_chaves_certificate"] * (1 if check_mode else 2)  # --check: the look alone
+    assert [module for module, _args in host.calls] == modules
     assert host.commands == []  # the Linux direct look is never tried on Windows
-    sent = host.calls[0][1]
-    assert ps1_problems(DEPLOY_PS1, sent) == []
-    assert ("content" in sent) is (not check_mode)  # no bytes travel for a check run
+    assert [ps1_problems(DEPLOY_PS1, sent) for _module, sent in host.calls] == [[]] * len(modules)
+    looked = host.calls[0][1]
+    assert "content" not in looked and "apply" not in looked  # no bytes travel to look
+    assert result["changed"] and result["changes"] == ["create chaves", "install the certificate"]
+    assert result["codes"] == ["chaves.create", "certificate_file.install"]
     if not check_mode:
+        sent = host.calls[1][1]
+        assert sent["apply"] == ["chaves.create", "certificate_file.install"]
+        assert sent["expect"] == {"chaves": None, "dest": None}
         assert base64.b64decode(sent["content"]) == vaulted[1]
         assert sent["size"] == len(vaulted[1])
+        assert "{" not in sent["sddl"] and SERVICE_SID in sent["sddl"]  # filled on the controller
+
+
+@pytest.mark.parametrize("check_mode", [False, True], ids=["real", "check"])
+def test_an_unchanged_host_is_one_execution_and_receives_no_bytes(vaulted, check_mode):
+    result, host = deploy(vaulted, host_answers(deploy_observation(vaulted[1])), check_mode=check_mode)
+    assert not result.get("failed"), result.get("msg")
+    assert [module for module, _args in host.calls] == ["esus.pec.win_chaves_certificate"]
+    assert "content" not in host.calls[0][1]
+    assert result["changed"] is False and result["changes"] == []
+
+
+def test_a_descriptor_fix_sends_no_bytes(vaulted):
+    observed = deploy_observation(vaulted[1])
+    observed["observed"]["chaves"]["sddl"] = CLOSED_SEEN + "(A;OICI;FA;;;BU)"
+    result, host = deploy(vaulted, host_answers(observed["observed"] and observed))
+    assert result["changes"] == ["set the security descriptor of chaves"]
+    sent = host.calls[1][1]
+    assert sent["apply"] == ["chaves.permissions"] and "content" not in sent
+    assert sent["expect"]["chaves"] == {"sddl": CLOSED_SEEN + "(A;OICI;FA;;;BU)"}
+    assert ps1_problems(DEPLOY_PS1, sent) == []
+
+
+def test_a_renewal_sends_the_bytes_and_what_it_replaces(vaulted):
+    observed = deploy_observation(vaulted[1])
+    observed["observed"]["files"][0].update(sha1="0" * 40)
+    result, host = deploy(vaulted, host_answers(observed))
+    assert result["changes"] == ["replace the certificate (renewal)"]
+    sent = host.calls[1][1]
+    assert sent["expect"]["dest"] == {"sha1": "0" * 40, "size": len(vaulted[1]), "sddl": FILE_SEEN}
+    assert base64.b64decode(sent["content"]) == vaulted[1]
+
+
+def test_a_host_changed_since_it_was_observed_fails_naming_the_host(vaulted):
+    refused = {"failed": True, "msg": "C:\\...\\chaves changed since it was looked at: run the deploy again."}
+    result, host = deploy(vaulted, host_answers(deploy_observation(), refused))
+    assert result["failed"] and "pec-windows-1" in result["msg"] and "changed since it was looked at" in result["msg"]
+    assert len(host.calls) == 2
+
+
+@pytest.mark.parametrize(
+    "change, words",
+    [
+        ({"sids": {SERVICE: None}}, "cannot resolve 'NT SERVICE\\e-SUS-PEC' to a SID"),
+        ({"sids": {SERVICE: "S-1-5-32-545"}}, "(S-1-5-32-545) would open chaves"),
+        ({"pec": {"installed": False}}, "PEC is not installed in C:\\Program Files\\e-SUS\\webserver"),
+        ({"dest": {"kind": "folder"}}, "3550308.pfx exists and is a folder"),
+    ],
+)
+def test_what_the_observation_shows_can_block_the_deploy_before_any_change(vaulted, change, words):
+    result, host = deploy(
+        vaulted, host_answers(deploy_observation(**change)["observed"] and deploy_observation(**change))
+    )
+    assert result["failed"] and words in result["msg"] and "Nothing was changed" in result["msg"], result["msg"]
+    assert [module for module, _args in host.calls] == ["esus.pec.win_chaves_certificate"]  # the look only
 
 
 def test_the_checker_catches_a_call_the_ps1_would_refuse(vaulted):
     _result, host = deploy(vaulted)
-    sent = dict(host.calls[0][1])
-    sent["remove_other"] = sent.pop("remove_others")
+    sent = dict(host.calls[1][1])
+    sent["remove_other"] = True
     sent["backups"] = "two"
     del sent["checksum"]
     problems = ps1_problems(DEPLOY_PS1, sent)
@@ -281,11 +439,15 @@ def test_the_checker_catches_a_call_the_ps1_would_refuse(vaulted):
     assert any("backups" in p for p in problems)
 
 
-def test_deploy_sends_the_sddl_and_the_names_the_host_resolves(vaulted):
-    _result, host = deploy(vaulted, windows_principals=[{"user": SERVICE, "rights": "Modify"}, {"user": "S-1-5-19"}])
-    sent = host.calls[0][1]
-    assert sent["principals"] == [SERVICE, "S-1-5-19"]
-    filled = windows_acl.parse(windows_acl.fill(sent["sddl"], [SERVICE_SID, "S-1-5-19"]))
+def test_deploy_sends_the_names_the_host_resolves_then_the_sddl_with_their_sids(vaulted):
+    observed = deploy_observation(sids={SERVICE: SERVICE_SID, "S-1-5-19": "S-1-5-19"})
+    _result, host = deploy(
+        vaulted,
+        host_answers(observed),
+        windows_principals=[{"user": SERVICE, "rights": "Modify"}, {"user": "S-1-5-19"}],
+    )
+    assert host.calls[0][1]["principals"] == [SERVICE, "S-1-5-19"]
+    filled = windows_acl.parse(host.calls[1][1]["sddl"])
     assert filled["owner"] == windows_acl.ADMINISTRATORS and filled["protected"]
     assert [(sid, mask) for _kind, _flags, mask, sid in filled["explicit"]] == sorted(
         [
@@ -374,7 +536,35 @@ def test_probe_answers_have_the_ps1_shape():
 
 
 def test_deploy_answers_have_the_ps1_shape():
-    assert ps1_result_keys(DEPLOY_PS1) == {"changed", "changes", "dest", "checksum", "others", "sddl", "sids", "backup"}
+    assert ps1_result_keys(DEPLOY_PS1) == {"changed", "observed", "changes", "dest", "backup"}
+
+
+def _block_keys(source: str, start: int) -> set:
+    """Top-level keys of the hashtable literal that opens at or after ``start`` (nested tables skipped)."""
+    opening = source.index("@{", start) + 1
+    end = _block_end(source, opening)
+    depth, keys, index = 0, set(), opening + 1
+    for line in source[opening + 1 : end].splitlines():
+        if depth == 0:
+            keys |= set(re.findall(r"(?:^|;)\s*(\w+)\s*=", line))
+        depth += line.count("{") - line.count("}")
+        index += len(line) + 1
+    return keys
+
+
+def test_observations_have_the_ps1_shape():
+    """The fake observations above use exactly the keys win_chaves_certificate.ps1 returns, at each level, and the
+    same as win_pec_probe.ps1's for what both read (so chaves_plan.observation takes either)."""
+    source = DEPLOY_PS1.read_text()
+    observed = deploy_observation(b"x")["observed"]
+    assert set(observed) == _block_keys(
+        source, _offset(source, "return @{", _offset(source, "Function Get-Observation"))
+    )
+    assert set(observed["chaves"]) == ps1_hashtable_keys(DEPLOY_PS1, "folder")
+    assert set(observed["files"][0]) == ps1_hashtable_keys(DEPLOY_PS1, "entry")
+    assert ps1_hashtable_keys(DEPLOY_PS1, "entry") == ps1_hashtable_keys(PROBE_PS1, "entry")
+    assert ps1_hashtable_keys(DEPLOY_PS1, "folder") == ps1_hashtable_keys(PROBE_PS1, "folder") | {"path"}
+    assert _block_keys(source, _offset(source, "$seen = @{")) == {"chaves", "dest"}
 
 
 def audit(answer, *, check_mode=False, shell="powershell", **args):

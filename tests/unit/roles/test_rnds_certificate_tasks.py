@@ -214,12 +214,14 @@ def test_destination_paths(tmp_path, pki, windows, root):
     vault_loader = loader()
     vault_loader.set_vault_secrets([("default", secret)])
 
-    def answer(_module, _sent):
-        return {"changed": True, "changes": ["install the certificate"], "others": []}
+    def answer(_module, sent):  # the host part's look: PEC installed, no chaves yet, the principals resolved
+        sids = {name: "S-1-5-80-%d" % index for index, name in enumerate(sent.get("principals") or [], 1)}
+        return {"changed": False, "observed": {"pec": {"installed": True}, "chaves": {"exists": False}, "sids": sids}}
 
     shell = "powershell" if windows else "sh"
     result, host = run_action(ActionModule, arguments, answer, shell=shell, check_mode=True, loader=vault_loader)
     assert not result.get("failed"), result.get("msg")
+    assert result["codes"] == ["chaves.create", "certificate_file.install"]
     module, sent = host.calls[-1]
     assert module == ("esus.pec.win_chaves_certificate" if windows else "esus.pec.chaves_certificate")
     assert (sent["pec_root"], sent["dest_name"]) == (root, "3550308.pfx")
