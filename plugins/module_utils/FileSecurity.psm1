@@ -79,4 +79,38 @@ Function Set-EsusSddl {
     }
 }
 
-Export-ModuleMember -Function @('Get-EsusSha1', 'ConvertTo-EsusSid', 'Get-EsusSddl', 'New-EsusSecurity', 'Set-EsusSddl')
+Function Get-EsusChavesListing {
+    # chaves as both modules look at it, read-only: fills the folder's sddl, readable and error, and returns one
+    # entry per file (name, size, SHA-1, SDDL). Call it as @(Get-EsusChavesListing ...): PowerShell unrolls a
+    # function's output, so one file would come back bare and none as $null.
+    [CmdletBinding()]
+    param([hashtable]$Folder, [string]$Path)
+    try { $Folder.sddl = Get-EsusSddl -Path $Path -Directory }
+    catch { $Folder.error = "its security descriptor could not be read: $($_.Exception.Message)" }
+    try {
+        $entries = [System.IO.Directory]::GetFiles($Path)
+        $Folder.readable = $true
+    }
+    catch {
+        $entries = @()
+        $Folder.readable = $false
+        $Folder.error = $_.Exception.Message
+    }
+    foreach ($filePath in $entries) {
+        $entry = @{ name = [System.IO.Path]::GetFileName($filePath); size = $null; sha1 = $null; sddl = $null; readable = $true; error = $null }
+        try {
+            $entry.size = (New-Object -TypeName System.IO.FileInfo -ArgumentList $filePath).Length
+            $entry.sha1 = Get-EsusSha1 -Path $filePath
+            $entry.sddl = Get-EsusSddl -Path $filePath
+        }
+        catch {
+            $entry.readable = $false
+            $entry.error = $_.Exception.Message
+        }
+        $entry
+    }
+}
+
+Export-ModuleMember -Function @(
+    'Get-EsusSha1', 'ConvertTo-EsusSid', 'Get-EsusSddl', 'New-EsusSecurity', 'Set-EsusSddl', 'Get-EsusChavesListing'
+)

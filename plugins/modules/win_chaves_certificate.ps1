@@ -77,30 +77,7 @@ Function Get-Observation {
     if ([System.IO.Directory]::Exists($chaves)) {
         $folder.exists = $true
         $folder.is_dir = $true
-        try { $folder.sddl = Get-EsusSddl -Path $chaves -Directory }
-        catch { $folder.error = "its security descriptor could not be read: $($_.Exception.Message)" }
-        try {
-            $entries = [System.IO.Directory]::GetFiles($chaves)
-            $folder.readable = $true
-        }
-        catch {
-            $entries = @()
-            $folder.readable = $false
-            $folder.error = $_.Exception.Message
-        }
-        $files = @(foreach ($path in $entries) {
-                $entry = @{ name = [System.IO.Path]::GetFileName($path); size = $null; sha1 = $null; sddl = $null; readable = $true; error = $null }
-                try {
-                    $entry.size = (New-Object -TypeName System.IO.FileInfo -ArgumentList $path).Length
-                    $entry.sha1 = Get-EsusSha1 -Path $path
-                    $entry.sddl = Get-EsusSddl -Path $path
-                }
-                catch {
-                    $entry.readable = $false
-                    $entry.error = $_.Exception.Message
-                }
-                $entry
-            })
+        $files = @(Get-EsusChavesListing -Folder $folder -Path $chaves)
     }
     elseif ([System.IO.File]::Exists($chaves)) {
         $folder.exists = $true
