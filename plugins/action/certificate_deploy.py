@@ -31,7 +31,7 @@ from ansible.plugins.action import ActionBase
 from ansible_collections.esus.pec.plugins.module_utils import _argspec
 from ansible_collections.esus.pec.plugins.module_utils._argspec import named
 from ansible_collections.esus.pec.plugins.module_utils.pkcs12 import EXPIRING, HAS_CRYPTOGRAPHY
-from ansible_collections.esus.pec.plugins.module_utils.validation import check_inputs
+from ansible_collections.esus.pec.plugins.module_utils.validation import check_inputs, run_validation
 from ansible_collections.esus.pec.plugins.plugin_utils.chaves_plan import expectation, observation, plan, with_sids
 from ansible_collections.esus.pec.plugins.plugin_utils.chaves_words import blocker_message, describe, diff
 from ansible_collections.esus.pec.plugins.plugin_utils.direct_probe import direct_probe
@@ -39,7 +39,17 @@ from ansible_collections.esus.pec.plugins.plugin_utils.hosts import Platform, pl
 from ansible_collections.esus.pec.plugins.plugin_utils.vaulted_source import read_and_validate
 from ansible_collections.esus.pec.plugins.plugin_utils.windows_acl import FILE_SDDL, SddlError, chaves_template
 
-_REPORT_KEYS = ("verdict", "valid", "reasons", "pec_status", "certificate", "chain_length", "pkcs12", "src_vaulted")
+_REPORT_KEYS = (
+    "verdict",
+    "valid",
+    "reasons",
+    "pec_status",
+    "certificate",
+    "chain_length",
+    "pkcs12",
+    "src_vaulted",
+    "java",
+)
 _STAGED_NAME = "esus-pec-certificate"
 _UNTOUCHED = " Nothing was changed on the host."
 # What the Linux host module takes from the action's own options (the rest the action computes or decides)
@@ -94,6 +104,18 @@ def desired_state(args: dict, report: dict, seam: Platform) -> dict:
     return desired
 
 
+def judged_for_the_hosts_java(args: dict, seen: dict, data: bytes, label: str) -> dict | None:
+    """The report for the Java the host's PEC runs on, or None when the first judgment stands.
+
+    The bytes were validated before the host was touched, for ``java`` (Java 17 when not given). When ``java``
+    was not given and the look read a Java from the host's pec.config (``jreVersion``: PEC up to 5.2 ran on
+    Java 8), the same bytes are judged again for that Java, still before anything on the host changes."""
+    host_java = (seen.get("pec") or {}).get("jre_version")
+    if args["java"] or not host_java:
+        return None
+    return run_validation(data, len(data), dict(args, java=host_java), label)
+
+
 def host_paths(observed: dict, desired: dict, seam: Platform) -> tuple:
     """(chaves, dest) as the host spells them."""
     chaves = (observed.get("chaves") or {}).get("path") or desired["pec_root"] + seam.separator + "chaves"
@@ -136,14 +158,15 @@ class ActionModule(ActionBase):
         seam = platform_of(self._connection)
         try:
             desired = desired_state(args, report, seam)
-            outcome = self._deploy(seam, args, desired, data, task_vars)
+            outcome = self._deploy(seam, args, desired, data, task_vars, "host %s, file %s" % (host, result["src"]))
         except SddlError as exc:
             where = named("windows_principals", args["option_names"])
             return dict(result, failed=True, changed=False, msg="host %s: %s (%s).%s" % (host, exc, where, _UNTOUCHED))
         finally:  # the module files and the staged certificate, whatever happened
             self._remove_tmp_path(self._connection._shell.tmpdir)
         if outcome.get("failed"):
-            outcome["msg"] = "host %s: %s" % (host, outcome.get("msg", "the deploy failed"))
+            msg = outcome.get("msg", "the deploy failed")
+            outcome["msg"] = msg if msg.startswith("host %s" % host) else "host %s: %s" % (host, msg)
         else:
             outcome["msg"] = report["msg"]
             if outcome.get("others"):
@@ -155,11 +178,15 @@ class ActionModule(ActionBase):
         result.update(outcome)
         return result
 
-    def _deploy(self, seam: Platform, args: dict, desired: dict, data: bytes, task_vars) -> dict:
+    def _deploy(self, seam: Platform, args: dict, desired: dict, data: bytes, task_vars, label: str) -> dict:
         host_args = self._host_args(seam, args, desired)
         seen = self._observe(seam, desired, host_args, task_vars)
         if seen.get("failed"):
             return seen
+        judged = judged_for_the_hosts_java(args, seen, data, label)
+        if judged and not judged["valid"]:
+            kept = {key: judged[key] for key in _REPORT_KEYS if key in judged}
+            return dict(kept, failed=True, changed=False, changes=[], codes=[], msg=judged["msg"] + _UNTOUCHED)
         observed = observation(seen)
         desired = with_sids(desired, observed)
         decided = plan(observed, desired)
@@ -172,6 +199,8 @@ class ActionModule(ActionBase):
             "checksum": desired["checksum"],
             "others": [chaves + seam.separator + name for name in decided.others],
         }
+        if judged:  # the rules the file was judged by for this host
+            outcome["java"] = judged["java"]
         if decided.blockers:
             message = blocker_message(decided.blockers, chaves, dest, args["option_names"])
             return dict(
@@ -232,7 +261,7 @@ class ActionModule(ActionBase):
             look = {
                 "pec_root": desired["pec_root"],
                 "fact_path": "",
-                "pec_config": "",
+                "pec_config": host_args["pec_config"],
                 "dest_name": desired["dest_name"],
                 "owner": desired["owner"],
                 "group": desired["group"],

@@ -41,7 +41,7 @@ def probe_call(windows: bool, root: str, endpoints: list, args: dict, fact_path:
     arguments = {"pec_root": root, "endpoints": endpoints, "timeout": args["network_timeout"], "fact_path": fact_path}
     if windows:
         return WINDOWS_PROBE, dict(arguments, principals=principals)
-    return LINUX_PROBE, dict(arguments, read_certificate=True)
+    return LINUX_PROBE, dict(arguments, read_certificate=True, pec_config=args["pec_config"])
 
 
 def fact_call(windows: bool, path: str, fact: dict) -> tuple:
@@ -101,6 +101,8 @@ class ActionModule(ActionBase):
                 label=label,
                 min_days_valid=args["min_days_valid"],
                 expected_cnpj=args["expected_cnpj"] or None,
+                # the Java the host's PEC runs on (pec.config's jreVersion), unless the inventory names one
+                java=args["java"] or (probe.get("pec") or {}).get("jre_version") or None,
             )
             if args["probe_token"] and report["valid"]:
                 token = self._probe_token(certificate_bytes, args)
@@ -120,6 +122,7 @@ class ActionModule(ActionBase):
             expected = with_sids(dict(expected, template=template, principals=principals), probe)
         readiness = assess(seen, report, expected, token)
         readiness.update(args["record"], host=host, certificate_file=single["name"] if single else None)
+        readiness["java"] = report.get("java") if report else None
         if report and report.get("certificate"):
             readiness["certificate"] = {
                 key: report["certificate"].get(key)

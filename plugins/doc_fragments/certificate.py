@@ -30,4 +30,16 @@ options:
         C(NAME:CNPJ). A different or absent CNPJ gives the verdict V(identity_mismatch).
       - When not given or empty, the identity is not checked.
     type: str
+  java:
+    description:
+      - The Java PEC runs on, whose rules judge the file (what that Java's PKCS12 KeyStore opens and can use),
+        one of V(17) (PEC 5.3 and later), V(11), V(11.0.11), V(8u301), V(8) (PEC up to 5.2; before 8u301 it cannot
+        check the SHA-256 MAC OpenSSL 3 writes by default, JDK-8267701), or a C(jreVersion) as
+        C(/etc/pec.config) gives it (V(17.0.10-linux_x64), V(1.8.0_292)).
+      - When empty, M(esus.pec.certificate_deploy) and M(esus.pec.rnds_audit) read C(jreVersion) from the
+        host's O(pec_config) (Linux) and judge for that Java; where it is unknown (a Windows host, no
+        C(pec.config)), and for M(esus.pec.pkcs12_validate), Java 17. The result's RV(java) says which rules
+        were used.
+    type: str
+    default: ''
 """

@@ -26,7 +26,13 @@ def certificate() -> dict:
         "password": {"type": "str", "default": "", "no_log": True},
         "min_days_valid": {"type": "int", "default": 30},
         "expected_cnpj": {"type": "str"},
+        "java": {"type": "str", "default": ""},
     }
+
+
+def pec_config() -> dict:
+    """Where the PEC installer's configuration is, read for its non-secret keys (fragment esus.pec.pec_config)."""
+    return {"pec_config": {"type": "path", "default": "/etc/pec.config"}}
 
 
 def pec_root() -> dict:
@@ -134,6 +140,7 @@ def certificate_deploy_spec() -> dict:
         **remove_others(),
         **windows_principals(),
         **option_names(),
+        **pec_config(),
         src={"type": "path", "required": True},
         allow_plaintext={"type": "bool", "default": False},
     )
@@ -146,6 +153,7 @@ def chaves_certificate_spec() -> dict:
         **chaves(),
         **validated_bytes(),
         **option_names(),
+        **pec_config(),
         staged={"type": "path"},
         # the apply step: what the controller decided (plugin_utils/chaves_plan.py) and what it decided on
         apply={"type": "list", "elements": "str", "choices": list(CHANGES)},
@@ -163,6 +171,7 @@ def rnds_audit_spec() -> dict:
         **windows_principals(),
         **endpoints(),
         **option_names(),
+        **pec_config(),
         check_network={"type": "bool", "default": True},
         network_timeout={"type": "float", "default": 5},
         probe_token={"type": "bool", "default": False},
@@ -184,7 +193,7 @@ def pec_probe_spec() -> dict:
         linux_pec_root(),
         **endpoints(),
         **probe(),
-        pec_config={"type": "path", "default": "/etc/pec.config"},
+        **pec_config(),
         read_certificate={"type": "bool", "default": False},
         fact={"type": "dict"},
         fact_path={"type": "path", "default": "/etc/ansible/facts.d/esus_pec_rnds.fact"},

@@ -37,8 +37,14 @@ MARK = "ESUS-PEC-PROBE "
 
 
 def pec_installation(root: str, config_path: str) -> dict:
-    info = {"installed": os.path.isdir(root), "version": None, "webserver_version": None, "directory": None}
-    if not config_path:  # the deploy's look: the version is not needed
+    info = {
+        "installed": os.path.isdir(root),
+        "version": None,
+        "webserver_version": None,
+        "directory": None,
+        "jre_version": None,
+    }
+    if not config_path:
         return info
     try:
         with open(config_path, encoding="utf-8") as handle:
@@ -49,6 +55,8 @@ def pec_installation(root: str, config_path: str) -> dict:
         info["version"] = str(config["version"]) if config.get("version") else None
         info["webserver_version"] = str(config["webserverVersion"]) if config.get("webserverVersion") else None
         info["directory"] = str(config["directory"]) if config.get("directory") else None
+        # the Java PEC runs on (its bundled JRE): the certificate is judged by what that Java opens
+        info["jre_version"] = str(config["jreVersion"]) if config.get("jreVersion") else None
     return info
 
 

@@ -71,6 +71,7 @@ def run_validation(data: bytes | None, size: int | None, params: dict, label: st
         label=label,
         min_days_valid=params["min_days_valid"],
         expected_cnpj=params.get("expected_cnpj"),
+        java=params.get("java") or None,
     )
     if data is not None:
         report["checksum"] = hashlib.sha1(data).hexdigest()  # what stat/copy report: proves a deployed copy

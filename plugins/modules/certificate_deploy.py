@@ -66,6 +66,7 @@ extends_documentation_fragment:
   - esus.pec.remove_others
   - esus.pec.windows_principals
   - esus.pec.option_names
+  - esus.pec.pec_config
   - ansible.builtin.action_common_attributes
 author:
   - esus.pec contributors (@esus-pec)
@@ -105,6 +106,13 @@ blockers:
   type: list
   elements: str
   sample: [pec.not_installed]
+java:
+  description:
+    - The Java whose rules judged the certificate for this host (O(java), else the host's C(jreVersion) read from
+      O(pec_config) on Linux, else Java 17).
+  returned: when the certificate was validated
+  type: dict
+  sample: {rules: "17", label: Java 17, given: 17.0.10-linux_x64}
 dest:
   description: Path of the certificate on the host.
   returned: when the certificate is valid

@@ -65,6 +65,7 @@ extends_documentation_fragment:
   - esus.pec.ownership
   - esus.pec.chaves
   - esus.pec.option_names
+  - esus.pec.pec_config
   - ansible.builtin.action_common_attributes
 author:
   - esus.pec contributors (@esus-pec)
@@ -304,7 +305,7 @@ def main() -> None:
         seen = look(
             {
                 "pec_root": params["pec_root"],
-                "pec_config": "",
+                "pec_config": params["pec_config"],  # its non-secret keys: the Java the certificate is judged for
                 "fact_path": "",
                 "endpoints": [],
                 "timeout": 5,

@@ -12,8 +12,8 @@ version_added: 0.1.0
 description:
   - Reads, in one module execution, what the RNDS readiness audit needs from a Linux PEC server, using only
     the Python standard library (the host needs no C(cryptography)).
-  - PEC's version comes from C(/etc/pec.config); only its C(version), C(webserverVersion) and C(directory)
-    keys are read back, never the database credentials the file also holds.
+  - PEC's version and the Java it runs on come from O(pec_config); only its C(version), C(webserverVersion),
+    C(directory) and C(jreVersion) keys are read back, never the database credentials the file also holds.
   - Lists the files in C(chaves) with their size and SHA-1, and returns the bytes of the single PKCS#12 file
     (base64) so that M(esus.pec.rnds_audit) validates it on the controller and drops them.
   - Tries a TCP connection to each of O(endpoints) from the host.
@@ -23,10 +23,6 @@ description:
     Python (one remote command, no module wrapper) and calls this module when that gives no answer and to write
     the fact; usable alone.
 options:
-  pec_config:
-    description: PEC's JSON configuration file, for the version.
-    type: path
-    default: /etc/pec.config
   read_certificate:
     description:
       - Return the bytes (base64) of the single .pfx/.p12 in C(chaves), when there is exactly one.
@@ -52,6 +48,7 @@ extends_documentation_fragment:
   - esus.pec.pec_root.linux
   - esus.pec.endpoints
   - esus.pec.probe
+  - esus.pec.pec_config
   - ansible.builtin.action_common_attributes
 author:
   - esus.pec contributors (@esus-pec)
@@ -71,7 +68,12 @@ pec:
   description: PEC installation.
   returned: always
   type: dict
-  sample: {installed: true, version: "5.3.21", webserver_version: "5.3.21", directory: /opt/e-SUS}
+  sample:
+    installed: true
+    version: "5.3.21"
+    webserver_version: "5.3.21"
+    directory: /opt/e-SUS
+    jre_version: 17.0.10-linux_x64
 chaves:
   description:
     - The chaves folder (owner, group and mode when it exists).

@@ -179,6 +179,24 @@ notes:
   type: list
   elements: str
   sample: []
+java:
+  description:
+    - The Java whose rules judged the file (O(java); Java 17 when not given or not recognised, with a note).
+  returned: always
+  type: dict
+  contains:
+    rules:
+      description: The rule set's name.
+      type: str
+      sample: "17"
+    label:
+      description: The rule set as a sentence names it.
+      type: str
+      sample: Java 17
+    given:
+      description: The Java given, as given (null when none).
+      type: str
+      sample: 17.0.10-linux_x64
 chain_length:
   description: How many certificates the file holds, the certificate itself included.
   returned: always

@@ -101,6 +101,7 @@ extends_documentation_fragment:
   - esus.pec.endpoints
   - esus.pec.windows_principals
   - esus.pec.option_names
+  - esus.pec.pec_config
   - ansible.builtin.action_common_attributes
   - ansible.builtin.action_common_attributes.flow
 author:
@@ -170,6 +171,12 @@ rnds_readiness:
         first, whatever else fails).
       type: str
       sample: Sem conexão
+    java:
+      description:
+        - The Java whose rules judged the certificate (O(java), else the host's C(jreVersion) from O(pec_config),
+          else Java 17), as M(esus.pec.pkcs12_validate) returns it; null when there was no single certificate.
+      type: dict
+      sample: {rules: "8", label: Java 8 before 8u301, given: 1.8.0_292}
     pec_version:
       description: PEC's version (C(/etc/pec.config) on Linux, the uninstall registry on Windows), null when unknown.
       type: str

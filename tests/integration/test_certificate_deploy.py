@@ -320,3 +320,34 @@ def test_nothing_is_written_on_the_controller(sandbox):
     local = [p for p in (sandbox.work / "local_tmp").rglob("*") if p.is_file()]
     assert not [p for p in local if p.read_bytes().find(sandbox.plain["a"][:64]) >= 0]
     assert not [p for p in (sandbox.work / "remote_tmp").rglob("*") if p.is_file()]
+
+
+def test_the_java_the_host_runs_judges_the_certificate_before_anything_changes(sandbox):
+    """PEC up to 5.2 runs on Java 8 (pec.config's jreVersion 1.8.0_x). Before 8u301 it cannot check the SHA-256 MAC
+    nor decrypt the AES parts that OpenSSL 3 and cryptography write by default (JDK-8267701). The deploy's look
+    reads jreVersion (and no other secret key of that file) and judges the validated bytes again for that Java,
+    before anything on the host changes; a Java the inventory names wins."""
+    config = sandbox.work / "pec.config"
+    database_password = "pec-db-senha-%d" % os.getpid()
+    config.write_text(
+        json.dumps({"version": "5.2.28", "jreVersion": "1.8.0_292", "databasePassword": database_password})
+    )
+    before = sandbox.snapshot()
+    result, saved = sandbox.deploy("-e", "pec_config=%s" % config)
+    assert result.returncode != 0 and saved == {}, result.stdout[-3000:]
+    assert "JDK-8267701" in result.stdout and "Java 8 before 8u301" in result.stdout
+    assert "Nothing was changed on the host" in result.stdout
+    assert sandbox.snapshot() == before and not sandbox.chaves.exists()
+    assert database_password not in result.stdout + result.stderr
+    # a PEC whose Java was updated to 8u301 checks the MAC: that host's own jreVersion lets the file through
+    config.write_text(json.dumps({"version": "5.2.28", "jreVersion": "1.8.0_301"}))
+    result, saved = sandbox.deploy("-e", "pec_config=%s" % config)
+    assert result.returncode == 0, result.stdout[-3000:]
+    assert saved["java"] == {"rules": "8u301", "label": "Java 8 (8u301 or later)", "given": "1.8.0_301"}
+    assert sandbox.dest.read_bytes() == sandbox.plain["a"]
+    # the Java named in the inventory is the one used, whatever pec.config says
+    sandbox.use("b")
+    config.write_text(json.dumps({"jreVersion": "1.8.0_292"}))
+    result, saved = sandbox.deploy("-e", "pec_config=%s" % config, "-e", "java=17")
+    assert result.returncode == 0 and saved["java"] == {"rules": "17", "label": "Java 17", "given": "17"}
+    assert sandbox.dest.read_bytes() == sandbox.plain["b"]

@@ -42,6 +42,18 @@ AUDIT = audit_play(
         msg: "VERDICT {{ audited.rnds_readiness.verdict }} READY {{ audited.rnds_ready }}"
 """,
 )
+JAVA_AUDIT = audit_play(
+    CNPJ,
+    'pec_config: "{{ pec_config }}"',
+    'java: "{{ java | default(omit) }}"',
+    then="""
+    - name: Show the verdict and the Java it was judged for
+      ansible.builtin.debug:
+        msg: >-
+          VERDICT {{ audited.rnds_readiness.verdict }} READY {{ audited.rnds_ready }}
+          JAVA {{ audited.rnds_readiness.java.rules }}
+""",
+)
 MODULE = """
 - name: Run the probe as a module
   hosts: pec
@@ -167,3 +179,22 @@ def test_a_python_that_cannot_run_it_falls_back_to_the_module(sandbox):
     assert ran(result) == {"direct": 1, "module": 2, "fallback": 1}  # the probe, then the fact, as modules
     said = r"the direct probe gave no answer \(rc=3, refusing -I\); running esus\.pec\.pec_probe"
     assert re.search(said, result.stdout)
+
+
+def test_the_certificate_is_judged_for_the_java_the_hosts_pec_runs_on(sandbox):
+    """pec.config's jreVersion (read in the same one remote command, no other secret key of that file shown) picks
+    the rules: a file OpenSSL 3 or cryptography wrote by default is not usable by PEC on Java 8 before 8u301
+    (JDK-8267701), so that host is not ready; a Java the inventory names wins; no pec.config means Java 17."""
+    config = sandbox["tmp"] / "pec.config"
+    database_password = "pec-db-senha-%d" % os.getpid()
+    config.write_text(
+        json.dumps({"version": "5.2.28", "jreVersion": "1.8.0_292", "databasePassword": database_password})
+    )
+    host = dict(sandbox["host"], pec_config=str(config))
+    result = play(sandbox, JAVA_AUDIT, host)
+    assert re.search(r'"VERDICT unsupported_encryption READY False JAVA 8"', result.stdout), result.stdout[-2000:]
+    assert ran(result)["direct"] == 1 and database_password not in result.stdout
+    result = play(sandbox, JAVA_AUDIT, dict(host, java="17"))
+    assert re.search(r'"VERDICT ok READY True JAVA 17"', result.stdout)
+    result = play(sandbox, JAVA_AUDIT, dict(host, pec_config=str(sandbox["tmp"] / "no-such-pec.config")))
+    assert re.search(r'"VERDICT ok READY True JAVA 17"', result.stdout)

@@ -38,6 +38,8 @@ PLAYBOOK = """
         owner: "{{ owner }}"
         group: "{{ group }}"
         backups: %d
+        pec_config: "{{ pec_config | default(omit) }}"
+        java: "{{ java | default(omit) }}"
       register: deployed
 
     - name: Save the result for the test

@@ -81,12 +81,13 @@ def psm1_functions(path: Path = HELPERS_PSM1) -> set:
 def test_both_modules_use_the_shared_helpers_and_keep_no_copy_of_them():
     """SHA-1, name to SID and descriptors live once, in the .psm1: each .ps1 requires it, calls its functions and
     defines none of its own for the same jobs."""
-    exported = re.search(r"Export-ModuleMember -Function (.+)", HELPERS_PSM1.read_text()).group(1)
+    exported = re.search(r"Export-ModuleMember -Function @\((.+?)\)", HELPERS_PSM1.read_text(), re.S).group(1)
     assert set(re.findall(r"'([\w-]+)'", exported)) == psm1_functions()
     for path in (DEPLOY_PS1, PROBE_PS1):
         source = path.read_text()
         assert REQUIRES_HELPERS in source.splitlines(), path.name
-        assert {"Get-EsusSha1", "ConvertTo-EsusSid", "Get-EsusSddl"} <= set(re.findall(r"\b\w+-Esus\w+\b", source))
+        # the listing of chaves (each file's SHA-1 and descriptor) and name to SID, from the .psm1
+        assert {"Get-EsusChavesListing", "ConvertTo-EsusSid"} <= set(re.findall(r"\b\w+-Esus\w+\b", source))
         assert not re.search(r"ComputeHash|\.Translate\(|GetSecurityDescriptorSddlForm|SetAccessControl", source)
 
 
@@ -531,7 +532,7 @@ def test_probe_answers_have_the_ps1_shape():
     assert set(answer) == ps1_result_keys(PROBE_PS1)
     assert set(answer["pec"]) == ps1_hashtable_keys(PROBE_PS1, "pec")
     assert set(answer["chaves"]) == ps1_hashtable_keys(PROBE_PS1, "folder")
-    assert set(answer["files"][0]) == ps1_hashtable_keys(PROBE_PS1, "entry")
+    assert set(answer["files"][0]) == ps1_hashtable_keys(HELPERS_PSM1, "entry")  # Get-EsusChavesListing's
     assert set(answer["network"][0]) == ps1_return_keys(PROBE_PS1, "Test-Endpoint")
 
 
@@ -561,8 +562,9 @@ def test_observations_have_the_ps1_shape():
         source, _offset(source, "return @{", _offset(source, "Function Get-Observation"))
     )
     assert set(observed["chaves"]) == ps1_hashtable_keys(DEPLOY_PS1, "folder")
-    assert set(observed["files"][0]) == ps1_hashtable_keys(DEPLOY_PS1, "entry")
-    assert ps1_hashtable_keys(DEPLOY_PS1, "entry") == ps1_hashtable_keys(PROBE_PS1, "entry")
+    assert set(observed["files"][0]) == ps1_hashtable_keys(HELPERS_PSM1, "entry")  # one listing for both modules
+    for path in (DEPLOY_PS1, PROBE_PS1):
+        assert "@(Get-EsusChavesListing -Folder $folder -Path $chaves)" in path.read_text(), path.name
     assert ps1_hashtable_keys(DEPLOY_PS1, "folder") == ps1_hashtable_keys(PROBE_PS1, "folder") | {"path"}
     assert _block_keys(source, _offset(source, "$seen = @{")) == {"chaves", "dest"}
 
@@ -604,7 +606,12 @@ def test_a_linux_audit_calls_fit_pec_probe():
     documented = specs(("esus.pec.pec_probe",))["esus.pec.pec_probe"]
     for windows in (False,):
         module, sent = rnds_audit.probe_call(
-            windows, "/opt/e-SUS/webserver", [{"host": "x"}], {"network_timeout": 2.0}, "/f", []
+            windows,
+            "/opt/e-SUS/webserver",
+            [{"host": "x"}],
+            {"network_timeout": 2.0, "pec_config": "/etc/pec.config"},
+            "/f",
+            [],
         )
         assert argument_problems(module, sent, documented, strict=True) == []
         module, sent = rnds_audit.fact_call(windows, "/f", {"rnds_ready": True})

@@ -1,0 +1,20 @@
+# Copyright (c) 2026, esus.pec contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""Where the PEC installer's configuration is: module_utils/_argspec.py's pec_config() (certificate_deploy,
+rnds_audit, pec_probe, chaves_certificate)."""
+
+from __future__ import annotations
+
+
+class ModuleDocFragment:
+    DOCUMENTATION = r"""
+options:
+  pec_config:
+    description:
+      - The JSON file the PEC installer writes on a Linux host. Only its keys C(version), C(webserverVersion),
+        C(directory) and C(jreVersion) are read (it also holds the database password, which is never read).
+      - An empty value or a missing file means unknown (the Java is then O(java), else 17).
+    type: path
+    default: /etc/pec.config
+"""
