@@ -37,9 +37,9 @@ options:
         check the SHA-256 MAC OpenSSL 3 writes by default, JDK-8267701), or a C(jreVersion) as
         C(/etc/pec.config) gives it (V(17.0.10-linux_x64), V(1.8.0_292)).
       - When empty, M(esus.pec.certificate_deploy) and M(esus.pec.rnds_audit) read C(jreVersion) from the
-        host's O(pec_config) (Linux) and judge for that Java; where it is unknown (a Windows host, no
-        C(pec.config)), and for M(esus.pec.pkcs12_validate), Java 17. The result's RV(java) says which rules
-        were used.
+        host's C(/etc/pec.config) (their option C(pec_config)) on Linux and judge for that Java; where it is
+        unknown (a Windows host, no C(pec.config)), and for M(esus.pec.pkcs12_validate), Java 17. The result
+        says which rules were used (C(java)).
     type: str
     default: ''
 """

@@ -14,7 +14,7 @@ options:
     description:
       - The JSON file the PEC installer writes on a Linux host. Only its keys C(version), C(webserverVersion),
         C(directory) and C(jreVersion) are read (it also holds the database password, which is never read).
-      - An empty value or a missing file means unknown (the Java is then O(java), else 17).
+      - An empty value or a missing file means unknown (the Java is then the one the C(java) option names, else 17).
     type: path
     default: /etc/pec.config
 """
