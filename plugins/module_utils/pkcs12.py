@@ -47,6 +47,8 @@ if "." in __name__:
     from ansible_collections.esus.pec.plugins.module_utils import _java_pairing as pairing
     from ansible_collections.esus.pec.plugins.module_utils import _java_rules as java_rules
     from ansible_collections.esus.pec.plugins.module_utils import _pkcs12_envelope as envelopes
+    from ansible_collections.esus.pec.plugins.module_utils import _pkcs12_mac_data as mac_data
+    from ansible_collections.esus.pec.plugins.module_utils import _pkcs12_protection as protections
     from ansible_collections.esus.pec.plugins.module_utils import _verdicts as verdicts
     from ansible_collections.esus.pec.plugins.module_utils.certificate_files import MAX_SIZE
 else:  # loaded alone from plugins/module_utils (../shared/repro/pkcs12 does that)
@@ -56,6 +58,8 @@ else:  # loaded alone from plugins/module_utils (../shared/repro/pkcs12 does tha
     import _java_rules as java_rules
     import _pkcs12_envelope as envelopes
     import _pkcs12_mac
+    import _pkcs12_mac_data as mac_data
+    import _pkcs12_protection as protections
     import _verdicts as verdicts
     from certificate_files import MAX_SIZE
 
@@ -216,7 +220,7 @@ def _what_this_java_refuses(envelope: envelopes.Envelope, rules: java_rules.Java
     """What in the envelope the host's Java (an older one than 17) cannot read: its MAC, a PBES2 part."""
     found = []
     if envelope.mac is not None and envelope.mac.hash_name not in rules.mac_digests:
-        name = envelopes.mac_display_name(envelope.mac.hash_name)
+        name = mac_data.mac_display_name(envelope.mac.hash_name)
         found.append(
             "its integrity code (MAC) is HMAC-%s, which %s cannot check ('Algorithm HmacPBE%s not available', "
             "JDK-8267701)" % (name, rules.label, name)
@@ -560,11 +564,11 @@ def _bags_of(plain: bytes, work_left: int) -> envelopes.Envelope:
         raise _Unreadable(str(exc)) from None
 
 
-def _pbes2_decrypt(params: envelopes.PBES2, ciphertext: bytes, password: str) -> bytes:
+def _pbes2_decrypt(params: protections.PBES2, ciphertext: bytes, password: str) -> bytes:
     """PBKDF2 + AES/3DES-CBC + padding, by cryptography's primitives. Raises _Undecryptable."""
     algorithm = {"SHA1": hashes.SHA1, "SHA224": hashes.SHA224, "SHA256": hashes.SHA256}.get(params.prf)
     algorithm = algorithm or {"SHA384": hashes.SHA384, "SHA512": hashes.SHA512}[params.prf]
-    cipher_name = envelopes.PBES2_CIPHERS[params.cipher_oid][0]
+    cipher_name = protections.PBES2_CIPHERS[params.cipher_oid][0]
     block = 16 if cipher_name.startswith("AES") else 8
     if not ciphertext or len(ciphertext) % block:
         raise _Undecryptable("encrypted data of %d bytes" % len(ciphertext))
