@@ -50,6 +50,11 @@ if "." in __name__:
     from ansible_collections.esus.pec.plugins.module_utils import _pkcs12_mac_data as mac_data
     from ansible_collections.esus.pec.plugins.module_utils import _pkcs12_protection as protections
     from ansible_collections.esus.pec.plugins.module_utils import _verdicts as verdicts
+    from ansible_collections.esus.pec.plugins.module_utils import _verdicts_certificate as certificate_verdicts
+    from ansible_collections.esus.pec.plugins.module_utils import _verdicts_corrupt as corrupt_verdicts
+    from ansible_collections.esus.pec.plugins.module_utils import _verdicts_key as key_verdicts
+    from ansible_collections.esus.pec.plugins.module_utils import _verdicts_password as password_verdicts
+    from ansible_collections.esus.pec.plugins.module_utils import _verdicts_unsupported as unsupported_verdicts
     from ansible_collections.esus.pec.plugins.module_utils.certificate_files import MAX_SIZE
 else:  # loaded alone from plugins/module_utils (../shared/repro/pkcs12 does that)
     import _asn1
@@ -61,6 +66,11 @@ else:  # loaded alone from plugins/module_utils (../shared/repro/pkcs12 does tha
     import _pkcs12_mac_data as mac_data
     import _pkcs12_protection as protections
     import _verdicts as verdicts
+    import _verdicts_certificate as certificate_verdicts
+    import _verdicts_corrupt as corrupt_verdicts
+    import _verdicts_key as key_verdicts
+    import _verdicts_password as password_verdicts
+    import _verdicts_unsupported as unsupported_verdicts
     from certificate_files import MAX_SIZE
 
 # The verdicts, the report and PEC's status names, as callers of this module know them
@@ -118,7 +128,7 @@ def validate(
     rules = java_rules.rules_for(java)
     if rules is None:
         rules = java_rules.DEFAULT
-        notes.append(verdicts.unknown_java(label, str(java), rules.label))
+        notes.append(unsupported_verdicts.unknown_java(label, str(java), rules.label))
     try:
         report = _validate(data, password or "", label, min_days_valid, expected_cnpj, now, notes, rules)
     except (KeyboardInterrupt, SystemExit):
@@ -126,7 +136,7 @@ def validate(
     except BaseException as exc:
         # a panic in native code (pyo3's PanicException is a BaseException) must give this file a verdict,
         # not end a fleet run for every host
-        report = verdicts.unreadable(label, exc)
+        report = corrupt_verdicts.unreadable(label, exc)
     report["notes"] = notes
     report["java"] = {"rules": rules.name, "label": rules.label, "given": java}
     return report
@@ -150,22 +160,24 @@ def _validate(
         root, end = _asn1.parse_prefix(data)
     except _asn1.Asn1Error as exc:
         if _looks_like_pfx(data) and isinstance(exc, _asn1.Asn1TooLarge):
-            return verdicts.unsupported(label, "it is far larger inside than a certificate (%s)" % exc)
+            return unsupported_verdicts.unsupported(label, "it is far larger inside than a certificate (%s)" % exc)
         if _looks_like_pfx(data):
-            return verdicts.corrupt(label, str(exc))
+            return corrupt_verdicts.corrupt(label, str(exc))
         return verdicts.not_pkcs12(label)
     if not _looks_like_pfx(data):
         return _other_der(root, data, label) if end == len(data) else verdicts.not_pkcs12(label)
     try:
         envelope = envelopes.Envelope(root)
     except envelopes.Damaged as exc:
-        return verdicts.corrupt(label, str(exc))
+        return corrupt_verdicts.corrupt(label, str(exc))
     except envelopes.Unsupported as exc:
-        return verdicts.unsupported(label, str(exc))
+        return unsupported_verdicts.unsupported(label, str(exc))
     if end != len(data):
-        notes.append(verdicts.trailing_bytes(label, len(data) - end, "the PKCS#12 structure"))
+        notes.append(corrupt_verdicts.trailing_bytes(label, len(data) - end, "the PKCS#12 structure"))
     if envelope.auth_safe_trailing:
-        notes.append(verdicts.trailing_bytes(label, envelope.auth_safe_trailing, "the list of the file's parts"))
+        notes.append(
+            corrupt_verdicts.trailing_bytes(label, envelope.auth_safe_trailing, "the list of the file's parts")
+        )
     algorithms_used = envelope.algorithms()
     encodings = _pkcs12_mac.bmp_passwords(password)
     if envelope.mac is not None:
@@ -176,14 +188,14 @@ def _validate(
         if state == _pkcs12_mac.MISMATCH:
             opened = _what_the_password_opens(envelope, password, encodings)
             if opened:
-                return verdicts.damaged_under_right_password(label, opened, algorithms_used)
+                return corrupt_verdicts.damaged_under_right_password(label, opened, algorithms_used)
             hint = " (the file's integrity code, MAC, does not match it)"
             if envelope.legacy_algorithms and not legacy_provider_available():
                 hint += " or the file's %s encryption is not available here" % ", ".join(envelope.legacy_algorithms)
-            return verdicts.wrong_password(label, algorithms_used, hint)
+            return password_verdicts.wrong_password(label, algorithms_used, hint)
         encodings = [encoding]
         if len(mac.salt) < _JAVA_MIN_MAC_SALT:
-            return verdicts.corrupt(
+            return corrupt_verdicts.corrupt(
                 label,
                 "its integrity code (MAC) has a salt of %d bytes, and Java, which PEC opens the file with, requires "
                 "at least %d ('Integrity check failed')" % (len(mac.salt), _JAVA_MIN_MAC_SALT),
@@ -191,28 +203,30 @@ def _validate(
             )
     java_refuses = _what_this_java_refuses(envelope, rules)
     if java_refuses:
-        return verdicts.this_java_refuses(label, java_refuses, rules, algorithms_used)
+        return unsupported_verdicts.this_java_refuses(label, java_refuses, rules, algorithms_used)
     if envelope.java_lacks:
-        return verdicts.cipher_java_lacks(label, envelope.java_lacks, algorithms_used, rules)
+        return unsupported_verdicts.cipher_java_lacks(label, envelope.java_lacks, algorithms_used, rules)
     try:
         loaded = _load(envelope, password, encodings)
     except _NotStrict as exc:
-        return verdicts.corrupt(label, str(exc), algorithms_used)
+        return corrupt_verdicts.corrupt(label, str(exc), algorithms_used)
     except _Unreadable as exc:
         loaded = _second_opinion(envelope, data, password)  # never stricter than OpenSSL on what it reads
         if loaded is None:
-            return verdicts.contents_unreadable(label, str(exc), algorithms_used)
+            return corrupt_verdicts.contents_unreadable(label, str(exc), algorithms_used)
     except _Undecryptable as exc:
         if envelope.legacy_algorithms and not legacy_provider_available():
-            return verdicts.legacy_unavailable(label, envelope.legacy_algorithms, algorithms_used)
+            return unsupported_verdicts.legacy_unavailable(label, envelope.legacy_algorithms, algorithms_used)
         loaded = _second_opinion(envelope, data, password)
         if loaded is None and exc.evidence:
             # the same password opened another part (or this one's first blocks): damage, not the password
-            return verdicts.part_damaged(label, exc.where, exc.evidence, algorithms_used)
+            return corrupt_verdicts.part_damaged(label, exc.where, exc.evidence, algorithms_used)
         if loaded is None:
             if envelope.mac is None:
-                return verdicts.wrong_password(label, algorithms_used, " (the file has no integrity code to tell more)")
-            return verdicts.two_passwords(label, algorithms_used)
+                return password_verdicts.wrong_password(
+                    label, algorithms_used, " (the file has no integrity code to tell more)"
+                )
+            return password_verdicts.two_passwords(label, algorithms_used)
     return _judge(loaded, password, label, algorithms_used, min_days_valid, expected_cnpj, now, notes, rules)
 
 
@@ -929,61 +943,63 @@ def _judge(
     now = now or datetime.datetime.now(datetime.timezone.utc)
     chain_length = len(loaded.certificates)
     if loaded.java_lacks:
-        return verdicts.cipher_java_lacks(label, loaded.java_lacks, algorithms_used, rules)
+        return unsupported_verdicts.cipher_java_lacks(label, loaded.java_lacks, algorithms_used, rules)
     if loaded.java_unreadable:
-        return verdicts.bag_java_fails_on(label, loaded.java_unreadable[0], chain_length, algorithms_used)
+        return unsupported_verdicts.bag_java_fails_on(label, loaded.java_unreadable[0], chain_length, algorithms_used)
     if len(loaded.entries) > 1:
-        return verdicts.several_keys(label, len(loaded.entries), chain_length, algorithms_used)
+        return key_verdicts.several_keys(label, len(loaded.entries), chain_length, algorithms_used)
     if loaded.key is None:
         certificate = describe(loaded.certificate, now) if loaded.certificate is not None else None
         nested = [bag for bag in loaded.skipped_keys if bag.nested]
         if nested:
-            return verdicts.key_java_skips(label, "inside a nested bag (safeContentsBag)", certificate, chain_length)
+            return key_verdicts.key_java_skips(
+                label, "inside a nested bag (safeContentsBag)", certificate, chain_length
+            )
         if any(bag.kind == pairing.KEY for bag in loaded.skipped_keys):
-            return verdicts.key_java_skips(label, "without a localKeyID", certificate, chain_length)
+            return key_verdicts.key_java_skips(label, "without a localKeyID", certificate, chain_length)
         if loaded.skipped_keys:
-            return verdicts.unencrypted_key(label, certificate, chain_length, algorithms_used)
-        return verdicts.no_private_key(label, chain_length, certificate, algorithms_used)
+            return key_verdicts.unencrypted_key(label, certificate, chain_length, algorithms_used)
+        return key_verdicts.no_private_key(label, chain_length, certificate, algorithms_used)
     if loaded.certificate is None:
-        return verdicts.key_matches_nothing(label, chain_length, algorithms_used)
+        return key_verdicts.key_matches_nothing(label, chain_length, algorithms_used)
     if _public_spki(loaded.certificate) != _spki(loaded.key.public_key()):
         own = any(_public_spki(other) == _spki(loaded.key.public_key()) for other in loaded.certificates)
-        return verdicts.java_pairs_another_certificate(
+        return key_verdicts.java_pairs_another_certificate(
             label, loaded.entry.by, describe(loaded.certificate, now), own, chain_length, algorithms_used
         )
     for bag in loaded.skipped_keys:
-        notes.append(verdicts.key_java_ignores(label, bag.kind == pairing.PLAIN_KEY, bag.nested))
+        notes.append(key_verdicts.key_java_ignores(label, bag.kind == pairing.PLAIN_KEY, bag.nested))
     for certificate in loaded.certificates:
         if isinstance(certificate, _Lenient):
             own = certificate is loaded.certificate
             notes.append(
-                verdicts.non_standard_certificate(
+                certificate_verdicts.non_standard_certificate(
                     label, own, certificate.subject.rfc4514_string(), certificate.non_standard
                 )
             )
     certificate = describe(loaded.certificate, now)
     crt_problem = _rsa_crt_problem(loaded.key)
     if crt_problem:
-        return verdicts.corrupt(label, crt_problem, algorithms_used)
+        return corrupt_verdicts.corrupt(label, crt_problem, algorithms_used)
     curve_problem = _java_curve_problem(loaded.certificate, certificate)
     if curve_problem:
-        return verdicts.key_java_cannot_sign(
+        return key_verdicts.key_java_cannot_sign(
             label, curve_problem, certificate, chain_length, algorithms_used, rules.label
         )
     if not proves_possession(loaded.key, loaded.certificate):
-        return verdicts.key_not_proven(label, certificate, chain_length, algorithms_used)
+        return key_verdicts.key_not_proven(label, certificate, chain_length, algorithms_used)
     not_before, not_after = validity(loaded.certificate)
     wanted = normalize_cnpj(expected_cnpj) if expected_cnpj else None
-    findings = verdicts.date_and_identity_findings(
+    findings = certificate_verdicts.date_and_identity_findings(
         label, certificate, now >= not_after, now < not_before, wanted, format_cnpj(wanted) if wanted else ""
     )
     if not findings and not _java_password(password):
-        findings.append(verdicts.password_java_refuses(label))
+        findings.append(password_verdicts.password_java_refuses(label))
     if not findings and certificate["days_left"] <= min_days_valid:
-        findings.append(verdicts.expiring(label, certificate, min_days_valid))
+        findings.append(certificate_verdicts.expiring(label, certificate, min_days_valid))
     report = {"certificate": certificate, "chain_length": chain_length, "algorithms": algorithms_used}
     if not findings:
-        return make_report(OK, verdicts.ok_message(label, certificate), reasons=[], **report)
+        return make_report(OK, certificate_verdicts.ok_message(label, certificate), reasons=[], **report)
     verdict, msg = findings[0]
     return make_report(verdict, msg, reasons=[text for _verdict, text in findings], **report)
 
