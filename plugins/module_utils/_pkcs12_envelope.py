@@ -10,12 +10,12 @@ Strict means every element the schema names is checked (tags, counts, bag attrib
 bytes inside), as OpenSSL's and Java's parsers do: a file whose envelope is damaged is ``Damaged`` here,
 so it is never judged usable because the damaged part happened to be one nobody looked at. Bytes after
 the AuthenticatedSafe (like bytes after the PFX) are ignored by both, so they are only noted here.
-Standard library only.
+How each encrypted part or key is protected is read by ``_pkcs12_protection``, the MAC's parameters by
+``_pkcs12_mac_data``. Standard library only.
 """
 
 from __future__ import annotations
 
-import hashlib
 from typing import NamedTuple
 
 # Not "if __package__": under AnsiballZ on Python 3.9 (zipimport) it is still None while the module runs
@@ -26,7 +26,6 @@ if "." in __name__:
         Node,
         Tag,
         encode,
-        encode_tlv,
         expect,
         integer,
         items,
@@ -36,6 +35,14 @@ if "." in __name__:
         parse_prefix,
     )
     from ansible_collections.esus.pec.plugins.module_utils._java_pairing import CERTIFICATE, KEY, PLAIN_KEY
+    from ansible_collections.esus.pec.plugins.module_utils._pkcs12_mac_data import MacData, mac_data, mac_display_name
+    from ansible_collections.esus.pec.plugins.module_utils._pkcs12_protection import (
+        EncryptedPart,
+        Protection,
+        encrypted_part,
+        protection,
+    )
+    from ansible_collections.esus.pec.plugins.module_utils._pkcs12_schema import Damaged, Unsupported
 else:  # loaded alone from plugins/module_utils (../shared/repro/pkcs12 does that)
     from _asn1 import (
         Asn1Error,
@@ -43,7 +50,6 @@ else:  # loaded alone from plugins/module_utils (../shared/repro/pkcs12 does tha
         Node,
         Tag,
         encode,
-        encode_tlv,
         expect,
         integer,
         items,
@@ -53,6 +59,9 @@ else:  # loaded alone from plugins/module_utils (../shared/repro/pkcs12 does tha
         parse_prefix,
     )
     from _java_pairing import CERTIFICATE, KEY, PLAIN_KEY
+    from _pkcs12_mac_data import MacData, mac_data, mac_display_name
+    from _pkcs12_protection import EncryptedPart, Protection, encrypted_part, protection
+    from _pkcs12_schema import Damaged, Unsupported
 
 # --- the work budget ------------------------------------------------------------------------------
 # Real exporters use 2,000 (Windows), 2,048 (OpenSSL), 10,000 (Java) or 20,000 (cryptography) iterations.
@@ -83,10 +92,6 @@ OID_FRIENDLY_NAME = "1.2.840.113549.1.9.20"
 OID_LOCAL_KEY_ID = "1.2.840.113549.1.9.21"
 # Java's own attribute for a trusted certificate entry (keytool -importcert): never paired with a key
 OID_JAVA_TRUSTED_KEY_USAGE = "2.16.840.1.113894.746875.1.1"
-OID_PBES2 = "1.2.840.113549.1.5.13"
-OID_PBKDF2 = "1.2.840.113549.1.5.12"
-OID_PBMAC1 = "1.2.840.113549.1.5.14"
-_OID_SCRYPT = "1.3.6.1.4.1.11591.4.11"
 # Bag attributes whose value type OpenSSL and Java insist on when they load the file
 _TYPED_ATTRIBUTES = {
     OID_FRIENDLY_NAME: Tag.BMP_STRING,
@@ -94,111 +99,10 @@ _TYPED_ATTRIBUTES = {
 }
 
 
-# Ciphers Java 17's SunJCE has, checked with keytool/getKey on openssl -keypbe/-certpbe files (docs/verdicts.md):
-# PBES2 with AES-128/256-CBC only; PKCS#12 PBE but 2-key 3DES; of PBES1 only pbeWithMD5AndDES-CBC
-JAVA_CIPHERS = {
-    "AES-128-CBC",
-    "AES-256-CBC",
-    "pbeWithSHA1And128BitRC4",
-    "pbeWithSHA1And40BitRC4",
-    "pbeWithSHA1And3-KeyTripleDES-CBC",
-    "pbeWithSHA1And128BitRC2-CBC",
-    "pbeWithSHA1And40BitRC2-CBC",
-    "pbeWithMD5AndDES-CBC",
-}
-# PKCS#12 PBE (RFC 7292 appendix C): name, key bytes, IV bytes, needs OpenSSL 3's legacy provider
-_PKCS12_PBE = {
-    "1.2.840.113549.1.12.1.1": ("pbeWithSHA1And128BitRC4", 16, 0, True),
-    "1.2.840.113549.1.12.1.2": ("pbeWithSHA1And40BitRC4", 5, 0, True),
-    "1.2.840.113549.1.12.1.3": ("pbeWithSHA1And3-KeyTripleDES-CBC", 24, 8, False),
-    "1.2.840.113549.1.12.1.4": ("pbeWithSHA1And2-KeyTripleDES-CBC", 16, 8, False),
-    "1.2.840.113549.1.12.1.5": ("pbeWithSHA1And128BitRC2-CBC", 16, 8, True),
-    "1.2.840.113549.1.12.1.6": ("pbeWithSHA1And40BitRC2-CBC", 5, 8, True),
-}
-# PKCS#5 v1.5 PBES1: one hash chain gives key and IV
-_PBES1 = {
-    "1.2.840.113549.1.5.1": "pbeWithMD2AndDES-CBC",
-    "1.2.840.113549.1.5.3": "pbeWithMD5AndDES-CBC",
-    "1.2.840.113549.1.5.4": "pbeWithMD2AndRC2-CBC",
-    "1.2.840.113549.1.5.6": "pbeWithMD5AndRC2-CBC",
-    "1.2.840.113549.1.5.10": "pbeWithSHA1AndDES-CBC",
-    "1.2.840.113549.1.5.11": "pbeWithSHA1AndRC2-CBC",
-}
-# PBES2 ciphers: name, key bytes, IV bytes, legacy
-PBES2_CIPHERS = {
-    "2.16.840.1.101.3.4.1.2": ("AES-128-CBC", 16, 16, False),
-    "2.16.840.1.101.3.4.1.22": ("AES-192-CBC", 24, 16, False),
-    "2.16.840.1.101.3.4.1.42": ("AES-256-CBC", 32, 16, False),
-    "1.2.840.113549.3.7": ("DES-EDE3-CBC", 24, 8, False),
-    "1.3.14.3.2.7": ("DES-CBC", 8, 8, True),
-    "1.2.840.113549.3.2": ("RC2-CBC", 16, 8, True),
-}
-# PBKDF2 PRFs: name, output bytes
-PBKDF2_PRFS = {
-    "1.2.840.113549.2.7": ("SHA1", 20),
-    "1.2.840.113549.2.8": ("SHA224", 28),
-    "1.2.840.113549.2.9": ("SHA256", 32),
-    "1.2.840.113549.2.10": ("SHA384", 48),
-    "1.2.840.113549.2.11": ("SHA512", 64),
-}
-_SHA1_SIZE = 20
-# MAC digests that both OpenSSL and Java's PKCS12 KeyStore (what PEC uses) accept
-MAC_DIGESTS = {
-    "1.3.14.3.2.26": "sha1",
-    "2.16.840.1.101.3.4.2.4": "sha224",
-    "2.16.840.1.101.3.4.2.1": "sha256",
-    "2.16.840.1.101.3.4.2.2": "sha384",
-    "2.16.840.1.101.3.4.2.3": "sha512",
-    # Java 17 has HmacPBESHA512/224 and /256 (keytool -J-Dkeystore.pkcs12.macAlgorithm=...); OpenSSL
-    # writes them with -macalg sha512-224 and sha512-256
-    "2.16.840.1.101.3.4.2.5": "sha512_224",
-    "2.16.840.1.101.3.4.2.6": "sha512_256",
-}
-
-
-class Damaged(Exception):
-    """The envelope breaks the PKCS#12 schema: the file is damaged (verdict corrupt)."""
-
-
-class Unsupported(Exception):
-    """Readable, but asks for something PEC cannot do or more work than allowed (unsupported_encryption)."""
-
-
-class Protection(NamedTuple):
-    """How one encrypted part or key is protected, as read from its AlgorithmIdentifier."""
-
-    name: str  # for people: "PBES2 (PBKDF2-HMAC-SHA256, 2048 iterations, AES-256-CBC)"
-    legacy: bool  # OpenSSL 3 decrypts it only with its legacy provider
-    iterations: int
-    work: int  # derivation rounds: iterations x hash passes
-    pbes2: PBES2 | None = None  # the parameters, when it is PBES2 with PBKDF2 and a known cipher
-    cipher: str = ""  # the cipher alone, as JAVA_CIPHERS names it
-
-    @property
-    def java_has(self) -> bool:
-        """Whether Java 17 (PEC) can decrypt it."""
-        return self.cipher in JAVA_CIPHERS
-
-
-class PBES2(NamedTuple):
-    salt: bytes
-    iterations: int
-    key_length: int
-    prf: str
-    cipher_oid: str
-    iv: bytes
-
-
 class KeyBag(NamedTuple):
     der: bytes  # PrivateKeyInfo, or EncryptedPrivateKeyInfo when protection is set
     protection: Protection | None
     ciphertext: bytes = b""  # the encrypted PrivateKeyInfo
-
-
-class EncryptedPart(NamedTuple):
-    der: bytes  # the whole encryptedData ContentInfo, as DER
-    protection: Protection
-    ciphertext: bytes  # the encrypted SafeContents
 
 
 class BagRef(NamedTuple):
@@ -212,13 +116,6 @@ class BagRef(NamedTuple):
     position: int  # index in its SafeContents: Java gives the id "01" to a certificate at 0 only
     nested: bool  # inside a safeContentsBag, which Java skips with all it holds
     cert_type: str = OID_X509_CERTIFICATE
-
-
-class MacData(NamedTuple):
-    hash_name: str
-    digest: bytes
-    salt: bytes
-    iterations: int
 
 
 class Envelope:
@@ -273,7 +170,7 @@ class Envelope:
             raise Damaged("the authSafe is not PKCS#7 data (%s)" % content_type)
         self.auth_safe = octets(content, "authSafe content")
         if len(parts) == 3:
-            self.mac = _mac_data(parts[2])
+            self.mac = mac_data(parts[2])
         auth_safe, end = parse_prefix(self.auth_safe)
         self.auth_safe_trailing = len(self.auth_safe) - end
         for info in items(expect(auth_safe, Tag.SEQUENCE, "AuthenticatedSafe"), "AuthenticatedSafe"):
@@ -288,7 +185,7 @@ class Envelope:
             self._read_safe_contents(parse(octets(content, "data part")), 0)
         elif content_type == OID_ENCRYPTED_DATA:
             self.layout.append(len(self.parts))
-            self.parts.append(_encrypted_part(info, content))
+            self.parts.append(encrypted_part(info, content))
         elif content_type == OID_ENVELOPED_DATA:
             raise Unsupported("a part is encrypted to a public key (envelopedData), which PEC cannot open")
         else:
@@ -413,58 +310,6 @@ def _content_info(node: Node, what: str) -> tuple[str, Node | None]:
     return content_type, items(expect(fields[1], Tag.CONTEXT_0, what + " content"), what, 1, 1)[0]
 
 
-def _encrypted_part(info: Node, content: Node) -> EncryptedPart:
-    """An encryptedData part, re-encoded as DER with its encrypted content in one primitive [0]."""
-    fields = items(expect(content, Tag.SEQUENCE, "EncryptedData"), "EncryptedData", 2, 3)
-    if len(fields) == 3:
-        expect(fields[2], Tag.CONTEXT_1, "EncryptedData unprotectedAttrs")
-    version = fields[0]
-    integer(version, "EncryptedData version")
-    info_fields = list(items(expect(fields[1], Tag.SEQUENCE, "EncryptedContentInfo"), "EncryptedContentInfo", 2, 3))
-    oid(info_fields[0], "encrypted content type")
-    if len(info_fields) != 3:
-        raise Damaged("an encrypted part without its encrypted content")
-    body = info_fields[2]
-    if body.tag == Tag.CONTEXT_0:  # BER: the content in OCTET STRING chunks
-        ciphertext = b"".join(octets(chunk, "encrypted content") for chunk in items(body, "encrypted content"))
-    elif body.tag == Tag.CONTEXT_0_PRIMITIVE:
-        ciphertext = body.value
-    else:
-        raise Damaged("encrypted content: unexpected tag 0x%02x" % body.tag)
-    info_fields[2] = Node(Tag.CONTEXT_0_PRIMITIVE, ciphertext)
-    encrypted_data = encode(version) + encode_tlv(Tag.SEQUENCE, b"".join(map(encode, info_fields)))
-    der = encode_tlv(
-        Tag.SEQUENCE, encode(info.children[0]) + encode_tlv(Tag.CONTEXT_0, encode_tlv(Tag.SEQUENCE, encrypted_data))
-    )
-    return EncryptedPart(der, protection(info_fields[1]), ciphertext)
-
-
-def _mac_data(node: Node) -> MacData:
-    fields = items(expect(node, Tag.SEQUENCE, "MacData"), "MacData", 2, 3)
-    algorithm, digest = items(expect(fields[0], Tag.SEQUENCE, "MAC DigestInfo"), "MAC DigestInfo", 2, 2)
-    digest_oid = _algorithm(algorithm, "MAC algorithm")[0]
-    digest = octets(digest, "MAC digest")
-    salt = octets(fields[1], "MAC salt")
-    iterations = integer(fields[2], "MAC iterations") if len(fields) == 3 else 1
-    if iterations < 1:
-        raise Damaged("MAC iteration count %d" % iterations)
-    if digest_oid == OID_PBMAC1:
-        raise Unsupported(
-            "its integrity check is PBMAC1 (OpenSSL 3.4+ -pbmac1_pbkdf2), which Java 17 (PEC) cannot read"
-        )
-    hash_name = MAC_DIGESTS.get(digest_oid)
-    if hash_name is None:
-        raise Unsupported("its integrity check uses the digest %s, which PEC (Java) does not support" % digest_oid)
-    if len(digest) != hashlib.new(hash_name).digest_size:
-        raise Damaged("a %s MAC of %d bytes" % (mac_display_name(hash_name), len(digest)))
-    return MacData(hash_name, digest, salt, iterations)
-
-
-def mac_display_name(hash_name: str) -> str:
-    """'sha256' -> 'SHA256', 'sha512_224' -> 'SHA512/224' (the names Java and the reports use)."""
-    return hash_name.upper().replace("_", "/")
-
-
 def _attributes(node: Node) -> tuple[bytes | None, str | None, bool]:
     """bagAttributes ::= SET OF SEQUENCE { attrId OID, attrValues SET OF ANY }, checked strictly.
 
@@ -489,85 +334,6 @@ def _attributes(node: Node) -> tuple[bytes | None, str | None, bool]:
         elif kind == OID_JAVA_TRUSTED_KEY_USAGE:
             trusted = True
     return key_id, name, trusted
-
-
-def _algorithm(node: Node, what: str) -> tuple[str, Node | None]:
-    fields = items(expect(node, Tag.SEQUENCE, what), what, 1, 2)
-    return oid(fields[0], what), (fields[1] if len(fields) == 2 else None)
-
-
-def _count(node: Node, what: str) -> int:
-    value = integer(node, what)
-    if value < 1:
-        raise Damaged("%s %d" % (what, value))
-    return value
-
-
-def protection(node: Node) -> Protection:
-    """Read a PBE AlgorithmIdentifier (PKCS#12 PBE, PBES1 or PBES2) strictly."""
-    algorithm, params = _algorithm(node, "encryption algorithm")
-    if algorithm in _PKCS12_PBE or algorithm in _PBES1:
-        if params is None:
-            raise Damaged("%s without parameters" % algorithm)
-        salt, count = items(expect(params, Tag.SEQUENCE, "PBE parameters"), "PBE parameters", 2, 2)
-        octets(salt, "PBE salt")
-        iterations = _count(count, "PBE iteration count")
-        if algorithm in _PBES1:
-            return Protection(_PBES1[algorithm], True, iterations, iterations, cipher=_PBES1[algorithm])
-        name, key_size, iv_size, legacy = _PKCS12_PBE[algorithm]
-        passes = -(-key_size // _SHA1_SIZE) + (1 if iv_size else 0)
-        return Protection(name, legacy, iterations, iterations * passes, cipher=name)
-    if algorithm != OID_PBES2:
-        raise Unsupported("it is encrypted with an algorithm PEC does not know (%s)" % algorithm)
-    if params is None:
-        raise Damaged("PBES2 without parameters")
-    kdf, scheme = items(expect(params, Tag.SEQUENCE, "PBES2 parameters"), "PBES2 parameters", 2, 2)
-    kdf_oid, kdf_params = _algorithm(kdf, "PBES2 key derivation")
-    if kdf_oid == _OID_SCRYPT:
-        raise Unsupported("its key derivation is scrypt, which PEC (Java) does not support")
-    if kdf_oid != OID_PBKDF2 or kdf_params is None:
-        raise Damaged("PBES2 key derivation %s" % kdf_oid)
-    fields = items(expect(kdf_params, Tag.SEQUENCE, "PBKDF2 parameters"), "PBKDF2 parameters", 2, 4)
-    if fields[0].tag != Tag.OCTET_STRING:
-        raise Unsupported("its PBKDF2 salt comes from another source, which PEC does not support")
-    salt = fields[0].value
-    iterations = _count(fields[1], "PBKDF2 iteration count")
-    rest = list(fields[2:])
-    key_length = _count(rest.pop(0), "PBKDF2 key length") if rest and rest[0].tag == Tag.INTEGER else None
-    prf, prf_size = "SHA1", 20
-    if rest:
-        prf_oid, prf_params = _algorithm(rest.pop(0), "PBKDF2 PRF")
-        if prf_params is not None and (prf_params.tag != Tag.NULL or prf_params.value):
-            raise Damaged("PBKDF2 PRF parameters: expected NULL, found tag 0x%02x" % prf_params.tag)
-        if prf_oid not in PBKDF2_PRFS:
-            raise Unsupported("its PBKDF2 uses the PRF %s, which PEC does not support" % prf_oid)
-        prf, prf_size = PBKDF2_PRFS[prf_oid]
-    if rest:
-        raise Damaged("PBKDF2 parameters: unexpected tag 0x%02x" % rest[0].tag)
-    cipher_oid, cipher_params = _algorithm(scheme, "PBES2 cipher")
-    if cipher_oid not in PBES2_CIPHERS:
-        raise Unsupported("it is encrypted with a cipher PEC does not know (%s)" % cipher_oid)
-    cipher, size, iv_size, legacy = PBES2_CIPHERS[cipher_oid]
-    iv = _iv(cipher_oid, cipher_params, iv_size)
-    if key_length is not None and key_length != size and cipher != "RC2-CBC":
-        # OpenSSL refuses such a file; Java 17 ignores the field: the file is not what its exporter meant
-        raise Damaged("its PBKDF2 key length, %d bytes, contradicts %s (%d bytes)" % (key_length, cipher, size))
-    size = key_length or size
-    if size > 64:
-        raise Damaged("PBKDF2 key length %d" % size)
-    passes = 2 * -(-size // prf_size)  # an HMAC is two hash passes per output block
-    name = "PBES2 (PBKDF2-HMAC-%s, %d iterations, %s)" % (prf, iterations, cipher)
-    params = PBES2(salt, iterations, size, prf, cipher_oid, iv)
-    return Protection(name, legacy, iterations, iterations * passes, params, cipher)
-
-
-def _iv(cipher_oid: str, params: Node | None, size: int) -> bytes:
-    if params is not None and params.tag == Tag.SEQUENCE and cipher_oid == "1.2.840.113549.3.2":
-        fields = items(params, "RC2 parameters", 1, 2)  # RC2-CBCParameter ::= SEQUENCE { version, iv }
-        params = fields[-1]
-    if params is None or params.tag != Tag.OCTET_STRING or len(params.value) != size:
-        raise Damaged("cipher parameters: an IV of %d bytes is expected" % size)
-    return params.value
 
 
 def _number(value: int) -> str:

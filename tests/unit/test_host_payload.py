@@ -104,6 +104,43 @@ def test_a_host_receives_module_utils_only_and_none_that_needs_the_controller(sh
         assert wrong == [], "%s ships %s, which imports controller code: %s" % (module, name, wrong)
 
 
+MODULE_UTILS = "ansible_collections.esus.pec.plugins.module_utils"
+
+
+def module_utils_imported(source: str) -> set:
+    """The module_utils files a source imports by their collection name (what AnsiballZ follows)."""
+    found = set()
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.ImportFrom) and node.module == MODULE_UTILS:
+            found |= {"plugins/module_utils/%s.py" % alias.name for alias in node.names}
+        elif isinstance(node, ast.ImportFrom) and (node.module or "").startswith(MODULE_UTILS + "."):
+            found.add("plugins/module_utils/%s.py" % node.module[len(MODULE_UTILS) + 1 :].replace(".", "/"))
+    return found
+
+
+@pytest.mark.parametrize("module", [m.stem for m in MODULES])
+def test_a_host_receives_every_module_util_its_code_imports(shipped, module):
+    """The core is split over many private module_utils that import each other (pkcs12 -> _pkcs12_loading ->
+    _pkcs12_decrypt...): each one imported by the module or a shipped file is in the payload."""
+    files = shipped[module]
+    own = (REPO / "plugins" / "modules" / ("%s.py" % module)).read_text(encoding="utf-8")
+    needed = set()
+    for source in [own, *files.values()]:
+        needed |= module_utils_imported(source)
+    assert sorted(needed - set(files)) == [], "%s would fail on the host: its payload lacks these" % module
+
+
+def test_pkcs12_validate_ships_the_whole_core(shipped):
+    """Every private part of the PKCS#12 core goes to the host with the module (none is found only by name)."""
+    core = {
+        "plugins/module_utils/%s" % path.name
+        for pattern in ("_pkcs12*.py", "_verdicts*.py", "_certificate_*.py", "_key_checks.py", "_icp_identity.py")
+        for path in (REPO / "plugins" / "module_utils").glob(pattern)
+    }
+    assert len(core) >= 15
+    assert sorted(core - set(shipped["pkcs12_validate"])) == []
+
+
 def test_pec_probe_ships_no_audit_code(shipped):
     """The probe only looks: the checks, their codes, the report and the SDDL code stay on the controller."""
     assert sorted(name for name in shipped["pec_probe"] if name.startswith("plugins/module_utils/")) == [

@@ -16,7 +16,9 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.serialization import pkcs12
 
 from ansible_collections.esus.pec.plugins.module_utils import _asn1 as asn1
+from ansible_collections.esus.pec.plugins.module_utils import _key_checks as key_checks
 from ansible_collections.esus.pec.plugins.module_utils import _pkcs12_envelope as envelopes
+from ansible_collections.esus.pec.plugins.module_utils import _pkcs12_loading as loading
 from ansible_collections.esus.pec.plugins.module_utils import _pkcs12_mac as mac
 from ansible_collections.esus.pec.plugins.module_utils import pkcs12 as core
 from tests.support.pki import cnpj
@@ -104,7 +106,7 @@ def test_fast_path_is_taken_and_agrees_with_cryptography(pki, leaf, encryption, 
     def refused(*_args):
         raise AssertionError("the whole-file loader was used")
 
-    monkeypatch.setattr(core, "_second_opinion", refused)
+    monkeypatch.setattr(loading, "second_opinion", refused)
     envelope = envelopes.Envelope(asn1.parse(data))
     encodings = mac.bmp_passwords(password)
     if envelope.mac:
@@ -114,10 +116,10 @@ def test_fast_path_is_taken_and_agrees_with_cryptography(pki, leaf, encryption, 
         )
         assert state == "ok"
         encodings = [encoding]
-    fast = core._load(envelope, password, encodings)
+    fast = loading.load(envelope, password, encodings)
     _slow_key, slow_cert, slow_others = pkcs12.load_key_and_certificates(data, password.encode() or None)
     assert fast.certificate == slow_cert == cert
-    assert core._spki(fast.key.public_key()) == core._spki(key.public_key())
+    assert key_checks.spki(fast.key.public_key()) == key_checks.spki(key.public_key())
     assert [c.subject for c in fast.others] == [c.subject for c in slow_others]
     assert core.validate(data, password)["verdict"] == "ok"
 

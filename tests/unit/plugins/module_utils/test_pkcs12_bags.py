@@ -101,10 +101,12 @@ def _own_digest(data: bytes) -> bytes:
     """SHA-256 of the municipality's certificate as the file holds it (the fingerprint is of those bytes)."""
     import hashlib
 
-    from ansible_collections.esus.pec.plugins.module_utils import _asn1, _pkcs12_envelope
+    from ansible_collections.esus.pec.plugins.module_utils import _asn1, _pkcs12_decrypt, _pkcs12_envelope
 
     envelope = _pkcs12_envelope.Envelope(_asn1.parse(data))
-    plain = core._pbes2_decrypt(envelope.parts[0].protection.pbes2, envelope.parts[0].ciphertext, bag_cases.PASSWORD)
+    plain = _pkcs12_decrypt.pbes2_decrypt(
+        envelope.parts[0].protection.pbes2, envelope.parts[0].ciphertext, bag_cases.PASSWORD
+    )
     return hashlib.sha256(_pkcs12_envelope.Envelope.of_bags(plain, 10**6).certificates[0]).digest()
 
 

@@ -25,6 +25,10 @@ from pathlib import Path
 import pytest
 
 from ansible_collections.esus.pec.plugins.module_utils import _verdicts as v
+from ansible_collections.esus.pec.plugins.module_utils import _verdicts_certificate as certificate_verdicts
+from ansible_collections.esus.pec.plugins.module_utils import _verdicts_corrupt as corrupt_verdicts
+from ansible_collections.esus.pec.plugins.module_utils import _verdicts_key as key_verdicts
+from ansible_collections.esus.pec.plugins.module_utils import _verdicts_password as password_verdicts
 from ansible_collections.esus.pec.plugins.plugin_utils import readiness as r
 from ansible_collections.esus.pec.plugins.plugin_utils import readiness_codes as codes
 from ansible_collections.esus.pec.plugins.plugin_utils import report
@@ -93,21 +97,25 @@ def readiness_for(
     pec = {"installed": True, "version": "5.3.21"}
     chaves, files, network = dict(CHAVES), list(ONE_PFX), list(REACHED)
     cert = certificate(days, fingerprint)
-    verdict = v.make_report("ok", v.ok_message(LABEL, cert), certificate=cert)
+    verdict = v.make_report("ok", certificate_verdicts.ok_message(LABEL, cert), certificate=cert)
     if state == "expiring":
-        verdict = v.make_report(*v.expiring(LABEL, cert, 30), certificate=cert)
+        verdict = v.make_report(*certificate_verdicts.expiring(LABEL, cert, 30), certificate=cert)
     elif state == "expired":
         cert = certificate(-abs(days), fingerprint)
-        verdict = v.make_report(*v.date_and_identity_findings(LABEL, cert, True, False, None, "")[0], certificate=cert)
+        verdict = v.make_report(
+            *certificate_verdicts.date_and_identity_findings(LABEL, cert, True, False, None, "")[0], certificate=cert
+        )
     elif state == "wrong_password":
-        verdict = v.wrong_password(LABEL, None)
+        verdict = password_verdicts.wrong_password(LABEL, None)
     elif state == "corrupt":
-        verdict = v.corrupt(LABEL, "truncated")
+        verdict = corrupt_verdicts.corrupt(LABEL, "truncated")
     elif state == "other_cnpj":
-        found = v.date_and_identity_findings(LABEL, cert, False, False, "11222333000181", "11.222.333/0001-81")
+        found = certificate_verdicts.date_and_identity_findings(
+            LABEL, cert, False, False, "11222333000181", "11.222.333/0001-81"
+        )
         verdict = v.make_report(*found[0], certificate=cert)
     elif state == "no_key":
-        verdict = v.no_private_key(LABEL, 1, cert, None)
+        verdict = key_verdicts.no_private_key(LABEL, 1, cert, None)
     elif state == "no_pec":
         pec = {"installed": False}
     elif state == "no_chaves":
