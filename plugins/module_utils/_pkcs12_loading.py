@@ -238,11 +238,22 @@ def _key(bag: envelopes.KeyBag, password: str, encodings: list[bytes]):
 
 
 def _check_strict_der(plain: bytes) -> None:
-    """Java reads a PrivateKeyInfo as DER ('extra data at the end', 'Redundant length bytes found')."""
+    """Java reads a PrivateKeyInfo as DER ('extra data at the end', 'Redundant length bytes found').
+
+    Only a real key is called non-strict: a wrong password decrypts to random bytes that, about once in a few
+    hundred tries, pass the padding check and start like a DER element. Those are unreadable, not a key Java
+    refuses for its encoding (which would blame damage, not the password, in what_the_password_opens)."""
     try:
         node, end = _asn1.parse_prefix(plain)
     except _asn1.Asn1Error:
         return  # OpenSSL read it; the key is judged by what it does
+    strict = _asn1.encode(node)
+    if strict == plain:
+        return
+    try:
+        _load_der_key(strict, None)
+    except (ValueError, TypeError, UnsupportedAlgorithm):
+        raise decrypt._Unreadable("the private key cannot be read (not a DER PrivateKeyInfo)") from None
     if end != len(plain):
         raise decrypt._NotStrict(
             "the private key has %d bytes after it, which Java refuses ('extra data')" % (len(plain) - end)

@@ -321,3 +321,26 @@ def test_pkcs12_kdf_matches_openssl_macs(pki, leaf):
             assert (
                 mac.check(envelope.auth_safe, found.digest, found.salt, found.iterations, digest, password)[0] == state
             )
+
+
+def test_a_wrong_password_whose_key_bytes_look_like_der_is_still_wrong_password(pki, leaf):
+    """A wrong password decrypts the key part to random bytes; about once in a few hundred passwords they pass the
+    CBC padding check and start like a DER element. That is no key, so no evidence the password was right: the
+    verdict stays wrong_password (it was corrupt, 'Download or export ... again', and test_pkcs12_java flaked)."""
+    from ansible_collections.esus.pec.plugins.module_utils import _pkcs12_decrypt as decrypt
+
+    key, cert = leaf
+    data = pki.pfx("looks-like-der.pfx", key, cert, "the-right-one", encryption="aes").read_bytes()
+    bag = envelopes.Envelope(asn1.parse(data)).keys[0]
+    found = None
+    for attempt in range(20000):  # the search is deterministic for this file; about 400 tries on average
+        password = "errada-%d" % attempt
+        try:
+            plain = decrypt.pbes2_decrypt(bag.protection.pbes2, bag.ciphertext, password)
+            asn1.parse_prefix(plain)
+        except (decrypt._Undecryptable, asn1.Asn1Error):
+            continue
+        found = password
+        break
+    assert found is not None, "no wrong password gave DER-looking key bytes in 20000 tries"
+    assert core.validate(data, found)["verdict"] == "wrong_password"
