@@ -23,7 +23,7 @@ if "." in __name__:
     from ansible_collections.esus.pec.plugins.module_utils import _verdicts_certificate as certificate_verdicts
     from ansible_collections.esus.pec.plugins.module_utils import _verdicts_corrupt as corrupt_verdicts
     from ansible_collections.esus.pec.plugins.module_utils import _verdicts_key as key_verdicts
-    from ansible_collections.esus.pec.plugins.module_utils import _verdicts_password as password_verdicts
+    from ansible_collections.esus.pec.plugins.module_utils import _verdicts_opening as password_verdicts
     from ansible_collections.esus.pec.plugins.module_utils import _verdicts_unsupported as unsupported_verdicts
 else:  # loaded alone from plugins/module_utils (../shared/repro/pkcs12 does that)
     import _certificate_reading as reading
@@ -36,7 +36,7 @@ else:  # loaded alone from plugins/module_utils (../shared/repro/pkcs12 does tha
     import _verdicts_certificate as certificate_verdicts
     import _verdicts_corrupt as corrupt_verdicts
     import _verdicts_key as key_verdicts
-    import _verdicts_password as password_verdicts
+    import _verdicts_opening as password_verdicts
     import _verdicts_unsupported as unsupported_verdicts
 
 

@@ -44,7 +44,7 @@ if "." in __name__:
     from ansible_collections.esus.pec.plugins.module_utils import _pkcs12_mac_data as mac_data
     from ansible_collections.esus.pec.plugins.module_utils import _verdicts as verdicts
     from ansible_collections.esus.pec.plugins.module_utils import _verdicts_corrupt as corrupt_verdicts
-    from ansible_collections.esus.pec.plugins.module_utils import _verdicts_password as password_verdicts
+    from ansible_collections.esus.pec.plugins.module_utils import _verdicts_opening as password_verdicts
     from ansible_collections.esus.pec.plugins.module_utils import _verdicts_unsupported as unsupported_verdicts
     from ansible_collections.esus.pec.plugins.module_utils.certificate_files import MAX_SIZE
 else:  # loaded alone from plugins/module_utils (../shared/repro/pkcs12 does that)
@@ -61,7 +61,7 @@ else:  # loaded alone from plugins/module_utils (../shared/repro/pkcs12 does tha
     import _pkcs12_mac_data as mac_data
     import _verdicts as verdicts
     import _verdicts_corrupt as corrupt_verdicts
-    import _verdicts_password as password_verdicts
+    import _verdicts_opening as password_verdicts
     import _verdicts_unsupported as unsupported_verdicts
     from certificate_files import MAX_SIZE
 

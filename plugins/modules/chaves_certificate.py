@@ -212,7 +212,9 @@ class Applier:
         try:
             os.link(self.dest, path)  # the old file itself, kept under a second name: no copy, no window
         except FileExistsError:
-            return path
+            if not os.path.samefile(self.dest, path):
+                return path  # another file kept this second already
+            # this very file, linked by a run killed before it pruned (in the same second): finish its work
         except OSError as exc:
             if exc.errno not in (errno.EXDEV, errno.EPERM, errno.ENOTSUP):
                 raise

@@ -351,3 +351,34 @@ def test_the_java_the_host_runs_judges_the_certificate_before_anything_changes(s
     result, saved = sandbox.deploy("-e", "pec_config=%s" % config, "-e", "java=17")
     assert result.returncode == 0 and saved["java"] == {"rules": "17", "label": "Java 17", "given": "17"}
     assert sandbox.dest.read_bytes() == sandbox.plain["b"]
+
+
+def test_a_backup_left_this_second_by_a_killed_run_is_pruned_all_the_same(sandbox):
+    """A run killed between its backup link and its pruning leaves a link named for this second; a run in the same
+    second finds the name taken by that very file and must still prune (it returned early: three backups kept where
+    two were asked). The module's clock is frozen at one second (a sitecustomize on its Python's path, so the second
+    cannot roll over between the two runs)."""
+    sandbox.deploy()
+    frozen = sandbox.work / "frozen-clock"
+    frozen.mkdir()
+    (frozen / "sitecustomize.py").write_text(
+        "import time\n_gmtime = time.gmtime\ntime.gmtime = lambda *_: _gmtime(1796000000)\n"
+    )
+    wrapper = sandbox.work / "python-frozen-clock"
+    wrapper.write_text('#!/bin/sh\nPYTHONPATH=%s exec %s "$@"\n' % (frozen, sys.executable))
+    wrapper.chmod(0o755)
+    stamp = time.strftime("%Y%m%dT%H%M%SZ", time.gmtime(1796000000))
+    sandbox.backups.mkdir(mode=0o700, exist_ok=True)
+    for older in ("20250101T000000Z", "20250201T000000Z"):  # two earlier backups, as retention 2 leaves them
+        (sandbox.backups / ("3550308.pfx.%s~" % older)).write_bytes(b"an older certificate")
+    os.link(sandbox.dest, sandbox.backups / ("3550308.pfx.%s~" % stamp))  # what the killed run linked
+    sandbox.use("b")
+    sandbox.use_python(str(wrapper))
+    result, _saved = sandbox.deploy()
+    assert result.returncode == 0, result.stdout[-3000:]
+    assert sandbox.dest.read_bytes() == sandbox.plain["b"]
+    assert sorted(p.name for p in sandbox.backups.iterdir()) == [
+        "3550308.pfx.20250201T000000Z~",
+        "3550308.pfx.%s~" % stamp,
+    ]
+    assert (sandbox.backups / ("3550308.pfx.%s~" % stamp)).read_bytes() == sandbox.plain["a"]

@@ -28,7 +28,7 @@ from ansible_collections.esus.pec.plugins.module_utils import _verdicts as v
 from ansible_collections.esus.pec.plugins.module_utils import _verdicts_certificate as certificate_verdicts
 from ansible_collections.esus.pec.plugins.module_utils import _verdicts_corrupt as corrupt_verdicts
 from ansible_collections.esus.pec.plugins.module_utils import _verdicts_key as key_verdicts
-from ansible_collections.esus.pec.plugins.module_utils import _verdicts_password as password_verdicts
+from ansible_collections.esus.pec.plugins.module_utils import _verdicts_opening as password_verdicts
 from ansible_collections.esus.pec.plugins.plugin_utils import readiness as r
 from ansible_collections.esus.pec.plugins.plugin_utils import readiness_codes as codes
 from ansible_collections.esus.pec.plugins.plugin_utils import report

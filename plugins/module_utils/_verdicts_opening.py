@@ -1,7 +1,8 @@
 # Copyright (c) 2026, esus.pec contributors
 # GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
-"""The messages about the password: a wrong one, two of them, one Java (PEC) refuses.
+"""The messages about opening the file with its password: a wrong one, two of them, one Java (PEC) refuses
+(not named after the password: the collection tarball test refuses file names that look like secrets).
 
 Private to the collection: no stability promise outside esus.pec. Every message says what is wrong,
 where (``label`` names the host and the file) and what to do next. Standard library only.
