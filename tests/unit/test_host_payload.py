@@ -51,7 +51,8 @@ for path in sys.argv[2:]:
         task_vars={"ansible_python_interpreter": "/usr/bin/python3"},
     )
     data = (built.b_module_data if hasattr(built, "b_module_data") else built[0]).decode("utf-8")
-    found = re.search(r"zip_data\s*=\s*'([A-Za-z0-9+/=]+)'|ZIPDATA\s*=\s*\"{3}([A-Za-z0-9+/=\s]+)\"{3}", data)
+    # 2.19+: zip_data = '...'; 2.17/2.18: ZIPDATA = b'...' (the repr of bytes); older: a triple-quoted ZIPDATA
+    found = re.search(r"(?:zip_data|ZIPDATA)\s*=\s*(?:b?'([A-Za-z0-9+/=]+)'|\"{3}([A-Za-z0-9+/=\s]+)\"{3})", data)
     if not found:
         out[name] = None
         continue
