@@ -41,6 +41,18 @@ PY
     passed=$((passed + p)); failed=$((failed + f)); skipped=$((skipped + s))
 }
 
+show_junit_failures() {  # show_junit_failures XML: each failing test and the last lines of its message (CI shows only this)
+    python - "$1" <<'PY' >&2 || true
+import sys, xml.etree.ElementTree as ET
+for case in ET.parse(sys.argv[1]).getroot().iter("testcase"):
+    for bad in list(case.findall("failure")) + list(case.findall("error")):
+        print("  FAILED %s::%s" % (case.get("classname"), case.get("name")))
+        text = (bad.get("message") or "") + "\n" + (bad.text or "")
+        for line in [line for line in text.splitlines() if line.strip()][-12:]:
+            print("    | " + line[:300])
+PY
+}
+
 check() {  # check NAME COMMAND...: one pass or one fail
     local name="$1"; shift
     esus_log "check: $name"
@@ -63,6 +75,7 @@ run_pytest() {  # run_pytest NAME PATHS...: the junit counts; a part that fails 
     python -m pytest -q -p no:cacheprovider --junitxml="$results/$name.xml" "$@" 2>&1 | tee "$results/$name.log" | tail -n 3
     local status="${PIPESTATUS[0]}" before="$failed" before_passed="$passed"
     if [ -s "$results/$name.xml" ]; then count_junit "$results/$name.xml"; fi
+    [ "$failed" -ne "$before" ] && show_junit_failures "$results/$name.xml"
     local log="(log: .cache/results/$name.log)"
     if [ "$status" = 5 ]; then
         fail_part "pytest $name collected no test $log"  # an emptied or mistyped part is not a pass
@@ -174,6 +187,10 @@ for core, python in pythons.items():
         fi
         if [ "$status" != success ] || [ "$failed" -ne "$before" ]; then
             failures+=("matrix $kind($core) (log: .cache/results/matrix/$log.log)")
+            if [ -s "$xml" ]; then show_junit_failures "$xml"; fi
+            # the session's own lines of the nox log (an install or a sanity failure has no junit)
+            awk -v s="Running session $kind($core)" 'index($0, s) {on=1} on {print} on && /^nox > Session .* (was successful|failed|aborted)/ {on=0}' \
+                "$out/$log.log" | tail -n 40 | sed 's/^/    | /' >&2
         fi
     done < <(python - "$out" "${here[*]}" "${inside[*]}" <<'PY'
 import json, sys

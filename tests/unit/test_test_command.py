@@ -93,6 +93,49 @@ def test_a_failing_test_is_counted_once(tmp_path):
     assert counts(done) == (1, 1, 0) and "pytest red exited 1" in failures(done), done.stdout + done.stderr
 
 
+def test_a_failing_test_is_named_with_its_message(tmp_path):
+    """CI shows the command's output, not .cache/results: the failing test and its message must be in it."""
+    folder = part(tmp_path, "named", "def test_the_planted_one():\n    assert 'planted-left' == 'planted-right'\n")
+    done = bash("run_pytest named %s" % folder, tmp_path)
+    assert "FAILED test_planted::test_the_planted_one" in done.stderr, done.stderr
+    assert "planted-right" in done.stderr, done.stderr
+
+
+def test_a_failed_matrix_session_shows_its_own_log_lines(tmp_path):
+    """A matrix session that failed (here: a planted nox report and log, its pytest junit included) is named with
+    its failing test and the lines of its own session in the nox log, not another session's."""
+    out = tmp_path / "results" / "matrix"
+    script = """
+mkdir -p "$results/matrix/2.18"
+nox() {
+if [ "$3" = -l ]; then
+  echo '[{"call_spec": {"core": "2.17"}, "python": "3.11"},'
+  echo ' {"call_spec": {"core": "2.18"}, "python": "3.11"}]'
+  return
+fi
+cat >"$results/matrix/host.log" <<'LOG'
+nox > Running session units(2.17)
+nox > other-session-line
+nox > Session units(2.17) was successful in 1 seconds.
+nox > Running session units(2.18)
+nox > pip install: planted-install-line
+nox > Session units(2.18) failed.
+LOG
+printf '{"sessions": [{"name": "units", "args": {"core": "2.17"}, "result": "success", "duration": 1},
+ {"name": "units", "args": {"core": "2.18"}, "result": "failed", "duration": 2}]}' >"$results/matrix/host.json"
+printf '<testsuite tests="1" failures="1"><testcase classname="t" name="test_planted_matrix">
+<failure message="boom-planted">trace</failure></testcase></testsuite>' >"$results/matrix/2.18/units.xml"
+}
+step_matrix 2.17 2.18 >/dev/null
+"""
+    done = bash(script, tmp_path)
+    assert out.is_dir()
+    assert "FAILED t::test_planted_matrix" in done.stderr and "boom-planted" in done.stderr, done.stderr
+    assert "planted-install-line" in done.stderr, done.stderr
+    assert "other-session-line" not in done.stderr, done.stderr
+    assert "matrix units(2.18)" in failures(done), done.stdout + done.stderr
+
+
 def test_every_script_is_parsed_not_only_the_first(tmp_path):
     good, bad = tmp_path / "good.sh", tmp_path / "bad.sh"
     good.write_text("echo fine\n")
