@@ -177,18 +177,22 @@ def test_a_failed_pip_install_is_not_marked_installed(tmp_path, stand_ins):
 
 
 def test_a_skip_under_ci_is_a_failure(tmp_path):
-    """tests/conftest.py: CI=true turns a skip (a missing tool, sshd, browser) into a failure; xfail stays xfail."""
-    planted = REPO / "tests" / "unit" / ("test_zz_planted_%d.py" % os.getpid())
+    """tests/conftest.py: CI=true turns a skip (a missing tool, sshd, browser) into a failure; xfail stays xfail.
+
+    The planted test lives in tmp_path with tests/conftest.py loaded as a plugin: planted in tests/unit, another
+    pytest collecting tests/unit at the same time (the matrix runs units on several ansible-core at once over this
+    checkout) ran it too and failed on its skip under CI=true."""
+    planted = tmp_path / "test_zz_planted.py"
     planted.write_text(
         "import pytest\n\ndef test_skips():\n    pytest.skip('keytool not found')\n\n"
         "@pytest.mark.xfail(strict=True, reason='known')\ndef test_known():\n    assert False\n"
     )
-    try:
-        command = [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", str(planted)]
-        ci = subprocess.run(command, cwd=REPO, capture_output=True, text=True, env=dict(os.environ, CI="true"))
-        local = subprocess.run(command, cwd=REPO, capture_output=True, text=True, env=dict(os.environ, CI="false"))
-    finally:
-        planted.unlink()
-    assert ci.returncode == 1 and "1 failed, 1 xfailed" in ci.stdout, ci.stdout
+    command = [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-p", "tests.conftest"]
+    command += ["--rootdir", str(tmp_path), "-c", os.devnull, str(planted)]
+    ci = subprocess.run(command, cwd=REPO, capture_output=True, text=True, env=dict(os.environ, CI="true"))
+    local = subprocess.run(command, cwd=REPO, capture_output=True, text=True, env=dict(os.environ, CI="false"))
+    assert ci.returncode == 1 and "1 failed, 1 xfailed" in ci.stdout, ci.stdout + ci.stderr
     assert "skipped under CI=true" in ci.stdout and "keytool not found" in ci.stdout
     assert local.returncode == 0 and "1 skipped, 1 xfailed" in local.stdout, local.stdout
+    assert not list((REPO / "tests").rglob("test_zz_planted*")), "a planted test was left in the checkout"
+
