@@ -455,7 +455,7 @@ def test_deploy_sends_the_names_the_host_resolves_then_the_sddl_with_their_sids(
             (windows_acl.SYSTEM, windows_acl.FULL_CONTROL),
             (windows_acl.ADMINISTRATORS, windows_acl.FULL_CONTROL),
             (SERVICE_SID, 0x1301BF),
-            ("S-1-5-19", windows_acl.FULL_CONTROL),
+            ("S-1-5-19", 0x120089),  # no rights given: Read (issue 27: it was FullControl, WRITE_DAC included)
         ],
         key=lambda ace: (ace[0], ace[1]),
     )
