@@ -21,7 +21,7 @@ description:
 options:
   pec_root:
     description: The PEC webserver folder.
-    type: str
+    type: path
     default: C:\Program Files\e-SUS\webserver
   principals:
     description: Names or SIDs to resolve to SIDs on the host.
@@ -38,7 +38,7 @@ options:
     default: 1048576
   fact_path:
     description: The local fact of the audit.
-    type: str
+    type: path
     default: C:\ProgramData\esus.pec\facts.d\esus_pec_rnds.json
   fact_content:
     description: When given, write this text to O(fact_path) (only when it differs) and do nothing else.

@@ -210,7 +210,7 @@ def _helper_writers() -> set:
 
 
 def test_the_shared_helpers_that_write_are_known():
-    assert _helper_writers() == {"Set-EsusSddl"}
+    assert _helper_writers() == {"Set-EsusSddl", "Initialize-EsusPrivateFolder"}
 
 
 def test_the_write_sites_finder_sees_a_write_moved_before_the_check_mode_exit():
@@ -227,14 +227,21 @@ def test_the_write_sites_finder_sees_a_write_moved_before_the_check_mode_exit():
 def test_the_probe_writes_only_the_fact_and_never_in_check_mode():
     source = PROBE_PS1.read_text()
     writes = [
-        m.start() for m in re.finditer(r"::(WriteAllText|WriteAllBytes|Replace|Move|Delete|CreateDirectory)\(", source)
+        m.start()
+        for m in re.finditer(
+            r"::(WriteAllText|WriteAllBytes|Replace|Move|Delete|CreateDirectory)\(|System\.IO\.FileStream", source
+        )
     ]
+    # the .psm1's writers: only the fact's folder made private (issue 27), inside the same guard
+    writes += [m.start() for name in _helper_writers() for m in re.finditer(r"\b%s\b" % name, source)]
     guard = _offset(source, "if (-not $module.CheckMode) {")
     block_end = _block_end(source, guard)
     assert writes and all(guard < w < block_end for w in writes)
     assert _offset(source, "if ($null -ne $module.Params.fact_content)") < guard
     assert not re.search(r"\b(Set-Acl|Set-Item|Remove-Item|New-Item|Set-Content|Out-File)\b", source)
-    assert not [name for name in _helper_writers() if re.search(r"\b%s\b" % name, source)]
+    assert [name for name in _helper_writers() if re.search(r"\b%s\b" % name, source)] == [
+        "Initialize-EsusPrivateFolder"
+    ]
 
 
 def _block_end(source: str, start: int) -> int:
