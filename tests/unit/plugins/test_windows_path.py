@@ -296,9 +296,9 @@ def loader() -> DataLoader:
 
 
 CLOSED_SEEN = (
-    "O:BAG:SYD:PAI(A;OICI;FA;;;SY)(A;OICI;FA;;;BA)(A;OICI;0x1301bf;;;%s)" % SERVICE_SID
-)  # as Windows prints it
-FILE_SEEN = "O:BAG:SYD:AI(A;ID;FA;;;SY)(A;ID;FA;;;BA)(A;ID;0x1301bf;;;%s)" % SERVICE_SID
+    "O:BAD:PAI(A;OICI;FA;;;SY)(A;OICI;FA;;;BA)(A;OICI;0x1301bf;;;%s)" % SERVICE_SID
+)  # as the .ps1 reads it: owner and DACL only, no G: (issue 27)
+FILE_SEEN = "O:BAD:AI(A;ID;FA;;;SY)(A;ID;FA;;;BA)(A;ID;0x1301bf;;;%s)" % SERVICE_SID
 
 
 def deploy_observation(data: bytes | None = None, **changes) -> dict:
@@ -502,7 +502,7 @@ def test_deploy_result_carries_no_certificate_bytes(vaulted):
 
 def windows_probe(**changes) -> dict:
     """A result in the shape win_pec_probe.ps1 returns (test_probe_answers_have_the_ps1_shape holds it to that)."""
-    closed = "O:BAG:SYD:PAI(A;OICI;FA;;;SY)(A;OICI;FA;;;BA)(A;OICI;0x1301bf;;;%s)" % SERVICE_SID  # as Windows prints it
+    closed = "O:BAD:PAI(A;OICI;FA;;;SY)(A;OICI;FA;;;BA)(A;OICI;0x1301bf;;;%s)" % SERVICE_SID  # owner and DACL only
     result = {
         "changed": False,
         "fact_path": rnds_audit.WINDOWS_FACT,
@@ -521,7 +521,7 @@ def windows_probe(**changes) -> dict:
                 "name": "3550308.pfx",
                 "size": 1,
                 "sha1": "0" * 40,
-                "sddl": "O:BAG:SYD:AI(A;ID;FA;;;SY)(A;ID;FA;;;BA)(A;ID;0x1301bf;;;%s)" % SERVICE_SID,
+                "sddl": "O:BAD:AI(A;ID;FA;;;SY)(A;ID;FA;;;BA)(A;ID;0x1301bf;;;%s)" % SERVICE_SID,
                 "readable": True,
                 "error": None,
             }
