@@ -11,7 +11,6 @@
 
 $script:Sections = [System.Security.AccessControl.AccessControlSections]'Owner, Access'
 $script:SidType = [System.Security.Principal.SecurityIdentifier]
-$script:Backup = [ansible_collections.esus.pec.plugins.module_utils.BackupFile.BackupFile]
 # A folder only SYSTEM and Administrators can write to or change, owned by Administrators, protected from its
 # parent's ACEs (ProgramData's lets BUILTIN\Users create files and gives CREATOR OWNER full control).
 $script:PrivateFolderSddl = 'O:BAD:PAI(A;OICI;FA;;;SY)(A;OICI;FA;;;BA)'
@@ -35,7 +34,7 @@ Function Get-EsusSha1 {
     $sha1 = [System.Security.Cryptography.SHA1]::Create()
     try {
         if ($Path) {
-            $stream = $script:Backup::OpenRead($Path)
+            $stream = [ansible_collections.esus.pec.plugins.module_utils.BackupFile.BackupFile]::OpenRead($Path)
             try { $hash = $sha1.ComputeHash($stream) } finally { $stream.Dispose() }
         }
         else {
@@ -90,10 +89,11 @@ Function Test-EsusLocalGroup {
 }
 
 Function Get-EsusSddl {
-    # The owner and DACL of a file or folder, as SDDL (what the controller compares), read with backup semantics.
+    # The owner and DACL of a file or folder, as SDDL (what the controller compares), read with backup semantics
+    # (one call for both: Directory is kept so callers say what they read).
     [CmdletBinding()]
     param([string]$Path, [switch]$Directory)
-    return $script:Backup::GetSddl($Path)
+    return [ansible_collections.esus.pec.plugins.module_utils.BackupFile.BackupFile]::GetSddl($Path)
 }
 
 Function New-EsusSecurity {

@@ -314,8 +314,9 @@ def test_names_are_resolved_as_ansible_windows_does():
 def test_chaves_is_read_with_backup_semantics():
     ours = PSM1.read_text()
     assert "#AnsibleRequires -CSharpUtil ansible_collections.esus.pec.plugins.module_utils.BackupFile" in ours
-    assert "$script:Backup::OpenRead($Path)" in ours and "$script:Backup::GetSddl($Path)" in ours
-    assert not re.search(r"::OpenRead\(|GetAccessControl\(", ours.replace("$script:Backup::OpenRead(", ""))
+    backup = "[ansible_collections.esus.pec.plugins.module_utils.BackupFile.BackupFile]::"
+    assert backup + "OpenRead($Path)" in ours and backup + "GetSddl($Path)" in ours
+    assert not re.search(r"::OpenRead\(|GetAccessControl\(", ours.replace(backup + "OpenRead(", ""))
     code = BACKUP_CS.read_text()
     assert code.count("FILE_FLAG_BACKUP_SEMANTICS, IntPtr.Zero)") == 1  # the one CreateFile call
     deploy = DEPLOY.read_text()
