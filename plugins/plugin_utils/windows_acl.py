@@ -78,7 +78,7 @@ _RIGHT_ALIASES = {
 # SID aliases Windows uses in SDDL: every one of Microsoft's "SID Strings" table (_sddl_sids.py). A domain- or
 # machine-relative alias (DA, DU, LA...) becomes "S-1-5-21-<domain>-512"-style text: named, never a real SID.
 SID_ALIASES = {alias: sid for alias, (sid, _name) in SDDL_SIDS.items()}
-_SID_NAMES = dict({sid: name for sid, name in SDDL_SIDS.values()}, **OTHER_NAMES)
+_SID_NAMES = dict(dict(SDDL_SIDS.values()), **OTHER_NAMES)
 # Groups that would open chaves (and the private key) to every local or network user, or to every account of a
 # domain: refused as extra principals. A domain's Users (-513), Guests (-514) and Computers (-515) are refused
 # whatever the domain (a SID S-1-5-21-...-513).
