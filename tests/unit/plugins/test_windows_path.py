@@ -475,6 +475,9 @@ def test_deploy_sends_the_names_the_host_resolves_then_the_sddl_with_their_sids(
         ({"user": "S-1-5-32-545", "rights": "Read"}, "Users would open chaves"),
         ({"user": "Everyone"}, "Everyone would open chaves"),
         ({"user": "Usuários", "rights": "Read"}, "Usuários would open chaves"),
+        ({"user": "S-1-5-21-1-2-3-513", "rights": "Read"}, "Domain Users would open chaves"),  # issue 27
+        ({"user": "S-1-2-0"}, "LOCAL would open chaves"),
+        ({"user": SERVICE, "rights": "FullControl"}, "set allow_permission_changes: true"),
     ],
 )
 def test_bad_principals_fail_before_the_host_is_reached(vaulted, principal, words):
@@ -482,6 +485,13 @@ def test_bad_principals_fail_before_the_host_is_reached(vaulted, principal, word
     assert result["failed"] and words in result["msg"] and "Nothing was changed" in result["msg"]
     assert "pec-windows-1" in result["msg"]
     assert host.calls == []
+
+
+def test_full_control_is_given_when_asked_explicitly(vaulted):
+    principal = {"user": SERVICE, "rights": "FullControl", "allow_permission_changes": True}
+    result, host = deploy(vaulted, windows_principals=[principal])
+    assert not result.get("failed"), result.get("msg")
+    assert "(A;OICI;FA;;;%s)" % SERVICE_SID in host.calls[1][1]["sddl"]
 
 
 def test_a_wrong_password_never_reaches_the_windows_host(vaulted):
