@@ -7,16 +7,13 @@ No Windows host and no PowerShell exist here (tests/unit/plugins/test_windows_pa
 read the ``.ps1``/``.psm1`` with the real grammar (tree-sitter-powershell, tests/support/powershell_flow.py) for
 PowerShell's semantics the harness did not check: output unrolling, collections assigned bare, the type of each
 result key, the descriptor of every folder the modules create, and the failure paths of the swap. The C# module
-util is compiled with Mono's C# compiler (``mcs``, C# 5 as Windows PowerShell 5.1 compiles it): that proves it is
-valid C# against the .NET API, not what Windows then does with it.
+util is compiled in tests/integration/test_windows_csharp.py (it needs Mono's ``mcs``, which the matrix's
+controller image does not have).
 """
 
 from __future__ import annotations
 
-import os
 import re
-import shutil
-import subprocess
 
 import pytest
 
@@ -321,25 +318,6 @@ def test_chaves_is_read_with_backup_semantics():
     assert code.count("FILE_FLAG_BACKUP_SEMANTICS, IntPtr.Zero)") == 1  # the one CreateFile call
     deploy = DEPLOY.read_text()
     assert "'SeBackupPrivilege', 'SeRestorePrivilege'" in deploy
-
-
-def test_the_csharp_util_compiles_as_windows_powershell_would(tmp_path):
-    """Mono's compiler, C# 5 (Windows PowerShell 5.1's Add-Type): types, P/Invoke signatures, syntax."""
-    mcs = shutil.which("mcs")
-    if mcs is None:
-        if os.environ.get("CI") == "true":
-            pytest.fail("mcs (Debian mono-mcs, scripts/lib.sh) is missing")
-        pytest.skip("mcs (Debian mono-mcs) is not installed: scripts/lib.sh installs it")
-    out = tmp_path / "BackupFile.dll"
-    run = subprocess.run(
-        [mcs, "-langversion:5", "-target:library", "-warnaserror", "-out:%s" % out, str(BACKUP_CS)],
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    assert run.returncode == 0, run.stdout + run.stderr
-    namespace = re.search(r"^namespace (\S+)", BACKUP_CS.read_text(), re.M).group(1)
-    assert namespace == "ansible_collections.esus.pec.plugins.module_utils.BackupFile"  # what Ansible requires
 
 
 # - defect 8: paths -
