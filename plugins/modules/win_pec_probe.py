@@ -16,8 +16,10 @@ description:
     O(principals), whether each of O(endpoints) accepts a TCP connection, and the local fact left by the
     last audit."
   - An error reading something is returned as that error, not as an absence.
-  - With O(fact_content), writes that text to O(fact_path) instead (creating its folder), only when it differs
-    from what is there, and does nothing else.
+  - With O(fact_content), writes that text to O(fact_path) instead, only when it differs from what is there, and
+    does nothing else. Its folder (and the one above, when missing) is created owned by Administrators,
+    protected, for SYSTEM and Administrators only, since ansible.windows.setup runs every C(*.ps1) of a
+    C(fact_path); a folder, parent folder or file in it owned by anyone else is refused untouched.
 options:
   pec_root:
     description: The PEC webserver folder.
