@@ -72,6 +72,7 @@ ESUS_NEEDED_COMMANDS=(
     "certutil libnss3-tools"
     "node nodejs"
     "npm npm"
+    "mcs mono-mcs"  # compiles the Windows modules' C# module_util (BackupFile.cs) here, issue 27
 )
 
 esus_need_commands() {

@@ -78,7 +78,8 @@ def windows_principals() -> dict:
             "default": [],
             "options": {
                 "user": {"type": "str", "required": True},
-                "rights": {"type": "str", "default": "FullControl"},
+                "rights": {"type": "str", "default": "Read"},
+                "allow_permission_changes": {"type": "bool", "default": False},
             },
         }
     }

@@ -66,7 +66,9 @@ options:
   fact_path:
     description:
       - Where the local fact is written. Defaults to C(/etc/ansible/facts.d/esus_pec_rnds.fact) (read back by
-        setup as C(ansible_local.esus_pec_rnds)) or C(C:\ProgramData\esus.pec\facts.d\esus_pec_rnds.json).
+        setup as C(ansible_local.esus_pec_rnds)) or C(C:\ProgramData\esus.pec\facts.d\esus_pec_rnds.json) (read
+        back as C(ansible_esus_pec_rnds) by ansible.windows.setup given that folder as its C(fact_path); the folder
+        is made SYSTEM's and Administrators' only and refused when someone else owns it).
     type: str
   record:
     description: Extra keys copied into RV(rnds_readiness) for the fleet report (municipality, IBGE code, UF).

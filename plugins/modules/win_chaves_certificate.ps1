@@ -15,7 +15,7 @@
 
 $spec = @{
     options = @{
-        pec_root = @{ type = 'str'; required = $true }
+        pec_root = @{ type = 'path'; required = $true }
         create_pec_root = @{ type = 'bool'; default = $false }
         dest_name = @{ type = 'str'; required = $true }
         principals = @{ type = 'list'; elements = 'str'; default = @() }
@@ -45,7 +45,7 @@ $ErrorActionPreference = 'Stop'
 $StagingPrefix = '.esus-pec-staging-'  # no .pfx/.p12 suffix: PEC does not list it
 $FileSddl = 'O:BAD:AI'  # owner Administrators, no explicit ACE: the file holds exactly what chaves gives
 
-$root = [System.IO.Path]::GetFullPath($module.Params.pec_root.TrimEnd('\', '/'))
+$root = ConvertTo-EsusRoot -Path $module.Params.pec_root
 $chaves = [System.IO.Path]::Combine($root, 'chaves')
 $name = $module.Params.dest_name
 if ($name.IndexOfAny([System.IO.Path]::GetInvalidFileNameChars()) -ge 0 -or $name -in @('', '.', '..')) {
@@ -118,6 +118,8 @@ Function Test-Expected {
     return $true
 }
 
+# What is on disk if a step fails, said in the failure: it changes as the steps go.
+$onDisk = 'The previous certificate, if any, is still in place'
 $privileges = New-Object -TypeName Ansible.Privilege.PrivilegeEnabler -ArgumentList @(
     $false, 'SeBackupPrivilege', 'SeRestorePrivilege', 'SeTakeOwnershipPrivilege'
 )
@@ -172,6 +174,8 @@ try {
         Set-EsusSddl -Path $chaves -Sddl $sddl -Directory
     }
     if ($bytesChange) {
+        $backup = $null
+        $keepStaged = $false
         $staged = [System.IO.Path]::Combine($chaves, $StagingPrefix + [System.Guid]::NewGuid().ToString('N').Substring(0, 12))
         try {
             $stream = New-Object -TypeName System.IO.FileStream -ArgumentList @(
@@ -190,7 +194,6 @@ try {
                 throw "the staged copy on the host has SHA-1 $written, not the validated $checksum"
             }
             if ([System.IO.File]::Exists($dest)) {
-                $backup = $null
                 if ($module.Params.backups -gt 0) {
                     if (-not [System.IO.Directory]::Exists($backupDir)) {
                         [void][System.IO.Directory]::CreateDirectory($backupDir, (New-EsusSecurity -Sddl $sddl -Directory))
@@ -200,9 +203,40 @@ try {
                     $backup = [System.IO.Path]::Combine($backupDir, "$name.$stamp~")
                     if ([System.IO.File]::Exists($backup)) { [System.IO.File]::Delete($backup) }
                 }
+                else {
+                    # ReplaceFile always gets a backup name, so a half-done swap leaves the old file under a known name
+                    # (a staging name: the next run removes it if this one cannot)
+                    $backup = $staged + '.old'
+                }
                 # ReplaceFile: the staged file takes the old one's name in one step; the old one becomes the backup.
-                [System.IO.File]::Replace($staged, $dest, $backup, $true)
-                if ($backup) {
+                try {
+                    [System.IO.File]::Replace($staged, $dest, $backup, $true)
+                }
+                catch {
+                    if ([System.IO.File]::Exists($dest) -or -not [System.IO.File]::Exists($backup)) { throw }
+                    # ERROR_UNABLE_TO_MOVE_REPLACEMENT_2 (1177): the old file is already the backup, the new one is
+                    # still staged, and the certificate's name is free. Finish the move, or put the old one back.
+                    $swapError = $_.Exception.Message
+                    try {
+                        [System.IO.File]::Move($staged, $dest)
+                    }
+                    catch {
+                        try {
+                            [System.IO.File]::Move($backup, $dest)
+                        }
+                        catch {
+                            $onDisk = ("$name is missing: the previous certificate is $backup and the new one $staged; " +
+                                "rename one of them to $name, then run the deploy again")
+                            $keepStaged = $true
+                            throw "the swap stopped halfway ($swapError) and neither file could take the name back ($($_.Exception.Message))"
+                        }
+                        $onDisk = 'The previous certificate was put back in place'
+                        throw "the swap stopped halfway ($swapError), and the new certificate could not take its name"
+                    }
+                }
+                $onDisk = ("The new certificate is in place (SHA-1 $checksum), but a step after the swap failed: run the " +
+                    "deploy again to finish it")
+                if ($module.Params.backups -gt 0) {
                     Set-EsusSddl -Path $backup -Sddl $FileSddl
                     $module.Result.backup = $backup
                     $kept = @([System.IO.Directory]::GetFiles($backupDir, "$name.*~") | Sort-Object)
@@ -210,13 +244,18 @@ try {
                         $kept[0..($kept.Count - $module.Params.backups - 1)] | ForEach-Object { [System.IO.File]::Delete($_) }
                     }
                 }
+                else {
+                    [System.IO.File]::Delete($backup)
+                }
             }
             else {
                 [System.IO.File]::Move($staged, $dest)
+                $onDisk = ("The new certificate is in place (SHA-1 $checksum), but a step after it was put there failed: " +
+                    "run the deploy again to finish it")
             }
         }
         catch {
-            if ([System.IO.File]::Exists($staged)) { [System.IO.File]::Delete($staged) }
+            if (-not $keepStaged -and [System.IO.File]::Exists($staged)) { [System.IO.File]::Delete($staged) }
             throw
         }
         # ReplaceFile carries the old file's descriptor over: the new file must hold exactly what chaves gives.
@@ -236,7 +275,7 @@ try {
     }
 }
 catch {
-    $module.FailJson(("{0}: {1}. The previous certificate, if any, is still in place." -f $dest, $_.Exception.Message), $_)
+    $module.FailJson(("{0}: {1}. {2}." -f $dest, $_.Exception.Message, $onDisk), $_)
 }
 finally {
     $privileges.Dispose()

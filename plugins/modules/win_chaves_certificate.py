@@ -28,7 +28,7 @@ description:
 options:
   pec_root:
     description: The PEC webserver folder; C(chaves) is inside it.
-    type: str
+    type: path
     required: true
   create_pec_root:
     description: Create O(pec_root) when it does not exist (with C(chaves.create)).

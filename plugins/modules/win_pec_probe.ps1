@@ -12,7 +12,7 @@
 
 $spec = @{
     options = @{
-        pec_root = @{ type = 'str'; default = 'C:\Program Files\e-SUS\webserver' }
+        pec_root = @{ type = 'path'; default = 'C:\Program Files\e-SUS\webserver' }
         principals = @{ type = 'list'; elements = 'str'; default = @() }
         endpoints = @{
             type = 'list'
@@ -26,7 +26,7 @@ $spec = @{
         timeout = @{ type = 'float'; default = 5 }
         read_certificate = @{ type = 'bool'; default = $true }
         max_size = @{ type = 'int'; default = 1048576 }
-        fact_path = @{ type = 'str'; default = 'C:\ProgramData\esus.pec\facts.d\esus_pec_rnds.json' }
+        fact_path = @{ type = 'path'; default = 'C:\ProgramData\esus.pec\facts.d\esus_pec_rnds.json' }
         fact_content = @{ type = 'str' }
     }
     supports_check_mode = $true
@@ -48,14 +48,27 @@ if ($null -ne $module.Params.fact_content) {
     try {
         if ((Read-Fact) -cne $module.Params.fact_content) {
             if (-not $module.CheckMode) {
-                [void][System.IO.Directory]::CreateDirectory([System.IO.Path]::GetDirectoryName($factPath))
-                $temp = "$factPath.esus-pec-tmp"
-                [System.IO.File]::WriteAllText($temp, $module.Params.fact_content, $Utf8)
-                if ([System.IO.File]::Exists($factPath)) {
-                    [System.IO.File]::Replace($temp, $factPath, $null, $true)
+                # setup runs every *.ps1 of a fact_path as the Ansible admin: the folder is SYSTEM's and
+                # Administrators' only, and refused (nothing written) when someone else owns it or a file in it
+                $factFolder = [System.IO.Path]::GetDirectoryName($factPath)
+                Initialize-EsusPrivateFolder -Path $factFolder
+                # a name nobody can guess, created new (never an existing file or link); setup skips its suffix
+                $temp = [System.IO.Path]::Combine($factFolder, '.esus-pec-' + [System.Guid]::NewGuid().ToString('N') + '.tmp')
+                $bytes = $Utf8.GetBytes($module.Params.fact_content)
+                try {
+                    $stream = New-Object -TypeName System.IO.FileStream -ArgumentList @(
+                        $temp, [System.IO.FileMode]::CreateNew, [System.IO.FileAccess]::Write, [System.IO.FileShare]::None
+                    )
+                    try { $stream.Write($bytes, 0, $bytes.Length) } finally { $stream.Dispose() }
+                    if ([System.IO.File]::Exists($factPath)) {
+                        [System.IO.File]::Replace($temp, $factPath, $null, $true)
+                    }
+                    else {
+                        [System.IO.File]::Move($temp, $factPath)
+                    }
                 }
-                else {
-                    [System.IO.File]::Move($temp, $factPath)
+                finally {
+                    if ([System.IO.File]::Exists($temp)) { [System.IO.File]::Delete($temp) }
                 }
             }
             $module.Result.changed = $true
@@ -103,7 +116,7 @@ Function Test-Endpoint {
     }
 }
 
-$root = [System.IO.Path]::GetFullPath($module.Params.pec_root.TrimEnd('\', '/'))
+$root = ConvertTo-EsusRoot -Path $module.Params.pec_root
 $chaves = [System.IO.Path]::Combine($root, 'chaves')
 $module.Result.user = [System.Security.Principal.WindowsIdentity]::GetCurrent().Name
 $module.Result.fact_current = Read-Fact

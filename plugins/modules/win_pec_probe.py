@@ -16,12 +16,14 @@ description:
     O(principals), whether each of O(endpoints) accepts a TCP connection, and the local fact left by the
     last audit."
   - An error reading something is returned as that error, not as an absence.
-  - With O(fact_content), writes that text to O(fact_path) instead (creating its folder), only when it differs
-    from what is there, and does nothing else.
+  - With O(fact_content), writes that text to O(fact_path) instead, only when it differs from what is there, and
+    does nothing else. Its folder (and the one above, when missing) is created owned by Administrators,
+    protected, for SYSTEM and Administrators only, since ansible.windows.setup runs every C(*.ps1) of a
+    C(fact_path); a folder, parent folder or file in it owned by anyone else is refused untouched.
 options:
   pec_root:
     description: The PEC webserver folder.
-    type: str
+    type: path
     default: C:\Program Files\e-SUS\webserver
   principals:
     description: Names or SIDs to resolve to SIDs on the host.
@@ -38,7 +40,7 @@ options:
     default: 1048576
   fact_path:
     description: The local fact of the audit.
-    type: str
+    type: path
     default: C:\ProgramData\esus.pec\facts.d\esus_pec_rnds.json
   fact_content:
     description: When given, write this text to O(fact_path) (only when it differs) and do nothing else.

@@ -17,6 +17,8 @@ from __future__ import annotations
 
 import re
 
+from ansible_collections.esus.pec.plugins.plugin_utils._sddl_sids import OTHER_NAMES, SDDL_SIDS
+
 ADMINISTRATORS = "S-1-5-32-544"
 SYSTEM = "S-1-5-18"
 
@@ -73,52 +75,29 @@ _RIGHT_ALIASES = {
     "LO": 0x80,
     "CR": 0x100,
 }
-# SID aliases Windows uses in SDDL (sddl.h), the ones a file system ACL can show.
-SID_ALIASES = {
-    "AN": "S-1-5-7",
-    "AO": "S-1-5-32-548",
-    "AU": "S-1-5-11",
-    "BA": ADMINISTRATORS,
-    "BG": "S-1-5-32-546",
-    "BO": "S-1-5-32-551",
-    "BU": "S-1-5-32-545",
-    "CG": "S-1-3-1",
-    "CO": "S-1-3-0",
-    "IU": "S-1-5-4",
-    "LS": "S-1-5-19",
-    "NS": "S-1-5-20",
-    "NU": "S-1-5-2",
-    "OW": "S-1-3-4",
-    "PU": "S-1-5-32-547",
-    "RD": "S-1-5-32-555",
-    "RU": "S-1-5-32-554",
-    "SO": "S-1-5-32-549",
-    "SU": "S-1-5-6",
-    "SY": SYSTEM,
-    "WD": "S-1-1-0",
-    "AC": "S-1-15-2-1",
-    "WR": "S-1-5-33",
-}
-_SID_NAMES = {
-    ADMINISTRATORS: "Administrators",
-    SYSTEM: "SYSTEM",
-    "S-1-5-32-545": "Users",
-    "S-1-5-11": "Authenticated Users",
-    "S-1-1-0": "Everyone",
-    "S-1-3-0": "CREATOR OWNER",
-    "S-1-15-2-1": "ALL APPLICATION PACKAGES",
-}
-# Groups that would open chaves (and the private key) to every local or network user: refused as extra principals.
+# SID aliases Windows uses in SDDL: every one of Microsoft's "SID Strings" table (_sddl_sids.py). A domain- or
+# machine-relative alias (DA, DU, LA...) becomes "S-1-5-21-<domain>-512"-style text: named, never a real SID.
+SID_ALIASES = {alias: sid for alias, (sid, _name) in SDDL_SIDS.items()}
+_SID_NAMES = dict(dict(SDDL_SIDS.values()), **OTHER_NAMES)
+# Groups that would open chaves (and the private key) to every local or network user, or to every account of a
+# domain: refused as extra principals. A domain's Users (-513), Guests (-514) and Computers (-515) are refused
+# whatever the domain (a SID S-1-5-21-...-513).
 BROAD_SIDS = {
     "S-1-1-0": "Everyone",
+    "S-1-2-0": "LOCAL",
     "S-1-5-32-545": "Users",
     "S-1-5-11": "Authenticated Users",
     "S-1-5-4": "INTERACTIVE",
     "S-1-5-2": "NETWORK",
     "S-1-5-7": "ANONYMOUS LOGON",
+    "S-1-5-15": "This Organization",
+    "S-1-5-113": "Local account",
+    "S-1-5-114": "Local account and member of Administrators group",
     "S-1-5-32-546": "Guests",
     "S-1-15-2-1": "ALL APPLICATION PACKAGES",
+    "S-1-15-2-2": "ALL RESTRICTED APPLICATION PACKAGES",
 }
+_BROAD_DOMAIN_RIDS = {"513": "Domain Users", "514": "Domain Guests", "515": "Domain Computers"}
 _BROAD_NAMES = {name.casefold() for name in BROAD_SIDS.values()} | {
     "builtin\\users",
     "builtin\\guests",
@@ -126,12 +105,26 @@ _BROAD_NAMES = {name.casefold() for name in BROAD_SIDS.values()} | {
     "nt authority\\interactive",
     "nt authority\\network",
     "nt authority\\anonymous logon",
+    "nt authority\\this organization",
+    "nt authority\\local account",
+    "nt authority\\local account and member of administrators group",
+    "application package authority\\all application packages",
+    "application package authority\\all restricted application packages",
+    "domain users",
+    "domain guests",
+    "domain computers",
     "todos",
     "usuários",
     "usuarios",
     "usuários autenticados",
     "convidados",
+    "usuários do domínio",
+    "convidados do domínio",
+    "computadores do domínio",
 }
+# Rights that let the holder rewrite the descriptor of chaves (WRITE_DAC) or take it (WRITE_OWNER), so reopen it.
+PERMISSION_RIGHTS = {"ChangePermissions": 0x40000, "TakeOwnership": 0x80000}
+DEFAULT_RIGHTS = "Read"
 _ACE_FLAGS = {"CI", "OI", "NP", "IO", "ID", "SA", "FA"}
 _ACE = re.compile(r"\(([^()]*)\)")
 _SID = re.compile(r"^S-1-\d+(-\d+)*$", re.IGNORECASE)
@@ -139,6 +132,14 @@ _SID = re.compile(r"^S-1-\d+(-\d+)*$", re.IGNORECASE)
 
 class SddlError(ValueError):
     """The text is not an SDDL string this module understands."""
+
+
+PERMISSION_RIGHTS_MASK = sum(PERMISSION_RIGHTS.values())
+
+
+def _bare(name: str) -> str:
+    """``pec01\\domain users`` -> ``domain users``: the group's name without its domain or computer."""
+    return name.rpartition("\\")[2]
 
 
 def rights_mask(rights: str) -> int:
@@ -160,8 +161,10 @@ def _mask_text(mask: int) -> str:
 def chaves_template(extra_principals: list) -> tuple[str, list]:
     """(SDDL template of chaves, the names or SIDs its placeholders stand for, in order).
 
-    ``extra_principals``: [{"user": name or SID, "rights": "Modify"}]. SYSTEM and Administrators get full
-    control whatever is asked; a principal named twice gets one ACE with both rights.
+    ``extra_principals``: [{"user": name or SID, "rights": "Modify", "allow_permission_changes": False}]. Rights
+    default to Read; rights that include ChangePermissions or TakeOwnership (FullControl does) are refused unless
+    the principal has ``allow_permission_changes``. SYSTEM and Administrators get full control whatever is asked;
+    a principal named twice gets one ACE with both rights.
     """
     masks: dict[str, int] = {}
     spelling: dict[str, str] = {}  # as the user wrote it: the host resolves that
@@ -170,7 +173,9 @@ def chaves_template(extra_principals: list) -> tuple[str, list]:
         if not user:
             raise SddlError("an extra principal has an empty user")
         key = user.upper() if _SID.match(user) else user.casefold()
-        broad = BROAD_SIDS.get(key) or (user if key in _BROAD_NAMES else None)
+        broad = BROAD_SIDS.get(key) or (user if _bare(key) in _BROAD_NAMES or key in _BROAD_NAMES else None)
+        if not broad and key.startswith("S-1-5-21-"):
+            broad = _BROAD_DOMAIN_RIDS.get(key.rsplit("-", 1)[1])
         if broad:
             raise SddlError(
                 "%s would open chaves, and the municipality's private key, to every user of the host: give access "
@@ -178,7 +183,15 @@ def chaves_template(extra_principals: list) -> tuple[str, list]:
             )
         if key in (SYSTEM, ADMINISTRATORS):
             continue
-        masks[key] = masks.get(key, 0) | rights_mask(principal.get("rights") or "FullControl")
+        mask = rights_mask(principal.get("rights") or DEFAULT_RIGHTS)
+        if mask & PERMISSION_RIGHTS_MASK and not principal.get("allow_permission_changes"):
+            raise SddlError(
+                "%s would get %s, which includes changing the permissions or the owner of chaves (so reopening it): "
+                "give Read (the service account only reads the certificate) or Modify, or set "
+                "allow_permission_changes: true for this principal if that is really meant"
+                % (user, principal.get("rights") or DEFAULT_RIGHTS)
+            )
+        masks[key] = masks.get(key, 0) | mask
         spelling.setdefault(key, user)
     names = [spelling[key] for key in masks]
     masks_in_order = list(masks.values())

@@ -19,7 +19,7 @@ import pytest
 from tests.support.collection import REPO
 
 LIMIT = 400
-SOURCES = (".py", ".ps1", ".psm1")
+SOURCES = (".py", ".ps1", ".psm1", ".cs")
 
 
 def counted_lines(path: Path) -> int:

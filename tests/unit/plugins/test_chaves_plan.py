@@ -28,8 +28,8 @@ SERVICE = "NT SERVICE\\e-SUS-PEC"
 SERVICE_SID = "S-1-5-80-1-2-3-4-5"
 CHAVES_SDDL = "O:BAD:PAI(A;OICI;FA;;;SY)(A;OICI;FA;;;BA)(A;OICI;0x1301bf;;;%s)" % SERVICE_SID
 # as Windows prints them: group and inherited ACEs too
-SEEN_CHAVES_SDDL = "O:BAG:SYD:PAI(A;OICI;FA;;;SY)(A;OICI;FA;;;BA)(A;OICI;0x1301bf;;;%s)" % SERVICE_SID
-SEEN_FILE_SDDL = "O:BAG:SYD:AI(A;ID;FA;;;SY)(A;ID;FA;;;BA)(A;ID;0x1301bf;;;%s)" % SERVICE_SID
+SEEN_CHAVES_SDDL = "O:BAD:PAI(A;OICI;FA;;;SY)(A;OICI;FA;;;BA)(A;OICI;0x1301bf;;;%s)" % SERVICE_SID
+SEEN_FILE_SDDL = "O:BAD:AI(A;ID;FA;;;SY)(A;ID;FA;;;BA)(A;ID;0x1301bf;;;%s)" % SERVICE_SID
 
 
 def linux_wish(**changes) -> dict:

@@ -210,7 +210,7 @@ def _helper_writers() -> set:
 
 
 def test_the_shared_helpers_that_write_are_known():
-    assert _helper_writers() == {"Set-EsusSddl"}
+    assert _helper_writers() == {"Set-EsusSddl", "Initialize-EsusPrivateFolder"}
 
 
 def test_the_write_sites_finder_sees_a_write_moved_before_the_check_mode_exit():
@@ -227,14 +227,21 @@ def test_the_write_sites_finder_sees_a_write_moved_before_the_check_mode_exit():
 def test_the_probe_writes_only_the_fact_and_never_in_check_mode():
     source = PROBE_PS1.read_text()
     writes = [
-        m.start() for m in re.finditer(r"::(WriteAllText|WriteAllBytes|Replace|Move|Delete|CreateDirectory)\(", source)
+        m.start()
+        for m in re.finditer(
+            r"::(WriteAllText|WriteAllBytes|Replace|Move|Delete|CreateDirectory)\(|System\.IO\.FileStream", source
+        )
     ]
+    # the .psm1's writers: only the fact's folder made private (issue 27), inside the same guard
+    writes += [m.start() for name in _helper_writers() for m in re.finditer(r"\b%s\b" % name, source)]
     guard = _offset(source, "if (-not $module.CheckMode) {")
     block_end = _block_end(source, guard)
     assert writes and all(guard < w < block_end for w in writes)
     assert _offset(source, "if ($null -ne $module.Params.fact_content)") < guard
     assert not re.search(r"\b(Set-Acl|Set-Item|Remove-Item|New-Item|Set-Content|Out-File)\b", source)
-    assert not [name for name in _helper_writers() if re.search(r"\b%s\b" % name, source)]
+    assert [name for name in _helper_writers() if re.search(r"\b%s\b" % name, source)] == [
+        "Initialize-EsusPrivateFolder"
+    ]
 
 
 def _block_end(source: str, start: int) -> int:
@@ -289,9 +296,9 @@ def loader() -> DataLoader:
 
 
 CLOSED_SEEN = (
-    "O:BAG:SYD:PAI(A;OICI;FA;;;SY)(A;OICI;FA;;;BA)(A;OICI;0x1301bf;;;%s)" % SERVICE_SID
-)  # as Windows prints it
-FILE_SEEN = "O:BAG:SYD:AI(A;ID;FA;;;SY)(A;ID;FA;;;BA)(A;ID;0x1301bf;;;%s)" % SERVICE_SID
+    "O:BAD:PAI(A;OICI;FA;;;SY)(A;OICI;FA;;;BA)(A;OICI;0x1301bf;;;%s)" % SERVICE_SID
+)  # as the .ps1 reads it: owner and DACL only, no G: (issue 27)
+FILE_SEEN = "O:BAD:AI(A;ID;FA;;;SY)(A;ID;FA;;;BA)(A;ID;0x1301bf;;;%s)" % SERVICE_SID
 
 
 def deploy_observation(data: bytes | None = None, **changes) -> dict:
@@ -455,7 +462,7 @@ def test_deploy_sends_the_names_the_host_resolves_then_the_sddl_with_their_sids(
             (windows_acl.SYSTEM, windows_acl.FULL_CONTROL),
             (windows_acl.ADMINISTRATORS, windows_acl.FULL_CONTROL),
             (SERVICE_SID, 0x1301BF),
-            ("S-1-5-19", windows_acl.FULL_CONTROL),
+            ("S-1-5-19", 0x120089),  # no rights given: Read (issue 27: it was FullControl, WRITE_DAC included)
         ],
         key=lambda ace: (ace[0], ace[1]),
     )
@@ -468,6 +475,9 @@ def test_deploy_sends_the_names_the_host_resolves_then_the_sddl_with_their_sids(
         ({"user": "S-1-5-32-545", "rights": "Read"}, "Users would open chaves"),
         ({"user": "Everyone"}, "Everyone would open chaves"),
         ({"user": "Usuários", "rights": "Read"}, "Usuários would open chaves"),
+        ({"user": "S-1-5-21-1-2-3-513", "rights": "Read"}, "Domain Users would open chaves"),  # issue 27
+        ({"user": "S-1-2-0"}, "LOCAL would open chaves"),
+        ({"user": SERVICE, "rights": "FullControl"}, "set allow_permission_changes: true"),
     ],
 )
 def test_bad_principals_fail_before_the_host_is_reached(vaulted, principal, words):
@@ -475,6 +485,13 @@ def test_bad_principals_fail_before_the_host_is_reached(vaulted, principal, word
     assert result["failed"] and words in result["msg"] and "Nothing was changed" in result["msg"]
     assert "pec-windows-1" in result["msg"]
     assert host.calls == []
+
+
+def test_full_control_is_given_when_asked_explicitly(vaulted):
+    principal = {"user": SERVICE, "rights": "FullControl", "allow_permission_changes": True}
+    result, host = deploy(vaulted, windows_principals=[principal])
+    assert not result.get("failed"), result.get("msg")
+    assert "(A;OICI;FA;;;%s)" % SERVICE_SID in host.calls[1][1]["sddl"]
 
 
 def test_a_wrong_password_never_reaches_the_windows_host(vaulted):
@@ -495,7 +512,7 @@ def test_deploy_result_carries_no_certificate_bytes(vaulted):
 
 def windows_probe(**changes) -> dict:
     """A result in the shape win_pec_probe.ps1 returns (test_probe_answers_have_the_ps1_shape holds it to that)."""
-    closed = "O:BAG:SYD:PAI(A;OICI;FA;;;SY)(A;OICI;FA;;;BA)(A;OICI;0x1301bf;;;%s)" % SERVICE_SID  # as Windows prints it
+    closed = "O:BAD:PAI(A;OICI;FA;;;SY)(A;OICI;FA;;;BA)(A;OICI;0x1301bf;;;%s)" % SERVICE_SID  # owner and DACL only
     result = {
         "changed": False,
         "fact_path": rnds_audit.WINDOWS_FACT,
@@ -514,7 +531,7 @@ def windows_probe(**changes) -> dict:
                 "name": "3550308.pfx",
                 "size": 1,
                 "sha1": "0" * 40,
-                "sddl": "O:BAG:SYD:AI(A;ID;FA;;;SY)(A;ID;FA;;;BA)(A;ID;0x1301bf;;;%s)" % SERVICE_SID,
+                "sddl": "O:BAD:AI(A;ID;FA;;;SY)(A;ID;FA;;;BA)(A;ID;0x1301bf;;;%s)" % SERVICE_SID,
                 "readable": True,
                 "error": None,
             }

@@ -25,8 +25,8 @@ WINDOWS = {
     "windows": True,
     "sddl": "O:BAD:PAI(A;OICI;FA;;;SY)(A;OICI;FA;;;BA)",
 }
-CLOSED = "O:BAG:SYD:PAI(A;OICI;FA;;;SY)(A;OICI;FA;;;BA)"  # as Windows prints it: group too, aliases
-INHERITING = "O:BAG:SYD:AI(A;ID;FA;;;SY)(A;ID;FA;;;BA)"
+CLOSED = "O:BAD:PAI(A;OICI;FA;;;SY)(A;OICI;FA;;;BA)"  # as the probe reads it: owner and DACL, aliases (issue 27: no G:)
+INHERITING = "O:BAD:AI(A;ID;FA;;;SY)(A;ID;FA;;;BA)"
 OK_REPORT = {"verdict": "ok", "msg": "valid", "certificate": {"days_left": 200, "not_after": "x", "cnpj": "1"}}
 
 
