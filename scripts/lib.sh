@@ -72,6 +72,9 @@ ESUS_NEEDED_COMMANDS=(
     "certutil libnss3-tools"
     "node nodejs"
     "npm npm"
+    # issue 25: the Zabbix template's items answered by a real agent; the shipped systemd units verified
+    "/usr/sbin/zabbix_agent2 zabbix-agent2"
+    "systemd-analyze systemd"
 )
 
 esus_need_commands() {
