@@ -11,7 +11,7 @@ version_added: 0.2.0
 author: esus.pec contributors (@esus-pec)
 description:
   - From what M(esus.pec.readiness_report) returned, the messages the role C(esus.pec.rnds_readiness) sends with
-    M(community.general.mail) when C(rnds_readiness_mail_to) is set - the subject with the counts, a plain-text
+    C(community.general.mail) when C(rnds_readiness_mail_to) is set - the subject with the counts, a plain-text
     body with the summary, the changes since the last report and the hosts that need action with their next
     step, and the report files to attach.
   - A list of addresses gets the whole fleet in one message; a dict UF -> list of addresses gives each UF's
