@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 from pathlib import Path
 
 import pytest
@@ -28,7 +27,7 @@ from tests.support.collection import ansible_env, run_playbook
 from tests.support.leaks import leaks, password_forms
 from tests.support.pki import cnpj
 
-pytestmark = pytest.mark.skipif(not shutil.which("zabbix_agent2"), reason="zabbix_agent2 is not installed")
+pytestmark = pytest.mark.skipif(not Path(zabbix.AGENT).is_file(), reason="zabbix_agent2 is not installed")
 
 CNPJ = cnpj("252525250001")
 PASSWORD = "Zabbix-agent-25"

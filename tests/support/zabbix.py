@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import json
 import re
+import shutil
 import subprocess
 from pathlib import Path
 
@@ -23,6 +24,7 @@ import yaml
 
 REPO = Path(__file__).resolve().parents[2]
 TEMPLATE = REPO / "extras" / "zabbix" / "esus_pec_rnds_zabbix_agent2.yaml"
+AGENT = shutil.which("zabbix_agent2") or "/usr/sbin/zabbix_agent2"  # Debian puts it in sbin
 
 UUID = {"type": "string", "pattern": "^[0-9a-f]{12}4[0-9a-f]{3}[89ab][0-9a-f]{15}$"}
 TEXT = {"type": "string", "minLength": 1}
@@ -268,7 +270,7 @@ AGENT_ANSWER = re.compile(r"\s*\[(?P<kind>[a-z])\|(?P<value>.*)\]\s*", re.S)
 def agent_test(config: Path, key: str) -> tuple[bool, str]:
     """``zabbix_agent2 -t KEY``: (supported, value) as the agent answers a passive check."""
     result = subprocess.run(
-        ["zabbix_agent2", "-c", str(config), "-t", key], capture_output=True, text=True, check=True, timeout=60
+        [AGENT, "-c", str(config), "-t", key], capture_output=True, text=True, check=True, timeout=60
     )
     assert result.stdout.startswith(key), "zabbix_agent2 -t %s answered %r" % (key, result.stdout)
     match = AGENT_ANSWER.fullmatch(result.stdout[len(key) :])  # the key, padded to a column when it is short

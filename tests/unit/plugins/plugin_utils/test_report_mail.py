@@ -6,6 +6,7 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import pytest
 
@@ -78,3 +79,11 @@ def test_english_on_request():
 def test_bad_recipients_are_refused_with_the_variable_named(mail_to, said):
     with pytest.raises(report_mail.MailError, match=re.escape(said)):
         messages(mail_to)
+
+
+def test_the_changes_docs_delivery_shows_are_what_a_message_says():
+    page = (Path(__file__).resolve().parents[4] / "docs" / "delivery.md").read_text(encoding="utf-8")
+    shown = re.findall(r"```text\n(.*?)```", page, re.S)
+    changes = next(block for block in shown if block.startswith("Mudanças desde"))
+    (message,) = messages(["a@saude.example"])
+    assert changes in message["body"]
