@@ -228,3 +228,18 @@ def test_an_unreachable_host_is_a_finding_not_a_broken_run(controller, how):
     assert "UNREACHABLE!" in result.stdout
     report = json.loads((controller["state"] / "relatorio" / "readiness.json").read_text())
     assert {h["host"]: h["ready"] for h in report["hosts"]} == {"pec-down": None, "pec-schedule": True}
+
+
+@pytest.mark.parametrize("how", sorted(COMMANDS))
+def test_a_vault_password_file_others_may_read_stops_the_run(controller, how):
+    password_file = controller["credentials"] / "vault-password"
+    report = controller["state"] / "relatorio" / "readiness.json"
+    report.unlink(missing_ok=True)
+    password_file.chmod(0o644)
+    try:
+        result = run(how, controller)
+    finally:
+        password_file.chmod(0o600)
+    assert result.returncode == 1 and result.stdout == ""
+    assert "is mode 644, readable by others than its owner: chmod 0400" in result.stderr
+    assert not report.exists()
