@@ -134,7 +134,7 @@ def test_no_secret_reaches_the_agent(audited):
         assert not leaks(answer, password_forms(PASSWORD) + password_forms("Not-" + PASSWORD)), host
 
 
-FORMAT_2 = {  # docs/monitoring.md's example of the fact's format 2 (issue 25, absolute dates and codes), not ready
+FORMAT_2 = {  # the fact's format 2 (docs/monitoring.md: absolute dates and codes): ready, with two warnings
     "checks": {"certificate": {"code": "certificate.expiring", "status": "warn", "values": {}}},
     "codes": ["chaves.permissions", "certificate.expiring"],
     "format": 2,
@@ -142,7 +142,7 @@ FORMAT_2 = {  # docs/monitoring.md's example of the fact's format 2 (issue 25, a
     "not_after_timestamp": 1813924800,
     "pec_status": "Conexão bem-sucedida",
     "pec_version": "5.3.21",
-    "rnds_ready": False,
+    "rnds_ready": True,
     "verdict": "expiring",
 }
 
@@ -155,5 +155,5 @@ def test_the_agent_answers_a_format_2_fact(audited, tmp_path):
     values = server_values(audited["config"], fact_path)
     assert values["esus.pec.certificate.not_after"] == 1813924800
     assert json.loads(values["esus.pec.codes"]) == ["chaves.permissions", "certificate.expiring"]
-    assert (values["esus.pec.rnds_ready"], values["esus.pec.verdict"]) == (0, "expiring")
+    assert (values["esus.pec.rnds_ready"], values["esus.pec.verdict"]) == (1, "expiring")
     assert values["esus.pec.pec_status"] == "Conexão bem-sucedida"
