@@ -164,3 +164,40 @@ esus_controller_run() {
         -e PIP_DISABLE_PIP_VERSION_CHECK=1 -e PIP_DEFAULT_TIMEOUT=180 -e CI="${CI:-}" \
         "$ESUS_CONTROLLER_IMAGE" "$@"
 }
+
+# issue 25: the Molecule scenario `zabbix` runs Debian's own Zabbix agent 2 on a PEC server:
+# localhost/esus-debian-zabbix:12 is localhost/esus-debian:12 plus zabbix-agent2 (6.0.14 in bookworm; every
+# dependency is already in the image). No registry and no network in the container: the .deb is fetched on this
+# machine (a bookworm too) with apt-get download and installed by dpkg in a container with no network.
+ESUS_ZABBIX_IMAGE="${ESUS_ZABBIX_IMAGE:-localhost/esus-debian-zabbix:12}"
+esus_zabbix_image_build() {
+    ESUS_DEBIAN_RELEASES=12 esus_image_build || return 1
+    local base="localhost/esus-debian:12" recipe debs name="esus-zabbix-build-$$"
+    recipe="$(printf '%s|zabbix-agent2|1' "$(docker image inspect --format '{{ .Id }}' "$base")" | sha256sum | cut -c1-10)"
+    if [ "$(docker image inspect --format '{{ index .Config.Labels "esus.recipe" }}' "$ESUS_ZABBIX_IMAGE" 2>/dev/null)" = "$recipe" ]; then
+        return 0
+    fi
+    debs="$(mktemp -d /tmp/esus-zabbix-debs.XXXXXX)"
+    if ! (cd "$debs" && apt-get download zabbix-agent2 >/tmp/esus-pec-zabbix-image.log 2>&1); then
+        (apt-get update -qq && cd "$debs" && apt-get download zabbix-agent2) >>/tmp/esus-pec-zabbix-image.log 2>&1 || {
+            esus_engine_log "apt-get download zabbix-agent2 failed; its log:"
+            tail -n 20 /tmp/esus-pec-zabbix-image.log >&2
+            rm -rf "$debs"
+            return 1
+        }
+    fi
+    esus_engine_log "building ${ESUS_ZABBIX_IMAGE} from ${base} + $(ls "$debs")"
+    # policy-rc.d: the package's scripts must not try to start the agent while the image is made
+    if ! docker run --name "$name" --network none -v "$debs:/debs:ro" "$base" sh -c \
+        "printf '#!/bin/sh\nexit 101\n' >/usr/sbin/policy-rc.d && chmod 0755 /usr/sbin/policy-rc.d &&
+         dpkg -i /debs/*.deb && rm -f /usr/sbin/policy-rc.d" >>/tmp/esus-pec-zabbix-image.log 2>&1; then
+        esus_engine_log "installing zabbix-agent2 in the image failed; its log:"
+        tail -n 30 /tmp/esus-pec-zabbix-image.log >&2
+        docker rm -f "$name" >/dev/null 2>&1
+        rm -rf "$debs"
+        return 1
+    fi
+    rm -rf "$debs"
+    docker commit --change "LABEL esus.recipe=${recipe}" --change 'CMD ["sleep", "infinity"]' \
+        "$name" "$ESUS_ZABBIX_IMAGE" >/dev/null && docker rm "$name" >/dev/null
+}

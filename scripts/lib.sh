@@ -73,6 +73,9 @@ ESUS_NEEDED_COMMANDS=(
     "node nodejs"
     "npm npm"
     "mcs mono-mcs"  # compiles the Windows modules' C# module_util (BackupFile.cs) here, issue 27
+    # issue 25: the Zabbix template's items answered by a real agent; the shipped systemd units verified
+    "/usr/sbin/zabbix_agent2 zabbix-agent2"
+    "systemd-analyze systemd"
 )
 
 esus_need_commands() {

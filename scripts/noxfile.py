@@ -11,7 +11,8 @@ meta/runtime.yml's requires_ansible admits (docs/testing.md).
 Each session makes its own virtualenv with one ansible-core and only what that session needs. The units also get
 the collections of the project's pinned ``ansible`` package (requirements.txt, installed without its ansible-core):
 they read ansible.windows 3.3.0's .ps1 modules and documentation, whatever the core. Sanity and integration get
-ansible-core alone (esus.pec needs no other collection). Everything else is pinned by constraints.txt.
+ansible-core alone (esus.pec needs no other collection but community.general, and that one only to mail the
+report, which those runs do not). Everything else is pinned by constraints.txt.
 """
 
 from __future__ import annotations

@@ -229,6 +229,10 @@ step_molecule() {
         return
     fi
     trap 'esus_engine_stop' EXIT
+    if [[ " ${scenarios[*]} " == *" zabbix "* ]] && ! esus_zabbix_image_build; then  # Debian's zabbix-agent2 on 12
+        fail_part "the zabbix scenario's image (see the messages above)"
+        return
+    fi
     local scenario log
     for scenario in "${scenarios[@]}"; do
         if [ -f "molecule/$scenario/.ci-skip" ] && [ "$named" -eq 0 ]; then

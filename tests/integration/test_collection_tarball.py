@@ -1,10 +1,12 @@
 # Copyright (c) 2026, esus.pec contributors
 # GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
-"""What `ansible-galaxy collection build` ships: only what users run, and nothing named like a secret."""
+"""What `ansible-galaxy collection build` ships: only what users run, nothing named like a secret, and the one
+collection it depends on declared."""
 
 from __future__ import annotations
 
+import json
 import re
 import subprocess
 import sys
@@ -17,6 +19,7 @@ SHIPPED = {
     "FILES.json",
     "README.md",
     "execution-environment.yml",
+    "extras",  # the Zabbix template, the systemd units: for the monitoring and the controller, not for Ansible
     "LICENSES",
     "changelogs",
     "docs",
@@ -44,3 +47,26 @@ def test_the_tarball_holds_only_what_users_run(tmp_path):
     suspicious = [name for name in names if SECRET_LOOKING.search(name.rsplit("/", 1)[-1])]
     assert suspicious == [], "named like a key, a password or a certificate: %s" % suspicious
     assert "plugins/modules/certificate_deploy.py" in names and "playbooks/deploy.yml" in names
+
+
+FQCN_TASK = re.compile(r"^\s*(?:- )?([a-z0-9_]+\.[a-z0-9_]+)\.[a-z0-9_]+:\s*(?:#.*)?$", re.M)
+
+
+def test_the_only_collection_it_depends_on_is_declared(tmp_path):
+    """galaxy.yml declares community.general (the report's mail, community.general.mail) and nothing else; the
+    roles and playbooks it ships call no module of an undeclared collection."""
+    subprocess.run(
+        [sys.executable, "-m", "ansible.cli.galaxy", "collection", "build", "--output-path", str(tmp_path), str(REPO)],
+        env=ansible_env(),
+        check=True,
+        capture_output=True,
+    )
+    (tarball,) = tmp_path.glob("esus-pec-*.tar.gz")
+    used = set()
+    with tarfile.open(tarball) as archive:
+        manifest = json.load(archive.extractfile("MANIFEST.json"))
+        for member in archive.getmembers():
+            if member.isfile() and member.name.startswith(("roles/", "playbooks/")) and member.name.endswith(".yml"):
+                used |= set(FQCN_TASK.findall(archive.extractfile(member).read().decode("utf-8")))
+    assert manifest["collection_info"]["dependencies"] == {"community.general": ">=11.0.0"}
+    assert used - {"ansible.builtin", "esus.pec"} == {"community.general"}
