@@ -36,6 +36,7 @@ from ansible_collections.esus.pec.plugins.plugin_utils.chaves_plan import expect
 from ansible_collections.esus.pec.plugins.plugin_utils.chaves_words import blocker_message, describe, diff
 from ansible_collections.esus.pec.plugins.plugin_utils.direct_probe import direct_probe
 from ansible_collections.esus.pec.plugins.plugin_utils.hosts import Platform, platform_of
+from ansible_collections.esus.pec.plugins.plugin_utils.input_names import check as check_variables
 from ansible_collections.esus.pec.plugins.plugin_utils.vaulted_source import read_and_validate
 from ansible_collections.esus.pec.plugins.plugin_utils.windows_acl import FILE_SDDL, SddlError, chaves_template
 
@@ -132,6 +133,16 @@ class ActionModule(ActionBase):
         del tmp  # made only when bytes are sent
         _validation, args = self.validate_argument_spec(argument_spec=_argspec.certificate_deploy_spec())
         host = (task_vars or {}).get("inventory_hostname", "?")
+        # the inventory's names against the roles' contract, and the password read raw (input_names.py)
+        variables = check_variables(
+            self._templar, task_vars or {}, args["option_names"], "password" in self._task.args, required=True
+        )
+        if variables["warnings"]:
+            result["warnings"] = list(variables["warnings"])
+        if variables["msg"]:
+            return dict(result, failed=True, changed=False, msg=variables["msg"])
+        if variables["password"] is not None:
+            args["password"] = variables["password"]
         problem = check_inputs(args)
         if problem:
             return dict(result, failed=True, msg="host %s: %s%s" % (host, problem, _UNTOUCHED))
@@ -153,7 +164,7 @@ class ActionModule(ActionBase):
             )
             return dict(result, failed=True, changed=False, msg=msg)
         if report["verdict"] == EXPIRING:
-            result["warnings"] = [report["msg"]]
+            result.setdefault("warnings", []).append(report["msg"])
 
         seam = platform_of(self._connection)
         try:

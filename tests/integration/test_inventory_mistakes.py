@@ -1,0 +1,177 @@
+# Copyright (c) 2026, esus.pec contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""A state team's inventory mistakes, each failing its own municipality only: real ansible-playbook runs of
+playbooks/deploy.yml and playbooks/readiness.yml at -vvvv, on an inventory laid out as docs/inventory.md
+recommends (``inventario/`` with per-value ``encrypt_string`` passwords, the vaulted certificates in
+``certificados/`` beside it, outside the inventory folder), four municipalities on the local connection:
+
+- pec-a: ``rnds_certificate_expected_cnjp`` (misspelt) holds its CNPJ, and its certificate is another
+  municipality's: refused untouched with "você quis dizer rnds_certificate_expected_cnpj?", unless the team sets
+  rnds_certificate_allow_unknown_variables;
+- pec-b: right, but ``rnds_readiness_report_langauge`` (misspelt): a warning naming both names, and deployed;
+- pec-c: its password encrypted with another vault secret (vault id ``outro``): refused untouched, the message
+  names the variable, its file and the vault id;
+- pec-d: a password with Jinja braces and no ``!unsafe``: refused untouched, the message names the variable and
+  says !unsafe, and no part of the password is in the -vvvv output.
+"""
+
+from __future__ import annotations
+
+import getpass
+import grp
+import os
+import re
+import subprocess
+import sys
+
+import pytest
+
+from tests.support.collection import REPO, ansible_env, run_playbook, vault_encrypt
+from tests.support.leaks import file_material, key_material, leaks
+from tests.support.pki import cnpj
+
+HOSTS = ("pec-a", "pec-b", "pec-c", "pec-d")
+FRAGMENT = "wrvxkq"  # inside the braces of pec-d's password: what Jinja's own error would have quoted
+BRACED = "Zq{{ %s }}Yp-9" % FRAGMENT
+
+
+def encrypt_string(value: str, name: str, vault_id: str, password_file, env: dict) -> str:
+    command = [
+        sys.executable,
+        "-m",
+        "ansible.cli.vault",
+        "encrypt_string",
+        "--vault-id",
+        "%s@%s" % (vault_id, password_file),
+    ]
+    done = subprocess.run([*command, "--name", name, value], env=env, check=True, capture_output=True, text=True)
+    return done.stdout
+
+
+@pytest.fixture(scope="module")
+def state(pki, tmp_path_factory):
+    work = tmp_path_factory.mktemp("mistakes")
+    env = ansible_env(ANSIBLE_LOCAL_TEMP=str(work / "local_tmp"), ANSIBLE_REMOTE_TMP=str(work / "remote_tmp"))
+    vault, other = work / "vault-sp", work / "vault-outro"
+    vault.write_text("segredo-do-estado\n")
+    other.write_text("segredo-de-outro-estado\n")
+    inventory, certificates = work / "inventario", work / "certificados"
+    (inventory / "host_vars").mkdir(parents=True)
+    certificates.mkdir()
+    passwords = {host: "Senha-%s-8d1" % host for host in HOSTS}
+    passwords["pec-d"] = BRACED
+    keys, files = [], []
+    for index, host in enumerate(HOSTS):
+        own = cnpj("4%d4%d4%d4%d0001" % (index, index, index, index))
+        foreign = cnpj("999999990001")  # another municipality's
+        key, cert = pki.leaf(key=pki.key("ec", host), cnpj_value=foreign if host == "pec-a" else own)
+        keys.append(key)
+        plain = pki.pfx("%s-mistakes.pfx" % host, key, cert, passwords[host])
+        files.append(plain)
+        vault_encrypt(plain, vault, env, output=certificates / ("%s.pfx" % host))
+        (work / "root" / host / "webserver" / "config").mkdir(parents=True)
+        lines = [
+            "rnds_certificate_src: %s" % (certificates / ("%s.pfx" % host)),
+            "rnds_certificate_pec_root: %s" % (work / "root" / host / "webserver"),
+            "rnds_certificate_owner: %s" % getpass.getuser(),
+            "rnds_certificate_group: %s" % grp.getgrgid(os.getgid()).gr_name,
+            "rnds_certificate_ibge_code: '%d'" % (3550300 + index),
+            "rnds_readiness_municipality: Município %s" % host[-1].upper(),
+            "esus_pec_become: false",
+        ]
+        if host == "pec-a":
+            lines.append("rnds_certificate_expected_cnjp: '%s'" % own)
+        else:
+            lines.append("rnds_certificate_expected_cnpj: '%s'" % own)
+        if host == "pec-b":
+            lines.append("rnds_readiness_report_langauge: en")
+        if host == "pec-d":  # plaintext on purpose: the mistake is the missing !unsafe
+            lines.append("rnds_certificate_password: '%s'" % BRACED)
+        else:
+            vault_id, secret = ("outro", other) if host == "pec-c" else ("sp", vault)
+            lines.append(encrypt_string(passwords[host], "rnds_certificate_password", vault_id, secret, env).rstrip())
+        (inventory / "host_vars" / ("%s.yml" % host)).write_text("---\n" + "\n".join(lines) + "\n")
+    (inventory / "hosts").write_text(  # no .ini: 2.17/2.18 skip .ini files in a folder
+        "[pec_servers]\n"
+        + "".join(
+            "%s ansible_connection=local ansible_python_interpreter=%s\n" % (host, sys.executable) for host in HOSTS
+        )
+    )
+    secrets = [
+        *passwords.values(),
+        "segredo-do-estado",
+        "segredo-de-outro-estado",
+        *key_material(keys),
+        *file_material(files),
+    ]
+    return {"work": work, "env": env, "inventory": inventory, "vault": vault, "secrets": secrets}
+
+
+def play(state, playbook: str, *options: str) -> tuple[subprocess.CompletedProcess, str]:
+    """One run at -vvvv with the state's vault secret only; (result, its output with line breaks folded)."""
+    options = ("-vvvv", "--vault-id", "sp@%s" % state["vault"], *options)
+    result = run_playbook(REPO / "playbooks" / playbook, state["inventory"], state["env"], *options)
+    output = result.stdout + result.stderr
+    assert not leaks(output, state["secrets"]), "secret material in the -vvvv output"
+    assert FRAGMENT not in output, "a fragment of pec-d's password is in the output"
+    return result, " ".join(output.split())
+
+
+def recap(result) -> dict:
+    return {
+        host: {key: int(value) for key, value in re.findall(r"(\w+)=(\d+)", counts)}
+        for host, counts in re.findall(r"^(pec-\S+)\s+:\s+(.*)$", result.stdout, re.M)
+    }
+
+
+def chaves(state, host):
+    return state["work"] / "root" / host / "webserver" / "chaves"
+
+
+def test_each_mistake_fails_its_own_municipality_and_the_others_finish(state):
+    result, said = play(state, "deploy.yml")
+    counts = recap(result)
+    assert result.returncode != 0
+    assert {host: counts[host]["failed"] for host in HOSTS} == {"pec-a": 1, "pec-b": 0, "pec-c": 1, "pec-d": 1}
+    assert counts["pec-b"]["changed"] == 1 and (chaves(state, "pec-b") / "3550301.pfx").exists()
+    for host in ("pec-a", "pec-c", "pec-d"):
+        assert not chaves(state, host).exists(), "%s was touched" % host
+    # pec-a: the misspelt CNPJ variable refuses the host; the message is Portuguese and says how to allow it
+    assert (
+        "host pec-a: a variável rnds_certificate_expected_cnjp não é do esus.pec (você quis dizer "
+        "rnds_certificate_expected_cnpj?)" in said
+    )
+    assert "rnds_certificate_allow_unknown_variables: true" in said
+    # pec-b: a warning naming the variable and the closest declared one, once, and the host deployed
+    warning = (
+        "host pec-b: a variável rnds_readiness_report_langauge não é do esus.pec e é ignorada (você quis dizer "
+        "rnds_readiness_report_language?)"
+    )
+    assert said.count(warning) == 1
+    # pec-c: the variable, the file and line it is in, and the vault id
+    assert re.search(
+        r"host pec-c: rnds_certificate_password \(em \S+/inventario/host_vars/pec-c\.yml:\d+\) não pôde ser decifrada"
+        r" com os segredos do vault dados \(vault id do valor: outro\)",
+        said,
+    ), said[-3000:]
+    # pec-d: the variable and !unsafe, and no fragment of the password (play() checked the whole output)
+    assert "host pec-d: a senha em rnds_certificate_password parece um modelo Jinja" in said
+    assert "rnds_certificate_password: !unsafe '...'" in said
+
+
+def test_the_team_can_allow_a_misspelt_check_knowingly(state):
+    result, said = play(state, "deploy.yml", "--limit", "pec-a", "-e", "rnds_certificate_allow_unknown_variables=true")
+    assert result.returncode == 0, said[-3000:]
+    assert recap(result)["pec-a"]["changed"] == 1
+    assert "a variável rnds_certificate_expected_cnjp não é do esus.pec" in said  # still warned
+
+
+def test_the_audit_names_the_same_mistakes_in_its_one_task(state):
+    report = state["work"] / "relatorio"
+    result, said = play(state, "readiness.yml", "-e", "rnds_readiness_report_dir=%s" % report)
+    counts = recap(result)
+    assert counts["pec-c"]["failed"] == 1 and counts["pec-d"]["failed"] == 1
+    assert "não pôde ser decifrada com os segredos do vault dados (vault id do valor: outro)" in said
+    assert "host pec-d: a senha em rnds_certificate_password parece um modelo Jinja" in said
+    assert said.count("rnds_readiness_report_langauge não é do esus.pec") == 1
