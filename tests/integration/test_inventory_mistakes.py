@@ -28,6 +28,7 @@ import sys
 import pytest
 
 from tests.support.collection import REPO, ansible_env, run_playbook, vault_encrypt
+from tests.support.doc_blocks import block
 from tests.support.leaks import file_material, key_material, leaks
 from tests.support.pki import cnpj
 
@@ -175,3 +176,43 @@ def test_the_audit_names_the_same_mistakes_in_its_one_task(state):
     assert "não pôde ser decifrada com os segredos do vault dados (vault id do valor: outro)" in said
     assert "host pec-d: a senha em rnds_certificate_password parece um modelo Jinja" in said
     assert said.count("rnds_readiness_report_langauge não é do esus.pec") == 1
+
+
+def test_a_whole_file_vault_stops_ansible_itself_and_the_docs_command_finds_the_file(state, tmp_path):
+    """What docs/inventory.md says of whole-file vaults (host_vars/<host>/vault.yml, ansible-vault encrypt): one
+    encrypted with another secret stops the whole run before any task, naming no file; the docs' loop, run as
+    written from the state's folder, names that file and only it."""
+    env = state["env"]
+    estado = tmp_path / "estado-sp"
+    inventory = estado / "inventario"
+    for host, secret in (("pec-x", state["work"] / "vault-outro"), ("pec-y", state["vault"])):
+        folder = inventory / "host_vars" / host
+        folder.mkdir(parents=True)
+        (folder / "main.yml").write_text("esus_pec_become: false\n")
+        vault = folder / "vault.yml"
+        vault.write_text("vault_senha: !unsafe 'Senha-%s-8d1'\n" % host)
+        subprocess.run(
+            [sys.executable, "-m", "ansible.cli.vault", "encrypt", "--vault-id", "sp@%s" % secret, str(vault)],
+            env=env,
+            check=True,
+            capture_output=True,
+        )
+    (inventory / "hosts").write_text("[pec_servers]\npec-x ansible_connection=local\npec-y ansible_connection=local\n")
+    result = run_playbook(
+        REPO / "playbooks" / "deploy.yml", inventory, env, "-v", "--vault-id", "sp@%s" % state["vault"]
+    )
+    said = result.stdout + result.stderr
+    assert result.returncode != 0 and "Decryption failed" in said
+    assert "PLAY RECAP" not in said  # every host stopped, none reached
+    (estado / ".vault-pass").write_text(state["vault"].read_text())
+    found = subprocess.run(
+        ["bash", "-c", block(REPO / "docs" / "inventory.md", "tests/integration/test_inventory_mistakes.py")],
+        cwd=estado,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert found.stdout.splitlines() == [
+        "não abre com este segredo: inventario/host_vars/pec-x/vault.yml ($ANSIBLE_VAULT;1.2;AES256;sp)"
+    ]
