@@ -51,6 +51,8 @@ _REPORT_KEYS = (
     "src_vaulted",
     "java",
 )
+# What a refused host's result leaves out (refusal_shown): the message says what is wrong and what to do
+_DETAILS = ("certificate", "pkcs12", "reasons", "chain_length", "java", "changes", "diff")
 _STAGED_NAME = "esus-pec-certificate"
 _UNTOUCHED = " Nothing was changed on the host."
 # What the Linux host module takes from the action's own options (the rest the action computes or decides)
@@ -83,6 +85,15 @@ def others_warning(host: str, dest: str, others: list, removed: bool, option_nam
             ("They were removed, as %s asked." if removed else "Set %s: true to remove them.") % remove_others,
         )
     )
+
+
+def refusal_shown(result: dict) -> dict:
+    """A refused host's result as the terminal shows it: the message and what decided, not the certificate's
+    details (its subject names the responsible person) nor the PKCS#12 structure: a failure prints its whole
+    result at every verbosity."""
+    if not result.get("failed"):
+        return result
+    return {key: value for key, value in result.items() if key not in _DETAILS}
 
 
 def desired_state(args: dict, report: dict, seam: Platform) -> dict:
@@ -129,6 +140,9 @@ class ActionModule(ActionBase):
     _supports_async = False
 
     def run(self, tmp=None, task_vars=None):
+        return refusal_shown(self._decide_and_deploy(tmp, task_vars))
+
+    def _decide_and_deploy(self, tmp, task_vars):
         result = super().run(tmp, task_vars)
         del tmp  # made only when bytes are sent
         _validation, args = self.validate_argument_spec(argument_spec=_argspec.certificate_deploy_spec())
@@ -140,7 +154,7 @@ class ActionModule(ActionBase):
         if variables["warnings"]:
             result["warnings"] = list(variables["warnings"])
         if variables["msg"]:
-            return dict(result, failed=True, changed=False, msg=variables["msg"])
+            return dict(result, failed=True, changed=False, code=variables["code"], msg=variables["msg"])
         if variables["password"] is not None:
             args["password"] = variables["password"]
         problem = check_inputs(args)

@@ -68,7 +68,7 @@ class ActionModule(ActionBase):
         if variables["warnings"]:
             result["warnings"] = list(variables["warnings"])
         if variables["msg"]:
-            return dict(result, failed=True, msg=variables["msg"])
+            return dict(result, failed=True, code=variables["code"], msg=variables["msg"])
         if variables["password"] is not None:
             args["password"] = variables["password"]
         if not HAS_CRYPTOGRAPHY:

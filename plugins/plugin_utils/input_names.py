@@ -36,6 +36,11 @@ ALLOW = "rnds_certificate_allow_unknown_variables"
 # Variables whose misspelling turns a check off: the identity check (another municipality's certificate)
 GUARDED = ("rnds_certificate_expected_cnpj",)
 _CUTOFF = 0.75
+# issue 24a: the codes of a host refused for its inventory (not audit checks: readiness_codes.py has those)
+MISSPELT_CHECK = "input.misspelt_check"
+PASSWORD_MISSING = "input.password_missing"
+PASSWORD_TEMPLATE = "input.password_template"
+PASSWORD_VAULT = "input.password_vault"
 _ROLES = Path(__file__).resolve().parents[2] / "roles"
 
 _WORDS = {
@@ -145,30 +150,32 @@ def check(templar, task_vars, option_names: dict | None, password_given: bool, r
     except Exception:  # the strict answer
         allowed = False
     warnings, refusal = findings(host, task_vars, allowed, said)
-    answer = {"warnings": warnings, "msg": refusal, "password": None}
+    answer = {"warnings": warnings, "msg": refusal, "password": None, "code": MISSPELT_CHECK if refusal else None}
     variable = (option_names or {}).get("password")
     if refusal is None and not password_given and variable:
         if required and variable not in task_vars:
-            answer["msg"] = words(said)["missing"] % (host, variable)
+            answer["msg"], answer["code"] = words(said)["missing"] % (host, variable), PASSWORD_MISSING
         else:
-            answer["password"], answer["msg"] = password(templar, task_vars.get(variable), variable, host, said)
+            answer["password"], answer["msg"], answer["code"] = password(
+                templar, task_vars.get(variable), variable, host, said
+            )
     return answer
 
 
-def password(templar, raw, variable: str, host: str, language: object = "pt-BR") -> tuple[str | None, str | None]:
-    """(password, None) or (None, message): the raw inventory value templated here, so that a failure is told
-    without any character of it (the templating error would quote the part after the braces). A value the vault
-    secrets given cannot decrypt is told with the file and line it comes from, and its vault id."""
+def password(templar, raw, variable: str, host: str, language: object = "pt-BR") -> tuple:
+    """(password, None, None) or (None, message, code): the raw inventory value templated here, so that a failure
+    is told without any character of it (the templating error would quote the part after the braces). A value the
+    vault secrets given cannot decrypt is told with the file and line it comes from, and its vault id."""
     if raw is None:
-        return "", None
+        return "", None, None
     try:
         value = templar.template(raw)
-        return ("" if value is None else str(value)), None  # str(): 2.17/2.18 decrypt a vaulted value here
+        return ("" if value is None else str(value)), None, None  # str(): 2.17/2.18 decrypt a vaulted value here
     except Exception as exc:  # any templating error quotes the value; none of it is shown
         if not _vault_error(exc):
-            return None, words(language)["template"] % (host, variable, variable)
+            return None, words(language)["template"] % (host, variable, variable), PASSWORD_TEMPLATE
     label = vault_id(raw)
-    return None, words(language)["vault"] % (host, variable, origin(raw), label, label)
+    return None, words(language)["vault"] % (host, variable, origin(raw), label, label), PASSWORD_VAULT
 
 
 def _vault_error(exc: BaseException | None) -> bool:

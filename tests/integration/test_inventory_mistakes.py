@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import getpass
 import grp
+import json
 import os
 import re
 import subprocess
@@ -159,6 +160,20 @@ def test_each_mistake_fails_its_own_municipality_and_the_others_finish(state):
     # pec-d: the variable and !unsafe, and no fragment of the password (play() checked the whole output)
     assert "host pec-d: a senha em rnds_certificate_password parece um modelo Jinja" in said
     assert "rnds_certificate_password: !unsafe '...'" in said
+    # the terminal's story: one summary, counts then one line per refused host (municipality, code, next step)
+    assert "RESUMO DO DEPLOY: 4 servidor(es): 1 alterado(s), 0 sem mudança, 3 recusado(s) (nada alterado neles)" in said
+    for host, code in (
+        ("pec-a", "input.misspelt_check"),
+        ("pec-c", "input.password_vault"),
+        ("pec-d", "input.password_template"),
+    ):
+        assert (
+            "- Município %s (%s, IBGE 35503" % (host[-1].upper(), host) in said
+            and "): %s: host %s:" % (code, host) in said
+        )
+    # a refusal prints its message and what decided, not the result's JSON with the certificate's details
+    fatal = re.search(r"fatal: \[pec-a\]: FAILED! => (\{.*?\n\})", result.stdout, re.S)
+    assert fatal and not {"certificate", "pkcs12", "reasons"} & set(json.loads(fatal.group(1)))
 
 
 def test_the_team_can_allow_a_misspelt_check_knowingly(state):
@@ -216,3 +231,18 @@ def test_a_whole_file_vault_stops_ansible_itself_and_the_docs_command_finds_the_
     assert found.stdout.splitlines() == [
         "não abre com este segredo: inventario/host_vars/pec-x/vault.yml ($ANSIBLE_VAULT;1.2;AES256;sp)"
     ]
+
+
+def test_a_refusal_prints_its_message_not_the_certificates_details(state):
+    """Another municipality's certificate (pec-a's, its CNPJ now given right): the host is refused and the terminal
+    shows the message and the verdict, not the certificate's subject or the responsible person's name."""
+    own = re.search(r"expected_cnjp: '(\d+)'", (state["inventory"] / "host_vars" / "pec-a.yml").read_text()).group(1)
+    target = chaves(state, "pec-a") / "3550300.pfx"
+    before = target.read_bytes() if target.exists() else None
+    result, said = play(state, "deploy.yml", "--limit", "pec-a", "-e", "rnds_certificate_expected_cnpj=%s" % own)
+    assert result.returncode != 0 and recap(result)["pec-a"]["failed"] == 1
+    assert "MARIA DA SILVA" not in said and "MUNICIPIO DE TESTE" not in said
+    fatal = re.search(r"fatal: \[pec-a\]: FAILED! => (\{.*?\n\})", result.stdout, re.S)
+    shown = json.loads(fatal.group(1))
+    assert shown["verdict"] == "identity_mismatch" and "certificate" not in shown and "host pec-a" in shown["msg"]
+    assert (target.read_bytes() if target.exists() else None) == before  # nothing changed on the refused host

@@ -8,14 +8,17 @@ real and naming the page)."""
 from __future__ import annotations
 
 import re
+import textwrap
 from pathlib import Path
 
-MARKER = re.compile(r"^<!-- tested: (\S+)[^\n]*-->\n```bash\n(.*?)^```", re.M | re.S)
+# a block may be indented (inside a list item); its text is dedented
+MARKER = re.compile(r"^[ \t]*<!-- tested: (\S+)[^\n]*-->\n[ \t]*```bash\n(.*?)^[ \t]*```", re.M | re.S)
 
 
 def tested_blocks(page: Path) -> list[tuple[str, str]]:
     """(test file, the block's text) for each tested block of a page, in order."""
-    return [(match.group(1), match.group(2)) for match in MARKER.finditer(page.read_text(encoding="utf-8"))]
+    text = page.read_text(encoding="utf-8")
+    return [(match.group(1), textwrap.dedent(match.group(2))) for match in MARKER.finditer(text)]
 
 
 def block(page: Path, test_file: str, index: int = 0) -> str:

@@ -72,8 +72,13 @@ class _VaultRefusing:
 
 def test_a_password_that_cannot_be_templated_is_told_without_any_of_it():
     secret = "Ab1{{ qwzzy }}%"
-    value, message = input_names.password(_Refusing(), secret, "rnds_certificate_password", "pec-1")
-    assert value is None and "!unsafe" in message and "rnds_certificate_password" in message
+    value, message, code = input_names.password(_Refusing(), secret, "rnds_certificate_password", "pec-1")
+    assert (
+        value is None
+        and code == input_names.PASSWORD_TEMPLATE
+        and "!unsafe" in message
+        and "rnds_certificate_password" in message
+    )
     assert "qwzzy" not in message and secret not in message and "{{" not in message
 
 
@@ -82,6 +87,6 @@ def test_a_value_the_vault_cannot_decrypt_is_told_as_such():
         ansible_pos = ("/inv/host_vars/pec-1.yml", 7, 3)
         _ciphertext = b"$ANSIBLE_VAULT;1.2;AES256;outro\n3130"
 
-    value, message = input_names.password(_VaultRefusing(), Raw("x"), "rnds_certificate_password", "pec-1", "en")
-    assert value is None
+    value, message, code = input_names.password(_VaultRefusing(), Raw("x"), "rnds_certificate_password", "pec-1", "en")
+    assert value is None and code == input_names.PASSWORD_VAULT
     assert "(at /inv/host_vars/pec-1.yml:7) cannot be decrypted" in message and "vault id: outro" in message
