@@ -6,12 +6,12 @@ from __future__ import annotations
 
 DOCUMENTATION = r"""
 name: deploy_summary
-short_description: The deploy's summary: counts, then each refused host with its code and next step
+short_description: "The deploy's summary: counts, then each refused host with its code and next step"
 version_added: 0.2.0
 author: esus.pec contributors (@esus-pec)
 description:
   - Counts the hosts changed, unchanged, refused (left untouched) and without an answer, from each host's registered
-    C(rnds_certificate_result), then gives one line per refused or unanswering host: municipality, host, IBGE
+    C(rnds_certificate_result), then gives one line per refused or unanswering host with the municipality, host, IBGE
     code, the code that decided and the next step.
   - Run once at the end of the play (C(run_once)); in Brazilian Portuguese unless the language is C(en).
 options:
