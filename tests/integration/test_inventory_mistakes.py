@@ -246,3 +246,42 @@ def test_a_refusal_prints_its_message_not_the_certificates_details(state):
     shown = json.loads(fatal.group(1))
     assert shown["verdict"] == "identity_mismatch" and "certificate" not in shown and "host pec-a" in shown["msg"]
     assert (target.read_bytes() if target.exists() else None) == before  # nothing changed on the refused host
+
+
+def test_a_password_through_another_variable_still_works(state, pki, tmp_path):
+    """The layout teams already have (docs before this change): rnds_certificate_password pointing at a variable of
+    a whole-file vaulted vault.yml, written !unsafe, with Jinja braces in it. The action templates the pointer
+    itself: the certificate opens (--check says it would deploy) and no part of the password shows."""
+    env, braced = state["env"], "Old-{{ layout }}-%s" % FRAGMENT
+    inventory = tmp_path / "inventario"
+    folder = inventory / "host_vars" / "pec-old"
+    folder.mkdir(parents=True)
+    key, cert = pki.leaf(key=pki.key("ec", "pec-old"), cnpj_value=cnpj("565656560001"))
+    vault_encrypt(pki.pfx("pec-old.pfx", key, cert, braced), state["vault"], env, output=tmp_path / "pec-old.pfx")
+    (tmp_path / "root" / "webserver" / "config").mkdir(parents=True)
+    (folder / "main.yml").write_text(
+        "\n".join(
+            [
+                "rnds_certificate_src: %s" % (tmp_path / "pec-old.pfx"),
+                "rnds_certificate_password: '{{ vault_rnds_certificate_password }}'",
+                "rnds_certificate_expected_cnpj: '%s'" % cnpj("565656560001"),
+                "rnds_certificate_pec_root: %s" % (tmp_path / "root" / "webserver"),
+                "rnds_certificate_owner: %s" % getpass.getuser(),
+                "rnds_certificate_group: %s" % grp.getgrgid(os.getgid()).gr_name,
+                "esus_pec_become: false",
+                "",
+            ]
+        )
+    )
+    vault = folder / "vault.yml"
+    vault.write_text("vault_rnds_certificate_password: !unsafe '%s'\n" % braced)
+    vault_encrypt(vault, state["vault"], env)
+    (inventory / "hosts").write_text(
+        "[pec_servers]\npec-old ansible_connection=local ansible_python_interpreter=%s\n" % sys.executable
+    )
+    options = ("-vvvv", "--vault-id", "sp@%s" % state["vault"], "--check")
+    result = run_playbook(REPO / "playbooks" / "deploy.yml", inventory, env, *options)
+    output = result.stdout + result.stderr
+    assert result.returncode == 0, output[-3000:]
+    assert re.search(r"^pec-old\s+: ok=2\s+changed=1 ", result.stdout, re.M)
+    assert FRAGMENT not in output and not leaks(output, [braced, *file_material([pki.dir / "pec-old.pfx"])])
