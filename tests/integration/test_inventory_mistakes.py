@@ -23,8 +23,10 @@ import grp
 import json
 import os
 import re
+import shutil
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -285,3 +287,27 @@ def test_a_password_through_another_variable_still_works(state, pki, tmp_path):
     assert result.returncode == 0, output[-3000:]
     assert re.search(r"^pec-old\s+: ok=2\s+changed=1 ", result.stdout, re.M)
     assert FRAGMENT not in output and not leaks(output, [braced, *file_material([pki.dir / "pec-old.pfx"])])
+
+
+def test_certificates_outside_the_inventory_folder_are_not_parsed_as_inventory(state, tmp_path):
+    """docs/inventory.md: in the inventory folder, `-i inventario/` tries every vaulted .pfx as an inventory source
+    (warnings naming each); beside it, nothing but the inventory is read."""
+    env = dict(state["env"], ANSIBLE_INVENTORY_UNPARSED_WARNING="1")
+    env.pop("ANSIBLE_INVENTORY_ANY_UNPARSED_IS_FAILED", None)
+
+    def warnings_about_certificates(inventory: Path) -> tuple:
+        listed = subprocess.run(
+            ["ansible-inventory", "-i", str(inventory), "--list", "--vault-id", "sp@%s" % state["vault"]],
+            env=env,
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+        return len(re.findall(r"\.pfx", listed.stderr)), len(listed.stderr.splitlines())
+
+    inside = tmp_path / "inside" / "inventario"
+    shutil.copytree(state["inventory"], inside)
+    shutil.copytree(state["work"] / "certificados", inside / "files" / "certificados")
+    named, lines = warnings_about_certificates(inside)
+    assert named >= len(HOSTS) and lines >= 5 * len(HOSTS)  # each certificate named, several lines each (~10 on 2.19)
+    assert warnings_about_certificates(state["inventory"])[0] == 0  # the recommended layout
