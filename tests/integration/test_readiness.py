@@ -54,6 +54,17 @@ def demo(tmp_path_factory):
     }
 
 
+def test_the_audit_tells_each_host_not_ready_with_its_next_step_in_portuguese(demo):
+    """The role's one summary (esus.pec.readiness_summary), as roles/rnds_readiness/README.md shows it."""
+    said = demo["output"]
+    assert "RESUMO DA AUDITORIA: 7 servidor(es): 2 pronto(s) para a RNDS, 5 não pronto(s), 0 não auditado(s)" in said
+    assert (
+        "- MUNICIPIO DE TESTE (pec-demo-expired, IBGE 3500303): certificate.expired: peça um novo certificado no "
+        "e-Gestor AB e rode o deploy" in said
+    )
+    assert said.count("RESUMO DA AUDITORIA") == 1
+
+
 def test_demo_ends_with_a_summary_and_the_report_path(demo):
     lines = demo["output"].strip().splitlines()
     assert lines[-2].startswith("SUMMARY: 2 of 7 PEC servers ready for the RNDS")
