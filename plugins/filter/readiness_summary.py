@@ -11,8 +11,8 @@ version_added: 0.2.0
 author: esus.pec contributors (@esus-pec)
 description:
   - Counts the hosts ready, not ready and not audited, from each host's registered audit result
-    (C(__rnds_readiness_audit) in the role), then gives one line per host not ready or not audited with the municipality,
-    host, IBGE code, its first failing code and that code's next step.
+    (C(__rnds_readiness_audit) in the role), then gives one line per host not ready or not audited with the
+    municipality, host, IBGE code, its first failing code and that code's next step.
   - Run once at the end of the play (C(run_once)); in Brazilian Portuguese unless the language is C(en).
 options:
   _input:

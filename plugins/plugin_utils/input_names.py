@@ -26,6 +26,7 @@ import functools
 from pathlib import Path
 
 import yaml
+from ansible.module_utils.parsing.convert_bool import boolean
 
 PREFIXES = ("rnds_certificate_", "rnds_readiness_", "esus_pec_")
 # The roles' own results and the shipped playbooks' variables: set by the collection, never by an inventory
@@ -146,7 +147,7 @@ def check(templar, task_vars, option_names: dict | None, password_given: bool, r
     host = str(task_vars.get("inventory_hostname", "?"))
     said = language(templar, task_vars)
     try:
-        allowed = str(templar.template(task_vars.get(ALLOW, False))).lower() in ("true", "yes", "1", "on")
+        allowed = boolean(templar.template(task_vars.get(ALLOW, False)), strict=False)
     except Exception:  # the strict answer
         allowed = False
     warnings, refusal = findings(host, task_vars, allowed, said)
