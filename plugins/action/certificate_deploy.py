@@ -36,6 +36,7 @@ from ansible_collections.esus.pec.plugins.plugin_utils.chaves_plan import expect
 from ansible_collections.esus.pec.plugins.plugin_utils.chaves_words import blocker_message, describe, diff
 from ansible_collections.esus.pec.plugins.plugin_utils.direct_probe import direct_probe
 from ansible_collections.esus.pec.plugins.plugin_utils.hosts import Platform, platform_of
+from ansible_collections.esus.pec.plugins.plugin_utils.input_names import check as check_variables
 from ansible_collections.esus.pec.plugins.plugin_utils.vaulted_source import read_and_validate
 from ansible_collections.esus.pec.plugins.plugin_utils.windows_acl import FILE_SDDL, SddlError, chaves_template
 
@@ -50,6 +51,8 @@ _REPORT_KEYS = (
     "src_vaulted",
     "java",
 )
+# What a refused host's result leaves out (refusal_shown): the message says what is wrong and what to do
+_DETAILS = ("certificate", "pkcs12", "reasons", "chain_length", "java", "changes", "diff")
 _STAGED_NAME = "esus-pec-certificate"
 _UNTOUCHED = " Nothing was changed on the host."
 # What the Linux host module takes from the action's own options (the rest the action computes or decides)
@@ -82,6 +85,15 @@ def others_warning(host: str, dest: str, others: list, removed: bool, option_nam
             ("They were removed, as %s asked." if removed else "Set %s: true to remove them.") % remove_others,
         )
     )
+
+
+def refusal_shown(result: dict) -> dict:
+    """A refused host's result as the terminal shows it: the message and what decided, not the certificate's
+    details (its subject names the responsible person) nor the PKCS#12 structure: a failure prints its whole
+    result at every verbosity."""
+    if not result.get("failed"):
+        return result
+    return {key: value for key, value in result.items() if key not in _DETAILS}
 
 
 def desired_state(args: dict, report: dict, seam: Platform) -> dict:
@@ -128,10 +140,23 @@ class ActionModule(ActionBase):
     _supports_async = False
 
     def run(self, tmp=None, task_vars=None):
+        return refusal_shown(self._decide_and_deploy(tmp, task_vars))
+
+    def _decide_and_deploy(self, tmp, task_vars):
         result = super().run(tmp, task_vars)
         del tmp  # made only when bytes are sent
         _validation, args = self.validate_argument_spec(argument_spec=_argspec.certificate_deploy_spec())
         host = (task_vars or {}).get("inventory_hostname", "?")
+        # the inventory's names against the roles' contract, and the password read raw (input_names.py)
+        variables = check_variables(
+            self._templar, task_vars or {}, args["option_names"], "password" in self._task.args, required=True
+        )
+        if variables["warnings"]:
+            result["warnings"] = list(variables["warnings"])
+        if variables["msg"]:
+            return dict(result, failed=True, changed=False, code=variables["code"], msg=variables["msg"])
+        if variables["password"] is not None:
+            args["password"] = variables["password"]
         problem = check_inputs(args)
         if problem:
             return dict(result, failed=True, msg="host %s: %s%s" % (host, problem, _UNTOUCHED))
@@ -153,7 +178,7 @@ class ActionModule(ActionBase):
             )
             return dict(result, failed=True, changed=False, msg=msg)
         if report["verdict"] == EXPIRING:
-            result["warnings"] = [report["msg"]]
+            result.setdefault("warnings", []).append(report["msg"])
 
         seam = platform_of(self._connection)
         try:

@@ -26,6 +26,7 @@ from ansible_collections.esus.pec.plugins.module_utils.pkcs12 import HAS_CRYPTOG
 from ansible_collections.esus.pec.plugins.plugin_utils.chaves_plan import audit_certificate_file, with_sids
 from ansible_collections.esus.pec.plugins.plugin_utils.direct_probe import direct_probe, output_not_shown
 from ansible_collections.esus.pec.plugins.plugin_utils.hosts import platform_of
+from ansible_collections.esus.pec.plugins.plugin_utils.input_names import check as check_variables
 from ansible_collections.esus.pec.plugins.plugin_utils.readiness import assess, check
 from ansible_collections.esus.pec.plugins.plugin_utils.windows_acl import SddlError, chaves_template
 
@@ -62,6 +63,14 @@ class ActionModule(ActionBase):
         task_vars = task_vars or {}
         _validation, args = self.validate_argument_spec(argument_spec=rnds_audit_spec())
         host = task_vars.get("inventory_hostname", "?")
+        # the inventory's names against the roles' contract, and the password read raw (input_names.py)
+        variables = check_variables(self._templar, task_vars, args["option_names"], "password" in self._task.args)
+        if variables["warnings"]:
+            result["warnings"] = list(variables["warnings"])
+        if variables["msg"]:
+            return dict(result, failed=True, code=variables["code"], msg=variables["msg"])
+        if variables["password"] is not None:
+            args["password"] = variables["password"]
         if not HAS_CRYPTOGRAPHY:
             return dict(
                 result,

@@ -104,7 +104,7 @@ def fleet(image, server, pki, tmp_path_factory):
     base = tmp_path_factory.mktemp("awx")
     sandbox = Path("/srv/esus-pec-ee-tests") / base.name  # root-owned, like /opt/e-SUS on a PEC server
     project = base / "project"
-    certificates = project / "files" / "certificados"
+    certificates = project / "certificados"  # beside the inventory, not in it (docs/inventory.md)
     certificates.mkdir(parents=True)
     vault_password = "ee-vault %s ;|&" % os.urandom(6).hex()  # never on disk: the job gets it at the prompt
     vault = _vault(vault_password)
@@ -129,7 +129,7 @@ def fleet(image, server, pki, tmp_path_factory):
             "ansible_port": server["port"],
             "ansible_python_interpreter": "/usr/bin/python3",
             # AWX copies the project into the job at /runner/project; inventory_dir is the job's inventory folder
-            "rnds_certificate_src": "/runner/project/files/certificados/%s.pfx" % ibge,
+            "rnds_certificate_src": "/runner/project/certificados/%s.pfx" % ibge,
             # an ansible-vault encrypt_string value, as an inventory script gives it
             "rnds_certificate_password": {
                 "__ansible_vault": vault.encrypt(password, vault_id=VAULT_ID).decode(),

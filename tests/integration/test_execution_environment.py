@@ -114,8 +114,7 @@ def test_readiness_through_ansible_runner(tmp_path):
     (private / "project" / "readiness.yml").write_text(
         "- name: Audit, as an AWX job template would\n  ansible.builtin.import_playbook: esus.pec.readiness\n"
     )
-    shutil.copytree(demo / "host_vars", private / "inventory" / "host_vars")
-    shutil.copy(demo / "inventory.yml", private / "inventory" / "hosts.yml")
+    shutil.copytree(demo / "inventario", private / "inventory")
     report = tmp_path / "report"
     (private / "env" / "envvars").write_text(
         json.dumps(
@@ -132,7 +131,7 @@ def test_readiness_through_ansible_runner(tmp_path):
     )
     run = ansible_runner.run(private_data_dir=str(private), playbook="readiness.yml", quiet=True)
     assert (run.status, run.rc) == ("successful", 0)
-    groups = json.loads((demo / "inventory.yml").read_text())["all"]["children"]
+    groups = json.loads((demo / "inventario" / "hosts.yml").read_text())["all"]["children"]
     hosts = sorted([*groups["pec_servers"]["hosts"], *groups["pec_pending"]["hosts"]])
     assert sorted(run.stats["ok"]) == hosts and len(hosts) == 7
     assert not run.stats["failures"] and not run.stats["dark"]

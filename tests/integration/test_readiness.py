@@ -24,7 +24,7 @@ import pytest
 
 from tests.support.chromium import CHROMIUM
 from tests.support.chromium import FLAGS as CHROMIUM_FLAGS
-from tests.support.collection import REPO, ansible_env, run_playbook, vault_decrypt
+from tests.support.collection import REPO, ansible_env, host_variables, run_playbook, vault_decrypt
 from tests.support.leaks import byte_forms, leaks
 from tests.support.pki import DEMO_FLEET
 
@@ -52,6 +52,17 @@ def demo(tmp_path_factory):
         "output": result.stdout,
         "report": json.loads((work / "report" / "readiness.json").read_text()),
     }
+
+
+def test_the_audit_tells_each_host_not_ready_with_its_next_step_in_portuguese(demo):
+    """The role's one summary (esus.pec.readiness_summary), as roles/rnds_readiness/README.md shows it."""
+    said = demo["output"]
+    assert "RESUMO DA AUDITORIA: 7 servidor(es): 2 pronto(s) para a RNDS, 5 não pronto(s), 0 não auditado(s)" in said
+    assert (
+        "- MUNICIPIO DE TESTE (pec-demo-expired, IBGE 3500303): certificate.expired: peça um novo certificado no "
+        "e-Gestor AB e rode o deploy" in said
+    )
+    assert said.count("RESUMO DA AUDITORIA") == 1
 
 
 def test_demo_ends_with_a_summary_and_the_report_path(demo):
@@ -169,7 +180,7 @@ def audit(demo, *options: str) -> subprocess.CompletedProcess:
     env = ansible_env(ANSIBLE_LOCAL_TEMP=str(work / "local_tmp"), ANSIBLE_REMOTE_TMP=str(work / "remote_tmp"))
     return run_playbook(
         REPO / "playbooks" / "readiness.yml",
-        work / "inventory.yml",
+        work / "inventario",
         env,
         "--vault-password-file",
         str(work / "vault-password"),
@@ -184,12 +195,11 @@ def audit(demo, *options: str) -> subprocess.CompletedProcess:
 def secrets_of(demo) -> list:
     work = demo["work"]
     found = []
-    for certificate in (work / "certs").glob("*.p*"):
+    for certificate in (work / "certificados").glob("*.p*"):
         plain = vault_decrypt(certificate, work / "vault-password")
         found += byte_forms(plain)
-    for host_vars in (work / "host_vars").glob("*.yml"):
-        text = vault_decrypt(host_vars, work / "vault-password").decode()
-        found.append(json.loads(text)["rnds_certificate_password"])
+    for host_vars in (work / "inventario" / "host_vars").glob("*.yml"):  # each password one encrypt_string value
+        found.append(host_variables(host_vars, work / "vault-password")["rnds_certificate_password"])
     return found
 
 
@@ -308,7 +318,7 @@ def demo_ca(demo):
     from cryptography.hazmat.primitives.serialization import pkcs12
 
     work = demo["work"]
-    variables = json.loads(vault_decrypt(work / "host_vars" / "pec-demo-ok.yml", work / "vault-password"))
+    variables = host_variables(work / "inventario" / "host_vars" / "pec-demo-ok.yml", work / "vault-password")
     data = vault_decrypt(Path(variables["rnds_certificate_src"]), work / "vault-password")
     return pkcs12.load_key_and_certificates(data, variables["rnds_certificate_password"].encode())[2][0]
 

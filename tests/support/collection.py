@@ -82,3 +82,17 @@ def vault_decrypt(vaulted: Path, password_file: Path) -> bytes:
         str(vaulted),
     ]
     return subprocess.run(command, env=ansible_env(), check=True, capture_output=True).stdout
+
+
+def host_variables(path: Path, password_file: Path) -> dict:
+    """A host_vars file as Ansible reads it, its ``!vault`` values decrypted with the vault password file."""
+    from ansible.parsing.dataloader import DataLoader
+    from ansible.parsing.vault import VaultLib, VaultSecret
+
+    vault = VaultLib([("default", VaultSecret(password_file.read_text().strip().encode()))])
+
+    def plain(value):
+        ciphertext = getattr(value, "_ciphertext", None)  # an encrypt_string value (2.17-2.21)
+        return value if ciphertext is None else vault.decrypt(ciphertext).decode("utf-8")
+
+    return {name: plain(value) for name, value in DataLoader().load_from_file(str(path)).items()}

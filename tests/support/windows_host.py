@@ -37,8 +37,18 @@ class Recorder:
         return self.answer(module_name, module_args or {})
 
 
-def run_action(action_class, args: dict, answer, *, shell: str = "powershell", check_mode: bool = False, loader=None):
-    """(the action's result, the Recorder) for one run of the action against one host of the given shell."""
+def run_action(
+    action_class,
+    args: dict,
+    answer,
+    *,
+    shell: str = "powershell",
+    check_mode: bool = False,
+    loader=None,
+    task_vars=None,
+):
+    """(the action's result, the Recorder) for one run of the action against one host of the given shell (the
+    host's variables: ``task_vars``, the role's variables when the role's task is run, as the actions read some)."""
     task = Task()
     task.args = dict(args)
     task.check_mode = check_mode
@@ -54,5 +64,5 @@ def run_action(action_class, args: dict, answer, *, shell: str = "powershell", c
     if hasattr(action, "add_group"):  # 2.21 and later: the action adds inventory groups through the task's context
         action.add_group = lambda name, parent_group_names=None: recorder.groups.append((name, parent_group_names))
     action._remove_tmp_path = lambda path: None
-    result = action.run(task_vars={"inventory_hostname": "pec-windows-1"})
+    result = action.run(task_vars=dict(task_vars or {}, inventory_hostname="pec-windows-1"))
     return result, recorder

@@ -74,3 +74,16 @@ def test_the_checker_finds_a_broken_link(tmp_path):
         "#nowhere (no such heading)",
         "other.md#no-part (no such heading)",
     ]
+
+
+@pytest.mark.parametrize("page", PAGES, ids=lambda p: str(p.relative_to(REPO)))
+def test_each_tested_block_is_run_by_the_test_it_names(page):
+    """A ``<!-- tested: FILE -->`` bash block (tests/support/doc_blocks.py) names a test file that exists and
+    reads this page's blocks."""
+    from tests.support.doc_blocks import tested_blocks
+
+    for test_file, _text in tested_blocks(page):
+        path = REPO / test_file
+        assert path.is_file(), "%s: tested block names %s, which does not exist" % (page.name, test_file)
+        source = path.read_text()
+        assert "doc_blocks" in source and page.name in source, "%s does not run the blocks of %s" % (test_file, page)

@@ -219,7 +219,9 @@ def test_destination_paths(tmp_path, pki, windows, root):
         return {"changed": False, "observed": {"pec": {"installed": True}, "chaves": {"exists": False}, "sids": sids}}
 
     shell = "powershell" if windows else "sh"
-    result, host = run_action(ActionModule, arguments, answer, shell=shell, check_mode=True, loader=vault_loader)
+    result, host = run_action(
+        ActionModule, arguments, answer, shell=shell, check_mode=True, loader=vault_loader, task_vars=variables
+    )
     assert not result.get("failed"), result.get("msg")
     assert result["codes"] == ["chaves.create", "certificate_file.install"]
     module, sent = host.calls[-1]
