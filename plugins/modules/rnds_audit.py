@@ -80,6 +80,33 @@ options:
         group; use C(changed_when) on RV(fact_changed) to report the local fact instead (the role does).
     type: bool
     default: false
+  pec_service:
+    description:
+      - The service PEC runs as (systemd on Linux, the service manager on Windows); its state is read in the same
+        one probe execution. Inactive, failed or not installed makes the host not ready; a Linux host without
+        systemd gives a warning (the state cannot be told). Empty does not check it.
+    type: str
+    default: e-SUS-PEC
+  uf:
+    description:
+      - The state (UF, for example V(sp)) whose EHR services host PEC sends records to. Set, that host
+        (C(<uf>-ehr-services.saude.gov.br), or C(ehr-services.hmg.saude.gov.br) in homologation) is checked
+        beside O(endpoints), port 443.
+    type: str
+    default: ""
+  environment:
+    description: RNDS environment of the EHR services host (O(uf)).
+    type: str
+    choices: [production, homologation]
+    default: production
+  max_clock_skew:
+    description: Seconds the host's clock may differ from the controller's before a warning (TLS uses the host's clock).
+    type: int
+    default: 300
+  https_port:
+    description: The port PEC's HTTPS answers on (CADSUS), tried on the host's loopback when HTTPS is configured.
+    type: int
+    default: 443
 attributes:
   check_mode:
     support: full
