@@ -148,8 +148,8 @@ CODE_TEXT = {
     ),
     "pec_config.other_root": (
         "The PEC folder in the inventory, {root}, is not the one the installer recorded in {config}, {recorded}:"
-        " the certificate would go where PEC does not look",
-        "set {variable} to {recorded}, run the deploy and audit again",
+        " the certificate would go where PEC does not look; the variable to fix is {variable}",
+        "set it to the folder the installer recorded, run the deploy and audit again",
     ),
     "pec_config.too_old": (
         "PEC {version} has no RNDS configuration (it exists from PEC 4.2)",
@@ -166,11 +166,11 @@ CODE_TEXT = {
     "service.active": ("The service {service} is running ({detail})", ""),
     "service.inactive": (
         "The service {service} is stopped ({detail}): PEC sends nothing",
-        "start it (systemctl start {service}; on Windows, Start-Service) and enable it at boot",
+        "start it (systemctl start, or Start-Service on Windows) and enable it at boot",
     ),
     "service.failed": (
         "The service {service} failed ({detail}): PEC sends nothing",
-        "read webserver/logs/pec.log and journalctl -u {service}, fix the cause and start it",
+        "read webserver/logs/pec.log and the service's journal (journalctl -u), fix the cause and start it",
     ),
     "service.not_installed": (
         "There is no service {service} on the host",

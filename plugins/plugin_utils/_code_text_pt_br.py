@@ -153,8 +153,8 @@ CODE_TEXT = {
     ),
     "pec_config.other_root": (
         "A pasta do PEC no inventário, {root}, não é a que o instalador gravou em {config}, {recorded}:"
-        " o certificado iria para onde o PEC não procura",
-        "defina {variable} como {recorded}, rode o deploy e audite de novo",
+        " o certificado iria para onde o PEC não procura; a variável a corrigir é {variable}",
+        "defina-a como a pasta que o instalador gravou, rode o deploy e audite de novo",
     ),
     "pec_config.too_old": (
         "O PEC {version} não tem a configuração da RNDS (existe a partir do PEC 4.2)",
@@ -171,11 +171,11 @@ CODE_TEXT = {
     "service.active": ("O serviço {service} está rodando ({detail})", ""),
     "service.inactive": (
         "O serviço {service} está parado ({detail}): o PEC não envia nada",
-        "inicie o serviço (systemctl start {service}; no Windows, Start-Service) e habilite-o na inicialização",
+        "inicie o serviço (systemctl start, ou Start-Service no Windows) e habilite-o na inicialização",
     ),
     "service.failed": (
         "O serviço {service} falhou ({detail}): o PEC não envia nada",
-        "leia webserver/logs/pec.log e journalctl -u {service}, corrija a causa e inicie o serviço",
+        "leia webserver/logs/pec.log e o diário do serviço (journalctl -u), corrija a causa e inicie o serviço",
     ),
     "service.not_installed": (
         "Não existe o serviço {service} no servidor",
