@@ -34,6 +34,7 @@ CSV_COLUMNS = (
     "verdict",
     "pec_status",
     "pec_version",
+    "cadsus_ready",  # issue 23
     "cnpj",
     "reasons",
 )

@@ -113,6 +113,7 @@ CSV_HEADERS = {
     "verdict": "verdict",
     "pec_status": "pec_status",
     "pec_version": "pec_version",
+    "cadsus_ready": "cadsus_ready",  # issue 23
     "cnpj": "cnpj",
     "reasons": "reasons",
 }

@@ -117,6 +117,7 @@ CSV_HEADERS = {
     "verdict": "veredito",
     "pec_status": "status no PEC",
     "pec_version": "versão do PEC",
+    "cadsus_ready": "pronto para o CADSUS",  # issue 23
     "cnpj": "CNPJ",
     "reasons": "motivos",
 }
