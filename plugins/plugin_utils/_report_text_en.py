@@ -168,6 +168,7 @@ PAGE = {
         "days": "Days left",
         "expires": "Expires on",
         "pec_status": "PEC would show",
+        "cadsus": "Ready for CADSUS",  # issue 23
         "reasons": "Reasons (from the audit)",
     },
 }

@@ -172,6 +172,7 @@ PAGE = {
         "days": "Dias até vencer",
         "expires": "Vence em",
         "pec_status": "O PEC mostraria",
+        "cadsus": "Pronto para o CADSUS",  # issue 23
         "reasons": "Motivos (da auditoria)",
     },
 }

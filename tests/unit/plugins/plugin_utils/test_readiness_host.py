@@ -158,3 +158,16 @@ def test_every_new_code_speaks_both_languages():
     for code in CODES:
         if code.split(".")[0] in ("pec_config", "service", "clock", "cadsus") or code == "network.unresolved":
             assert reason(code, {}, "pt-BR") and reason(code, {}, "en")
+
+
+def test_the_cadsus_verdict_has_its_column_in_the_record_csv_and_page():
+    from ansible_collections.esus.pec.plugins.plugin_utils import _report_csv, _report_document, _report_html
+
+    readiness = assess(cadsus={"https": None, "govbr_login": True})
+    row = _report_document.record("pec-1", readiness)
+    assert row["cadsus_ready"] is False and row["cadsus_codes"] == ["cadsus.no_https"] and row["ready"] is True
+    document = {"hosts": [row], "changes": {}, "language": "pt-BR"}
+    lines = _report_csv.to_csv(document).splitlines()
+    column = lines[0].split(";").index("pronto para o CADSUS")
+    assert lines[1].split(";")[column] == "não"
+    assert _report_html._page_rows(dict(document, groups={row["problem"]: 1}))[0].cadsus == "não"
