@@ -115,6 +115,39 @@ Function Get-PecService {
     return @{ name = $Name; state = 'inactive'; detail = $detail }
 }
 
+Function Get-PropertyName {
+    # The key names of a Java properties file, never its values (application.properties holds the datasource
+    # password); $null when it cannot be read.
+    param([string]$Path)
+    if (-not [System.IO.File]::Exists($Path)) { return $null }
+    $names = New-Object -TypeName 'System.Collections.Generic.HashSet[string]'
+    foreach ($line in [System.IO.File]::ReadAllLines($Path)) {
+        $line = $line.Trim()
+        if ($line.Length -eq 0 -or $line[0] -in @('#', '!')) { continue }
+        $found = [regex]::Match($line, '^[^=:\s]+')
+        if ($found.Success) { [void]$names.Add($found.Value) }
+    }
+    return , $names
+}
+
+Function Get-CadsusConfig {
+    # What CADSUS needs besides the certificate (issue 23), from key names: HTTPS (5.3+: certmgr's ssl.properties;
+    # before: server.ssl.key-store in application.properties) and the gov.br login client-id.
+    param([string]$Root)
+    $certmgr = Get-PropertyName -Path ([System.IO.Path]::Combine($Root, 'certmgr', 'config', 'ssl.properties'))
+    $application = [System.IO.Path]::Combine($Root, 'config', 'application.properties')
+    $app = Get-PropertyName -Path $application
+    $https = $null
+    if ($certmgr -and $certmgr.Count -gt 0) { $https = 'certmgr' }
+    elseif ($app -and $app.Contains('server.ssl.key-store')) { $https = 'application.properties' }
+    $state = if ($null -ne $app) { 'read' } else { 'missing' }
+    return @{
+        https = $https
+        govbr_login = [bool]($app -and $app.Contains('bridge.security.oauth2.client.registration.govbr.client-id'))
+        application_properties = $state
+    }
+}
+
 Function Test-Endpoint {
     param([string]$Name, [int]$Port, [double]$Timeout)
     # stage: where it failed, 'dns' (the name) or 'tcp' (the connection), as the Linux probe says it
@@ -191,6 +224,10 @@ if ($module.Params.service) {
     }
 }
 $module.Result.time = [DateTimeOffset]::UtcNow.ToUnixTimeMilliseconds() / 1000.0
+$module.Result.cadsus = $null
+if ($pec.installed) {
+    try { $module.Result.cadsus = Get-CadsusConfig -Root $root } catch { $module.Result.cadsus = $null }
+}
 
 $folder = @{ exists = $false; is_dir = $false; readable = $null; error = $null; sddl = $null }
 $files = @()

@@ -86,6 +86,13 @@ time:
   description: The host's clock, seconds since the epoch (UTC).
   returned: probe
   type: float
+cadsus:
+  description:
+    - What CADSUS needs besides the certificate, from key names only (never values) of C(config\\application.properties)
+      and C(certmgr\\config\\ssl.properties): C(https) (C(certmgr), C(application.properties) or null), C(govbr_login),
+      C(application_properties) (read or missing). Null when PEC is not installed or the files cannot be read.
+  returned: probe
+  type: dict
 chaves:
   description: C(exists), C(is_dir), C(readable), C(sddl) and C(error) of the chaves folder.
   returned: probe

@@ -519,6 +519,7 @@ def windows_probe(**changes) -> dict:
         },
         "service": {"name": "e-SUS-PEC", "state": "active", "detail": "Running, Auto"},
         "time": 1_800_000_000.0,
+        "cadsus": {"https": "certmgr", "govbr_login": True, "application_properties": "read"},
         "chaves": {"exists": True, "is_dir": True, "readable": True, "error": None, "sddl": closed},
         "files": [
             {
@@ -549,6 +550,9 @@ def test_probe_answers_have_the_ps1_shape():
     for function, fake in (("Test-Endpoint", answer["network"][0]), ("Get-PecService", answer["service"])):
         assert all(keys == set(fake) for keys in ps1_all_return_keys(PROBE_PS1, function)), function
     assert all(keys == {"version", "source"} for keys in ps1_all_return_keys(PROBE_PS1, "Get-PecVersion"))
+    source = PROBE_PS1.read_text()
+    start, _end = _functions(source)["Get-CadsusConfig"]
+    assert _block_keys(source, source.index("return @{", start)) == set(answer["cadsus"])
 
 
 def test_deploy_answers_have_the_ps1_shape():
@@ -797,3 +801,7 @@ def test_windows_service_state_and_version_source_reach_the_verdict():
     result, _host = audit(probe_answers(unknown))
     assert "pec-bundle.jar" in checks(result)["pec"]["reason"] and result["rnds_ready"]
     assert "Uninstall" not in PROBE_PS1.read_text()
+    no_login = windows_probe(cadsus={"https": "certmgr", "govbr_login": False, "application_properties": "read"})
+    result, _host = audit(probe_answers(no_login))
+    readiness = result["rnds_readiness"]
+    assert readiness["cadsus_codes"] == ["cadsus.no_govbr_login"] and readiness["cadsus_ready"] is False
