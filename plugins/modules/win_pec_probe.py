@@ -88,8 +88,8 @@ time:
   type: float
 cadsus:
   description:
-    - What CADSUS needs besides the certificate, from key names only (never values) of C(config\\application.properties)
-      and C(certmgr\\config\\ssl.properties): C(https) (C(certmgr), C(application.properties) or null), C(govbr_login),
+    - What CADSUS needs besides the certificate, from key names only (never values) of C(config\application.properties)
+      and C(certmgr\config\ssl.properties); C(https) (C(certmgr), C(application.properties) or null), C(govbr_login),
       C(application_properties) (read or missing). Null when PEC is not installed or the files cannot be read.
   returned: probe
   type: dict
