@@ -125,7 +125,7 @@ _esus_image_build_one() {
 # systemd-sysv, installed from Debian in a container and committed (no second debootstrap), tagged apart so the
 # other scenarios' images do not change. Run it privileged with cgroupns host and /sbin/init as the command.
 ESUS_SYSTEMD_IMAGE="${ESUS_SYSTEMD_IMAGE:-localhost/esus-debian-systemd:12}"
-ESUS_SYSTEMD_PACKAGES="systemd systemd-sysv"
+ESUS_SYSTEMD_PACKAGES="systemd systemd-sysv faketime"  # faketime: the clock-skew run
 esus_systemd_image_build() {
     local base="localhost/esus-debian:12" recipe name
     _esus_image_build_one 12 || return 1
