@@ -26,6 +26,7 @@ python - "$work" "$fleet" "$(id -un)" "$(id -gn)" <<'PY'
 import json, shutil, sys
 from pathlib import Path
 from ansible.parsing.vault import VaultLib, VaultSecret
+from tests.support.pec_tree import build
 work, fleet, user, group = Path(sys.argv[1]), json.loads(sys.argv[2]), sys.argv[3], sys.argv[4]
 # what ansible-vault encrypt_string --vault-id demo@... writes, without a process per municipality
 vault = VaultLib([("demo", VaultSecret((work / "vault-password").read_text().strip().encode()))])
@@ -33,8 +34,8 @@ groups = {"pec_servers": [], "pec_pending": []}
 for host, item in fleet.items():
     root = work / "hosts" / host / "webserver"
     state = item["state"]
-    if state != "no_pec":
-        (root / "config").mkdir(parents=True)  # a sandbox PEC installation
+    if state != "no_pec":  # a sandbox PEC installation as the installer leaves it, with its pec.config
+        build(root, work / "hosts" / host / "pec.config")
     if state.startswith("by_hand") or state == "cer":  # an admin copied a file into chaves earlier
         (root / "chaves").mkdir(mode=0o755)
         shutil.copy(item["pfx"], root / "chaves" / Path(item["pfx"]).name)
@@ -45,7 +46,10 @@ for host, item in fleet.items():
         "rnds_certificate_ibge_code": item["ibge"], "rnds_readiness_municipality": item["municipality"],
         "rnds_readiness_uf": "SP", "rnds_certificate_src": item["pfx"], "rnds_certificate_expected_cnpj": item["cnpj"],
         "rnds_certificate_pec_root": str(root), "rnds_certificate_owner": user, "rnds_certificate_group": group,
-        "rnds_readiness_fact_path": str(work / "hosts" / host / "facts.d" / "esus_pec_rnds.fact")}
+        "rnds_readiness_fact_path": str(work / "hosts" / host / "facts.d" / "esus_pec_rnds.fact"),
+        "rnds_readiness_pec_config": str(work / "hosts" / host / "pec.config"),
+        "rnds_readiness_pec_service": "",  # a sandbox folder has no e-SUS-PEC service to ask systemd about
+    }
     lines = ["%s: %s" % (name, json.dumps(value)) for name, value in variables.items()]
     secret = vault.encrypt(item["password"], vault_id="demo").decode()
     lines.append("rnds_certificate_password: !vault |\n" + "".join("  %s\n" % row for row in secret.splitlines()))

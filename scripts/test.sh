@@ -224,7 +224,7 @@ step_molecule() {
         return
     fi
     declare -F esus_engine_start >/dev/null || source "$ESUS_REPO/scripts/container-engine.sh"  # once: keeps the engine an earlier part started
-    if ! esus_engine_start || ! esus_image_build; then
+    if ! esus_engine_start || ! esus_image_build || ! esus_systemd_image_build; then
         fail_part "container engine or image (see the messages above)"
         return
     fi

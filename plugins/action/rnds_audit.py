@@ -16,6 +16,7 @@ one when nothing changed since the last audit.
 from __future__ import annotations
 
 import base64
+import time
 
 from ansible.module_utils.basic import missing_required_lib
 from ansible.plugins.action import ActionBase
@@ -23,6 +24,7 @@ from ansible.plugins.action import ActionBase
 from ansible_collections.esus.pec.plugins.module_utils._argspec import named, rnds_audit_spec
 from ansible_collections.esus.pec.plugins.module_utils.host_probe import fact_text
 from ansible_collections.esus.pec.plugins.module_utils.pkcs12 import HAS_CRYPTOGRAPHY, validate
+from ansible_collections.esus.pec.plugins.plugin_utils._readiness_host import ehr_services_host
 from ansible_collections.esus.pec.plugins.plugin_utils.chaves_plan import audit_certificate_file, with_sids
 from ansible_collections.esus.pec.plugins.plugin_utils.direct_probe import direct_probe, output_not_shown
 from ansible_collections.esus.pec.plugins.plugin_utils.hosts import platform_of
@@ -39,10 +41,16 @@ LINUX_PROBE = "esus.pec.pec_probe"
 def probe_call(windows: bool, root: str, endpoints: list, args: dict, fact_path: str, principals: list) -> tuple:
     """(module, arguments) of the one read-only probe execution; checked against the module's spec in the tests."""
     endpoints = [{"host": e["host"], "port": int(e.get("port") or 443)} for e in endpoints]
+    ehr = ehr_services_host(args.get("uf") or "", args.get("environment") or "production")
+    if endpoints and ehr and ehr not in [e["host"] for e in endpoints]:  # where PEC sends records (issue 23)
+        endpoints.append({"host": ehr, "port": 443})
     arguments = {"pec_root": root, "endpoints": endpoints, "timeout": args["network_timeout"], "fact_path": fact_path}
+    arguments["service"] = args.get("pec_service") or ""
     if windows:
         return WINDOWS_PROBE, dict(arguments, principals=principals)
-    return LINUX_PROBE, dict(arguments, read_certificate=True, pec_config=args["pec_config"])
+    return LINUX_PROBE, dict(
+        arguments, read_certificate=True, pec_config=args["pec_config"], https_port=args.get("https_port") or 443
+    )
 
 
 def fact_call(windows: bool, path: str, fact: dict) -> tuple:
@@ -95,6 +103,7 @@ class ActionModule(ActionBase):
         if probe is None:
             with output_not_shown(self):  # the answer carries the certificate's bytes
                 probe = self._execute_module(module_name=module, module_args=arguments, task_vars=task_vars)
+        answered_at = time.time()  # the host's clock is compared with this one
         if probe.get("failed"):
             return dict(result, failed=True, msg="host %s: could not look at PEC: %s" % (host, probe.get("msg")))
         encoded = probe.pop("certificate_b64", None)
@@ -116,7 +125,10 @@ class ActionModule(ActionBase):
             if args["probe_token"] and report["valid"]:
                 token = self._probe_token(certificate_bytes, args)
         del certificate_bytes
-        seen = {key: probe.get(key) for key in ("pec", "chaves", "files", "network", "user", "sids")}
+        seen = {
+            key: probe.get(key)
+            for key in ("pec", "chaves", "files", "network", "user", "sids", "service", "cadsus", "time")
+        }
         if not args["check_network"]:
             seen["network"] = None
         expected = {
@@ -126,6 +138,10 @@ class ActionModule(ActionBase):
             "group": args["group"],
             "dir_mode": args["dir_mode"],
             "windows": windows,
+            "service": args["pec_service"] or "",
+            "pec_root_variable": (args["option_names"] or {}).get("pec_root") or "pec_root",
+            "controller_time": answered_at,
+            "max_clock_skew": args["max_clock_skew"],
         }
         if windows:  # the descriptor chaves should have, with the SIDs the host resolved (as the deploy does)
             expected = with_sids(dict(expected, template=template, principals=principals), probe)

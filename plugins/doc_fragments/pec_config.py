@@ -12,9 +12,11 @@ class ModuleDocFragment:
 options:
   pec_config:
     description:
-      - The JSON file the PEC installer writes on a Linux host. Only its keys C(version), C(webserverVersion),
-        C(directory) and C(jreVersion) are read (it also holds the database password, which is never read).
-      - An empty value or a missing file means unknown (the Java is then the one the C(java) option names, else 17).
+      - The JSON file the PEC installer writes on a Linux host. Only its keys C(success), C(production), C(version),
+        C(webserverVersion), C(directory), C(webserverDirectory) and C(jreVersion) are read back (it also holds the
+        database password, which is never read back or shown).
+      - An empty value or a missing file means unknown (the Java is then the one the C(java) option names, else 17;
+        the audit warns that the install cannot be confirmed).
     type: path
     default: /etc/pec.config
 """

@@ -184,6 +184,12 @@ def rnds_audit_spec() -> dict:
         fact_path={"type": "str"},
         record={"type": "dict", "default": {}},
         add_to_group={"type": "bool", "default": False},
+        # issue 23: PEC running, the UF's EHR services host, the host's clock, CADSUS's HTTPS port
+        pec_service={"type": "str", "default": "e-SUS-PEC"},
+        uf={"type": "str", "default": ""},
+        environment={"type": "str", "default": "production", "choices": ["production", "homologation"]},
+        max_clock_skew={"type": "int", "default": 300},
+        https_port={"type": "int", "default": 443},
     )
     spec["endpoints"]["default"] = [{"host": RNDS_AUTH_HOST, "port": 443}]  # the audit checks the RNDS by default
     return spec
@@ -196,6 +202,8 @@ def pec_probe_spec() -> dict:
         **probe(),
         **pec_config(),
         read_certificate={"type": "bool", "default": False},
+        service={"type": "str", "default": ""},
+        https_port={"type": "int", "default": 443},
         fact={"type": "dict"},
         fact_path={"type": "path", "default": "/etc/ansible/facts.d/esus_pec_rnds.fact"},
     )

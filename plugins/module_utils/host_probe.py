@@ -23,13 +23,21 @@ import pwd
 import socket
 import stat
 import sys
+import time
 
 # Not "if __package__": under AnsiballZ on Python 3.9 (zipimport) it is still None while the module runs
 if "." in __name__:
     from ansible_collections.esus.pec.plugins.module_utils.certificate_files import MAX_SIZE, file_kind, file_sha1
+    from ansible_collections.esus.pec.plugins.module_utils.pec_install import (
+        cadsus_config,
+        https_certificate,
+        read_pec_config,
+        service_state,
+    )
     from ansible_collections.esus.pec.plugins.module_utils.pec_layout import LINUX_PEC_ROOT
-else:  # run alone by plugin_utils/direct_probe.py, certificate_files.py and pec_layout.py loaded beside it
+else:  # run alone by plugin_utils/direct_probe.py, certificate_files.py, pec_install.py, pec_layout.py beside it
     from certificate_files import MAX_SIZE, file_kind, file_sha1
+    from pec_install import cadsus_config, https_certificate, read_pec_config, service_state
     from pec_layout import LINUX_PEC_ROOT
 
 MARK = "ESUS-PEC-PROBE "
@@ -37,26 +45,9 @@ MARK = "ESUS-PEC-PROBE "
 
 
 def pec_installation(root: str, config_path: str) -> dict:
-    info = {
-        "installed": os.path.isdir(root),
-        "version": None,
-        "webserver_version": None,
-        "directory": None,
-        "jre_version": None,
-    }
-    if not config_path:
-        return info
-    try:
-        with open(config_path, encoding="utf-8") as handle:
-            config = json.load(handle)
-    except (OSError, ValueError):
-        return info
-    if isinstance(config, dict):  # only these keys: the file also holds database credentials
-        info["version"] = str(config["version"]) if config.get("version") else None
-        info["webserver_version"] = str(config["webserverVersion"]) if config.get("webserverVersion") else None
-        info["directory"] = str(config["directory"]) if config.get("directory") else None
-        # the Java PEC runs on (its bundled JRE): the certificate is judged by what that Java opens
-        info["jre_version"] = str(config["jreVersion"]) if config.get("jreVersion") else None
+    """The PEC folder, and pec.config's non-secret keys (module_utils/pec_install.py: never the database ones)."""
+    info = {"installed": os.path.isdir(root)}
+    info.update(read_pec_config(config_path))
     return info
 
 
@@ -133,16 +124,21 @@ def _known(lookup, name) -> bool:
 
 
 def reach(host: str, port: int, timeout: float) -> dict:
-    result = {"host": host, "port": port, "reachable": False, "error": None}
+    """TCP to host:port; ``stage`` says where it failed: ``dns`` (the name) or ``tcp`` (the connection)."""
+    result = {"host": host, "port": port, "reachable": False, "error": None, "stage": None}
     try:
         with socket.create_connection((host, port), timeout=timeout):
             result["reachable"] = True
+            return result
     except socket.gaierror:
         result["error"] = "cannot resolve the name"
+        result["stage"] = "dns"
+        return result
     except socket.timeout:
         result["error"] = "timed out after %g s" % timeout
     except OSError as exc:
         result["error"] = exc.strerror or str(exc)
+    result["stage"] = "tcp"
     return result
 
 
@@ -190,6 +186,15 @@ def look(params: dict) -> dict:
         }
     if params["endpoints"]:
         result["network"] = [reach(e["host"], int(e["port"]), float(params["timeout"])) for e in params["endpoints"]]
+    if not params.get("dest_name"):  # the audit's look (not the deploy's): PEC running, CADSUS, the host's clock
+        if params.get("service"):
+            result["service"] = service_state(params["service"])
+        result["cadsus"] = cadsus_config(params["pec_root"])
+        if result["cadsus"]["https"] and params.get("https_port"):
+            result["cadsus"]["port"] = https_certificate(
+                "127.0.0.1", int(params["https_port"]), float(params["timeout"])
+            )
+        result["time"] = time.time()
     return result
 
 
@@ -200,6 +205,8 @@ DEFAULTS = {
     "timeout": 5,
     "read_certificate": False,
     "fact_path": "/etc/ansible/facts.d/esus_pec_rnds.fact",
+    "service": "",
+    "https_port": 443,
 }
 """pec_probe's option defaults (a unit test holds them equal to its argument spec)."""
 

@@ -12,8 +12,11 @@ version_added: 0.1.0
 description:
   - Reads, in one module execution, what the RNDS readiness audit needs from a Linux PEC server, using only
     the Python standard library (the host needs no C(cryptography)).
-  - PEC's version and the Java it runs on come from O(pec_config); only its C(version), C(webserverVersion),
-    C(directory) and C(jreVersion) keys are read back, never the database credentials the file also holds.
+  - PEC's install state, version and the Java it runs on come from O(pec_config); only its C(success),
+    C(production), C(version), C(webserverVersion), C(directory), C(webserverDirectory) and C(jreVersion) keys
+    are read back, never the database credentials the file also holds.
+  - The state of the service O(service) (systemd), the key names (never values) of PEC's properties files for
+    CADSUS, and the host's clock.
   - Lists the files in C(chaves) with their size and SHA-1, and returns the bytes of the single PKCS#12 file
     (base64) so that M(esus.pec.rnds_audit) validates it on the controller and drops them.
   - Tries a TCP connection to each of O(endpoints) from the host.
@@ -30,6 +33,14 @@ options:
         result; called alone with this on, the encrypted file would show in the task result.
     type: bool
     default: false
+  service:
+    description: The systemd unit of PEC whose state is returned (RV(service)); empty does not look.
+    type: str
+    default: ""
+  https_port:
+    description: When PEC's HTTPS is configured, the loopback port whose certificate is returned (RV(cadsus)).
+    type: int
+    default: 443
   fact:
     description: When given, write this dictionary as JSON to O(fact_path) and do nothing else.
     type: dict
@@ -70,10 +81,32 @@ pec:
   type: dict
   sample:
     installed: true
+    config: read
+    config_path: /etc/pec.config
+    config_error: null
+    success: true
+    production: true
     version: "5.3.21"
     webserver_version: "5.3.21"
     directory: /opt/e-SUS
+    webserver_directory: /opt/e-SUS/webserver
     jre_version: 17.0.10-linux_x64
+service:
+  description: The state of O(service) (active, inactive, failed, not_installed, no_systemd, unknown).
+  returned: when O(service) is set and O(fact) is not given
+  type: dict
+  sample: {name: e-SUS-PEC, state: active, detail: active/running}
+cadsus:
+  description:
+    - What CADSUS needs besides the certificate, from key names only; C(https) is C(certmgr) (5.3+),
+      C(application.properties) or null; C(port) the HTTPS port's answer and certificate (DER, base64).
+  returned: when O(fact) is not given
+  type: dict
+  sample: {https: certmgr, govbr_login: true, application_properties: read}
+time:
+  description: The host's clock (seconds since the epoch), compared with the controller's.
+  returned: when O(fact) is not given
+  type: float
 chaves:
   description:
     - The chaves folder (owner, group and mode when it exists).
@@ -109,7 +142,7 @@ network:
   returned: when O(endpoints) is not empty
   type: list
   elements: dict
-  sample: [{host: ehr-auth.saude.gov.br, port: 443, reachable: false, error: cannot resolve the name}]
+  sample: [{host: ehr-auth.saude.gov.br, port: 443, reachable: false, error: cannot resolve the name, stage: dns}]
 """
 
 import os

@@ -13,12 +13,21 @@ description:
   - Audits one PEC server (read-only except for the local fact) and returns checks with a status
     (V(pass), V(fail), V(warn), V(unknown)), a stable code (C(docs/codes.md) lists them all) and a reason an
     operator understands, RV(rnds_ready), and the status PEC's RNDS tab would most likely show.
-  - "Checks: PEC installed (and its version: from C(/etc/pec.config), reading only the version keys, on Linux;
-    from PEC's entry in the uninstall registry on Windows); C(chaves) exists with the owner and mode (Linux) or
+  - "Checks: PEC installed (and its version: from C(/etc/pec.config) on Linux; on Windows from
+    C(webserver\\pec-bundle.jar)'s manifest or C(webserver\\service.xml), never the uninstall registry); PEC as the
+    installer left it (C(/etc/pec.config): install finished, production, its C(webserverDirectory) is O(pec_root),
+    PEC 4.2 or later, a warning before 5.2; missing or unreadable, a warning); its service O(pec_service) running
+    (systemd; the Windows service manager); the host's clock within O(max_clock_skew) of the controller's;
+    C(chaves) exists with the owner and mode (Linux) or
     the one security descriptor (Windows, C(chaves) and the certificate file) the esus.pec.rnds_certificate role
     sets; exactly one .pfx/.p12 in it (a .cer is flagged); the certificate's verdict (the rules of
-    M(esus.pec.pkcs12_validate)); whether the host reaches the RNDS authentication endpoint; optionally, a
-    mutual-TLS token request with the certificate."
+    M(esus.pec.pkcs12_validate)); whether the host reaches the RNDS authentication endpoint and, with O(uf), the
+    UF's EHR services host (a failure says the name and whether DNS or TCP); optionally, a mutual-TLS token request
+    with the certificate."
+  - "CADSUS, a second verdict (RV(rnds_readiness.cadsus_ready)) that never changes RV(rnds_ready): PEC's HTTPS
+    configured (C(webserver/certmgr/config/ssl.properties), or C(server.ssl.key-store) in
+    C(webserver/config/application.properties) before 5.3), the gov.br login key present (key names only: never a
+    value of those files), and O(https_port) answering on the host with its certificate's days left (Linux)."
   - The certificate is read from the host and validated on the B(controller), so the host needs no
     C(cryptography) (Windows hosts too). Its bytes never appear in the result.
   - "The host sees one execution that reads everything, and a second one only when the local fact must change
@@ -82,6 +91,33 @@ options:
         group; use C(changed_when) on RV(fact_changed) to report the local fact instead (the role does).
     type: bool
     default: false
+  pec_service:
+    description:
+      - The service PEC runs as (systemd on Linux, the service manager on Windows); its state is read in the same
+        one probe execution. Inactive, failed or not installed makes the host not ready; a Linux host without
+        systemd gives a warning (the state cannot be told). Empty does not check it.
+    type: str
+    default: e-SUS-PEC
+  uf:
+    description:
+      - The state (UF, for example V(sp)) whose EHR services host PEC sends records to. Set, that host
+        (C(<uf>-ehr-services.saude.gov.br), or C(ehr-services.hmg.saude.gov.br) in homologation) is checked
+        beside O(endpoints), port 443.
+    type: str
+    default: ""
+  environment:
+    description: RNDS environment of the EHR services host (O(uf)).
+    type: str
+    choices: [production, homologation]
+    default: production
+  max_clock_skew:
+    description: Seconds the host's clock may differ from the controller's before a warning (TLS uses the host's clock).
+    type: int
+    default: 300
+  https_port:
+    description: The port PEC's HTTPS answers on (CADSUS), tried on the host's loopback when HTTPS is configured.
+    type: int
+    default: 443
 attributes:
   check_mode:
     support: full
@@ -180,8 +216,19 @@ rnds_readiness:
       type: dict
       sample: {rules: "8", label: Java 8 before 8u301, given: 1.8.0_292}
     pec_version:
-      description: PEC's version (C(/etc/pec.config) on Linux, the uninstall registry on Windows), null when unknown.
+      description: PEC's version (C(/etc/pec.config) on Linux, the webserver files on Windows), null when unknown.
       type: str
+    cadsus_ready:
+      description: Whether CADSUS's prerequisites besides the certificate are there (HTTPS, gov.br login).
+      type: bool
+    cadsus_checks:
+      description: The CADSUS checks (C(cadsus.*) codes), in the shape of C(checks).
+      type: list
+      elements: dict
+    cadsus_codes:
+      description: The codes of the failing and warning CADSUS checks.
+      type: list
+      elements: str
 """
 
 from ansible.module_utils.basic import AnsibleModule

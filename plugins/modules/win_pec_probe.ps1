@@ -28,6 +28,7 @@ $spec = @{
         max_size = @{ type = 'int'; default = 1048576 }
         fact_path = @{ type = 'path'; default = 'C:\ProgramData\esus.pec\facts.d\esus_pec_rnds.json' }
         fact_content = @{ type = 'str' }
+        service = @{ type = 'str'; default = '' }
     }
     supports_check_mode = $true
 }
@@ -81,35 +82,106 @@ if ($null -ne $module.Params.fact_content) {
 }
 
 Function Get-PecVersion {
-    # The PEC installer registers itself under Uninstall; the version PEC shows is its DisplayVersion.
-    $keys = @(
-        'HKLM:\SOFTWARE\Microsoft\Windows\CurrentVersion\Uninstall\*'
-        'HKLM:\SOFTWARE\WOW6432Node\Microsoft\Windows\CurrentVersion\Uninstall\*'
-    )
-    $entries = foreach ($key in $keys) {
-        Get-ItemProperty -Path $key -ErrorAction SilentlyContinue |
-            Where-Object { $_.PSObject.Properties['DisplayName'] -and $_.DisplayName -like '*e-SUS*' -and
-                $_.PSObject.Properties['DisplayVersion'] }
+    # Sources with evidence behind them (issue 23), never the uninstall registry (whose e-SUS entry is the bundled
+    # PostgreSQL's): the app's own jar (its manifest), then the service wrapper's service.xml (WinSW).
+    param([string]$Root)
+    $jar = [System.IO.Path]::Combine($Root, 'pec-bundle.jar')
+    if ([System.IO.File]::Exists($jar)) {
+        Add-Type -AssemblyName System.IO.Compression.FileSystem
+        $zip = [System.IO.Compression.ZipFile]::OpenRead($jar)
+        try {
+            $manifest = $zip.GetEntry('META-INF/MANIFEST.MF')
+            if ($manifest) {
+                $reader = New-Object -TypeName System.IO.StreamReader -ArgumentList $manifest.Open()
+                try { $text = $reader.ReadToEnd() } finally { $reader.Dispose() }
+                $found = [regex]::Match($text, '(?m)^Implementation-Version:\s*(\S+)')
+                if ($found.Success) {
+                    return @{ version = $found.Groups[1].Value; source = 'webserver\pec-bundle.jar (manifest)' }
+                }
+            }
+        }
+        finally {
+            $zip.Dispose()
+        }
     }
-    $entry = @($entries) | Select-Object -First 1
-    if ($entry) { return [string]$entry.DisplayVersion }
-    return $null
+    $xml = [System.IO.Path]::Combine($Root, 'service.xml')
+    if ([System.IO.File]::Exists($xml)) {
+        $found = [regex]::Match([System.IO.File]::ReadAllText($xml), '\b(\d+\.\d+\.\d+)\b')
+        if ($found.Success) { return @{ version = $found.Groups[1].Value; source = 'webserver\service.xml' } }
+    }
+    return @{ version = $null; source = 'no version in webserver\pec-bundle.jar (manifest) nor webserver\service.xml' }
+}
+
+Function Get-PecService {
+    # The service manager's view of PEC's service, in the states the controller knows (systemd's words).
+    param([string]$Name)
+    $found = @(Get-CimInstance -ClassName Win32_Service -Filter ("Name='{0}'" -f $Name.Replace("'", "''")))
+    if ($found.Count -eq 0) { return @{ name = $Name; state = 'not_installed'; detail = $null } }
+    $service = $found[0]
+    $detail = '{0}, {1}' -f $service.State, $service.StartMode
+    if ($service.State -in @('Running', 'Start Pending', 'Continue Pending')) {
+        return @{ name = $Name; state = 'active'; detail = $detail }
+    }
+    if ($service.State -eq 'Stopped' -and $service.ExitCode -ne 0) {
+        return @{ name = $Name; state = 'failed'; detail = "$detail, exit code $($service.ExitCode)" }
+    }
+    return @{ name = $Name; state = 'inactive'; detail = $detail }
+}
+
+Function Get-PropertyName {
+    # The key names of a Java properties file, never its values (application.properties holds the datasource
+    # password); $null when it cannot be read.
+    param([string]$Path)
+    if (-not [System.IO.File]::Exists($Path)) { return $null }
+    $names = New-Object -TypeName 'System.Collections.Generic.HashSet[string]'
+    foreach ($line in [System.IO.File]::ReadAllLines($Path)) {
+        $line = $line.Trim()
+        if ($line.Length -eq 0 -or $line[0] -in @('#', '!')) { continue }
+        $found = [regex]::Match($line, '^[^=:\s]+')
+        if ($found.Success) { [void]$names.Add($found.Value) }
+    }
+    return , $names
+}
+
+Function Get-CadsusConfig {
+    # What CADSUS needs besides the certificate (issue 23), from key names: HTTPS (5.3+: certmgr's ssl.properties;
+    # before: server.ssl.key-store in application.properties) and the gov.br login client-id.
+    param([string]$Root)
+    $certmgr = Get-PropertyName -Path ([System.IO.Path]::Combine($Root, 'certmgr', 'config', 'ssl.properties'))
+    $application = [System.IO.Path]::Combine($Root, 'config', 'application.properties')
+    $app = Get-PropertyName -Path $application
+    $https = $null
+    if ($certmgr -and $certmgr.Count -gt 0) { $https = 'certmgr' }
+    elseif ($app -and $app.Contains('server.ssl.key-store')) { $https = 'application.properties' }
+    $state = if ($null -ne $app) { 'read' } else { 'missing' }
+    return @{
+        https = $https
+        govbr_login = [bool]($app -and $app.Contains('bridge.security.oauth2.client.registration.govbr.client-id'))
+        application_properties = $state
+    }
 }
 
 Function Test-Endpoint {
     param([string]$Name, [int]$Port, [double]$Timeout)
+    # stage: where it failed, 'dns' (the name) or 'tcp' (the connection), as the Linux probe says it
+    try {
+        [void][System.Net.Dns]::GetHostAddresses($Name)
+    }
+    catch {
+        return @{ host = $Name; port = $Port; reachable = $false; error = 'cannot resolve the name'; stage = 'dns' }
+    }
     $client = New-Object -TypeName System.Net.Sockets.TcpClient
     try {
         $attempt = $client.ConnectAsync($Name, $Port)
         if (-not $attempt.Wait([int]($Timeout * 1000))) {
-            return @{ host = $Name; port = $Port; reachable = $false; error = "no answer in $Timeout s" }
+            return @{ host = $Name; port = $Port; reachable = $false; error = "no answer in $Timeout s"; stage = 'tcp' }
         }
-        return @{ host = $Name; port = $Port; reachable = $client.Connected; error = $null }
+        return @{ host = $Name; port = $Port; reachable = $client.Connected; error = $null; stage = $null }
     }
     catch {
         $reason = $_.Exception
         while ($reason.InnerException) { $reason = $reason.InnerException }
-        return @{ host = $Name; port = $Port; reachable = $false; error = $reason.Message }
+        return @{ host = $Name; port = $Port; reachable = $false; error = $reason.Message; stage = 'tcp' }
     }
     finally {
         $client.Dispose()
@@ -133,7 +205,7 @@ foreach ($principal in $module.Params.principals) {
 }
 $module.Result.sids = $sids
 
-$pec = @{ installed = $false; version = $null; version_source = 'the Windows uninstall registry'; error = $null }
+$pec = @{ installed = $false; version = $null; version_source = $null; error = $null }
 try {
     $pec.installed = (Get-Item -LiteralPath $root -Force).PSIsContainer
 }
@@ -144,9 +216,31 @@ catch {
     $pec.error = $_.Exception.Message
 }
 if ($pec.installed) {
-    try { $pec.version = Get-PecVersion } catch { $pec.version = $null }
+    try {
+        $found = Get-PecVersion -Root $root
+        $pec.version = $found.version
+        $pec.version_source = $found.source
+    }
+    catch {
+        $pec.version_source = "the webserver files could not be read: $($_.Exception.Message)"
+    }
 }
 $module.Result.pec = $pec
+
+# PEC running, from the service manager; and the host's clock, compared with the controller's (issue 23)
+if ($module.Params.service) {
+    try {
+        $module.Result.service = Get-PecService -Name $module.Params.service
+    }
+    catch {
+        $module.Result.service = @{ name = $module.Params.service; state = 'unknown'; detail = $_.Exception.Message }
+    }
+}
+$module.Result.time = [DateTimeOffset]::UtcNow.ToUnixTimeMilliseconds() / 1000.0
+$module.Result.cadsus = $null
+if ($pec.installed) {
+    try { $module.Result.cadsus = Get-CadsusConfig -Root $root } catch { $module.Result.cadsus = $null }
+}
 
 $folder = @{ exists = $false; is_dir = $false; readable = $null; error = $null; sddl = $null }
 $files = @()

@@ -9,8 +9,11 @@ short_description: Read what the RNDS readiness audit needs from a Windows PEC s
 version_added: 0.1.0
 description:
   - The Windows host part of M(esus.pec.rnds_audit); use that. Read-only, check mode included.
-  - "Returns in one execution: whether PEC is installed in O(pec_root) and its version (the C(DisplayVersion)
-    of its entry in the Windows uninstall registry; null when there is none), the security descriptor of
+  - "Returns in one execution: whether PEC is installed in O(pec_root) and its version (the
+    C(Implementation-Version) of C(webserver\\pec-bundle.jar)'s manifest, else the version in the service
+    wrapper's C(webserver\\service.xml); never the uninstall registry, whose e-SUS entry is the bundled
+    PostgreSQL's; null with the reason in C(version_source) otherwise), the state of the service O(service) from
+    the service manager, the host's clock, the security descriptor of
     C(chaves) and of each file in it (SDDL, owner and DACL), their sizes and SHA-1, the bytes of the
     certificate when C(chaves) holds exactly one .pfx/.p12 (for the controller's verdict), the SIDs of
     O(principals), whether each of O(endpoints) accepts a TCP connection, and the local fact left by the
@@ -45,6 +48,10 @@ options:
   fact_content:
     description: When given, write this text to O(fact_path) (only when it differs) and do nothing else.
     type: str
+  service:
+    description: The Windows service PEC runs as, whose state is returned (RV(service)); empty does not look.
+    type: str
+    default: ""
 attributes:
   check_mode:
     support: full
@@ -70,7 +77,22 @@ EXAMPLES = r"""
 
 RETURN = r"""
 pec:
-  description: C(installed), C(version), C(version_source) and C(error).
+  description: C(installed), C(version), C(version_source) (where the version came from, or why none) and C(error).
+  returned: probe
+  type: dict
+service:
+  description: C(name), C(state) (active, inactive, failed, not_installed, unknown) and C(detail) of O(service).
+  returned: probe, when O(service) is set
+  type: dict
+time:
+  description: The host's clock, seconds since the epoch (UTC).
+  returned: probe
+  type: float
+cadsus:
+  description:
+    - What CADSUS needs besides the certificate, from key names only (never values) of C(config\application.properties)
+      and C(certmgr\config\ssl.properties); C(https) (C(certmgr), C(application.properties) or null), C(govbr_login),
+      C(application_properties) (read or missing). Null when PEC is not installed or the files cannot be read.
   returned: probe
   type: dict
 chaves:

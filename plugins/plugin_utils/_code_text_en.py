@@ -128,4 +128,91 @@ CODE_TEXT = {
         "The local fact {path} could not be written: {error}",
         "audit again with become (Windows: as an administrator)",
     ),
+    # issue 23: PEC as the installer left it, its service, the UF's EHR host, the clock, CADSUS
+    "pec_config.ok": ("{config}: installation finished, production, PEC {version} in {webserver}", ""),
+    "pec_config.missing": (
+        "The installation cannot be confirmed: {config} does not exist",
+        "if PEC was installed by hand, ignore this; else give the installer's file (rnds_readiness_pec_config)",
+    ),
+    "pec_config.unreadable": (
+        "The installation cannot be confirmed: {config} cannot be read ({error})",
+        "run the audit with become, or give the installer's file (rnds_readiness_pec_config)",
+    ),
+    "pec_config.unfinished": (
+        "The PEC installation did not finish ({config} says success: false)",
+        "run the e-SUS APS PEC installer again until it finishes",
+    ),
+    "pec_config.training": (
+        "This is a training installation of PEC ({config} says production: false): it never sends records",
+        "install PEC in production mode on this server",
+    ),
+    "pec_config.other_root": (
+        "The PEC folder in the inventory, {root}, is not the one the installer recorded in {config}, {recorded}:"
+        " the certificate would go where PEC does not look; the variable to fix is {variable}",
+        "set it to the folder the installer recorded, run the deploy and audit again",
+    ),
+    "pec_config.too_old": (
+        "PEC {version} has no RNDS configuration (it exists from PEC 4.2)",
+        "update e-SUS APS PEC to the current version",
+    ),
+    "pec_config.no_direct_sending": (
+        "PEC {version} does not send records directly to the RNDS (from PEC 5.2)",
+        "update e-SUS APS PEC to the current version",
+    ),
+    "pec_config.not_checked": (
+        "The installer's file was not read ({why})",
+        "nothing to do on Windows; on Linux give it (rnds_readiness_pec_config)",
+    ),
+    "service.active": ("The service {service} is running ({detail})", ""),
+    "service.inactive": (
+        "The service {service} is stopped ({detail}): PEC sends nothing",
+        "start it (systemctl start, or Start-Service on Windows) and enable it at boot",
+    ),
+    "service.failed": (
+        "The service {service} failed ({detail}): PEC sends nothing",
+        "read webserver/logs/pec.log and the service's journal (journalctl -u), fix the cause and start it",
+    ),
+    "service.not_installed": (
+        "There is no service {service} on the host",
+        "run the e-SUS APS PEC installer, or name the service PEC runs as (rnds_readiness_pec_service)",
+    ),
+    "service.cannot_tell": (
+        "Cannot tell whether the service {service} runs ({why})",
+        "check by hand that PEC is up, or set rnds_readiness_pec_service to an empty value to skip this",
+    ),
+    "service.not_checked": (
+        "The service was not checked (rnds_readiness_pec_service is empty)",
+        "name the service PEC runs as (rnds_readiness_pec_service, e-SUS-PEC)",
+    ),
+    "network.unresolved": (
+        "The host cannot resolve {failed} (DNS); PEC would show 'Sem conexão'",
+        "fix the host's DNS (or proxy) for these names",
+    ),
+    "clock.ok": ("The host's clock is within {skew} s of the controller's", ""),
+    "clock.skewed": (
+        "The host's clock is {skew} s {direction} the controller's (more than {limit} s): certificates and TLS"
+        " are judged on the host's clock",
+        "synchronise the host's clock (NTP: timedatectl set-ntp true, or w32tm /resync on Windows)",
+    ),
+    "clock.not_checked": ("The host's clock was not read", "audit again"),
+    "cadsus.ready": ("CADSUS prerequisites present: HTTPS ({https}) and gov.br login", ""),
+    "cadsus.no_https": (
+        "CADSUS: PEC's HTTPS is not configured (no certmgr/config/ssl.properties, no server.ssl.* in"
+        " config/application.properties)",
+        "configure HTTPS on a gov.br domain (the e-SUS APS manual, HTTPS automatizado)",
+    ),
+    "cadsus.no_govbr_login": (
+        "CADSUS: gov.br login is not configured (no govbr client-id in config/application.properties)",
+        "configure the gov.br login (the e-SUS APS manual, Login gov.br)",
+    ),
+    "cadsus.https_silent": (
+        "CADSUS: HTTPS is configured but port {port} does not answer on the host ({error})",
+        "check that PEC runs with HTTPS and on which port (rnds_readiness_https_port)",
+    ),
+    "cadsus.https_expired": (
+        "CADSUS: the HTTPS certificate on port {port} expired on {not_after}",
+        "renew PEC's HTTPS certificate",
+    ),
+    "cadsus.https_ok": ("CADSUS: HTTPS answers on port {port}; its certificate has {days} days left", ""),
+    "cadsus.not_checked": ("CADSUS prerequisites not checked ({why})", "audit again with PEC installed"),
 }

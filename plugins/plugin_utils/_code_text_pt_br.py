@@ -133,4 +133,94 @@ CODE_TEXT = {
         "O fato local {path} não pôde ser gravado: {error}",
         "audite de novo com become (Windows: como administrador)",
     ),
+    # issue 23: o PEC como o instalador deixou, o serviço, o host EHR da UF, o relógio, o CADSUS
+    "pec_config.ok": ("{config}: instalação concluída, de produção, PEC {version} em {webserver}", ""),
+    "pec_config.missing": (
+        "Não dá para confirmar a instalação: {config} não existe",
+        "se o PEC foi instalado à mão, ignore; senão informe o arquivo do instalador (rnds_readiness_pec_config)",
+    ),
+    "pec_config.unreadable": (
+        "Não dá para confirmar a instalação: {config} não pôde ser lido ({error})",
+        "audite com become, ou informe o arquivo do instalador (rnds_readiness_pec_config)",
+    ),
+    "pec_config.unfinished": (
+        "A instalação do PEC não terminou ({config} diz success: false)",
+        "rode de novo o instalador do e-SUS APS PEC até o fim",
+    ),
+    "pec_config.training": (
+        "Esta é uma instalação de treinamento do PEC ({config} diz production: false): ela nunca envia registros",
+        "instale o PEC em modo produção neste servidor",
+    ),
+    "pec_config.other_root": (
+        "A pasta do PEC no inventário, {root}, não é a que o instalador gravou em {config}, {recorded}:"
+        " o certificado iria para onde o PEC não procura; a variável a corrigir é {variable}",
+        "defina-a como a pasta que o instalador gravou, rode o deploy e audite de novo",
+    ),
+    "pec_config.too_old": (
+        "O PEC {version} não tem a configuração da RNDS (existe a partir do PEC 4.2)",
+        "atualize o e-SUS APS PEC para a versão atual",
+    ),
+    "pec_config.no_direct_sending": (
+        "O PEC {version} não envia registros direto à RNDS (a partir do PEC 5.2)",
+        "atualize o e-SUS APS PEC para a versão atual",
+    ),
+    "pec_config.not_checked": (
+        "O arquivo do instalador não foi lido ({why})",
+        "nada a fazer no Windows; no Linux informe-o (rnds_readiness_pec_config)",
+    ),
+    "service.active": ("O serviço {service} está rodando ({detail})", ""),
+    "service.inactive": (
+        "O serviço {service} está parado ({detail}): o PEC não envia nada",
+        "inicie o serviço (systemctl start, ou Start-Service no Windows) e habilite-o na inicialização",
+    ),
+    "service.failed": (
+        "O serviço {service} falhou ({detail}): o PEC não envia nada",
+        "leia webserver/logs/pec.log e o diário do serviço (journalctl -u), corrija a causa e inicie o serviço",
+    ),
+    "service.not_installed": (
+        "Não existe o serviço {service} no servidor",
+        "rode o instalador do e-SUS APS PEC, ou informe o serviço do PEC (rnds_readiness_pec_service)",
+    ),
+    "service.cannot_tell": (
+        "Não dá para saber se o serviço {service} está rodando ({why})",
+        "confira à mão que o PEC está no ar, ou deixe rnds_readiness_pec_service vazio para pular",
+    ),
+    "service.not_checked": (
+        "O serviço não foi verificado (rnds_readiness_pec_service está vazio)",
+        "informe o serviço do PEC (rnds_readiness_pec_service, e-SUS-PEC)",
+    ),
+    "network.unresolved": (
+        "O servidor não resolve {failed} (DNS); o PEC mostraria 'Sem conexão'",
+        "corrija o DNS (ou o proxy) do servidor para esses nomes",
+    ),
+    "clock.ok": ("O relógio do servidor está a {skew} s do relógio do controlador", ""),
+    "clock.skewed": (
+        "O relógio do servidor está {skew} s {direction} do controlador (mais de {limit} s): certificados e TLS"
+        " são julgados pelo relógio do servidor",
+        "sincronize o relógio do servidor (NTP: timedatectl set-ntp true, ou w32tm /resync no Windows)",
+    ),
+    "clock.not_checked": ("O relógio do servidor não foi lido", "audite de novo"),
+    "cadsus.ready": ("Pré-requisitos do CADSUS presentes: HTTPS ({https}) e login gov.br", ""),
+    "cadsus.no_https": (
+        "CADSUS: o HTTPS do PEC não está configurado (sem certmgr/config/ssl.properties, sem server.ssl.* em"
+        " config/application.properties)",
+        "configure o HTTPS num domínio gov.br (manual do e-SUS APS, HTTPS automatizado)",
+    ),
+    "cadsus.no_govbr_login": (
+        "CADSUS: o login gov.br não está configurado (sem client-id govbr em config/application.properties)",
+        "configure o login gov.br (manual do e-SUS APS, Login gov.br)",
+    ),
+    "cadsus.https_silent": (
+        "CADSUS: o HTTPS está configurado, mas a porta {port} não responde no servidor ({error})",
+        "confira se o PEC roda com HTTPS e em qual porta (rnds_readiness_https_port)",
+    ),
+    "cadsus.https_expired": (
+        "CADSUS: o certificado HTTPS da porta {port} venceu em {not_after}",
+        "renove o certificado HTTPS do PEC",
+    ),
+    "cadsus.https_ok": ("CADSUS: o HTTPS responde na porta {port}; o certificado tem {days} dias de validade", ""),
+    "cadsus.not_checked": (
+        "Pré-requisitos do CADSUS não verificados ({why})",
+        "audite de novo com o PEC instalado",
+    ),
 }

@@ -34,6 +34,7 @@ CSV_COLUMNS = (
     "verdict",
     "pec_status",
     "pec_version",
+    "cadsus_ready",  # issue 23
     "cnpj",
     "reasons",
 )
@@ -62,6 +63,7 @@ def to_csv(document: dict) -> str:
         cells = dict(
             row,
             ready=READY_TEXT[language][row["ready"]],
+            cadsus_ready=READY_TEXT[language][row.get("cadsus_ready")],  # issue 23
             problem=label,
             next_step=step,
             change=", ".join(change_text[key] for key in per_host.get(row["host"], [])),

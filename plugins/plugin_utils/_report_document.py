@@ -45,6 +45,8 @@ FIELDS = (
     "audited",
     "codes",
     "values",
+    "cadsus_ready",  # issue 23: the second verdict (CADSUS) and its failing/warning codes
+    "cadsus_codes",
 )
 # Differs on every run while saying nothing new about the host: ignored when deciding whether to rewrite.
 VOLATILE = ("audited",)

@@ -18,6 +18,8 @@ PROBLEMS = (
     "not_audited",
     "no_permission",
     "pec_missing",
+    "pec_install",  # issue 23
+    "pec_stopped",  # issue 23
     "chaves_missing",
     "no_certificate",
     "several_certificates",

@@ -117,6 +117,7 @@ class PageRow(NamedTuple):
     days_sort: int
     expires: str
     pec_status: str
+    cadsus: str  # issue 23: the second verdict
     reasons: str
 
 
@@ -148,6 +149,7 @@ def _page_rows(document: dict) -> list:
                 days_sort=99999 if days is None else days,
                 expires=show_time(row["not_after"], language, with_time=False),
                 pec_status=row["pec_status"] or "",
+                cadsus=READY_TEXT[language][row.get("cadsus_ready")],
                 reasons=" ".join(shown_reasons(row, language)),
             )
         )

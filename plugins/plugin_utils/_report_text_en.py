@@ -20,6 +20,11 @@ PROBLEMS = {
         "PEC not installed",
         "install e-SUS APS PEC or check the PEC folder in the inventory (rnds_certificate_pec_root)",
     ),
+    "pec_install": (  # issue 23
+        "PEC install not usable for the RNDS (unfinished, training, too old, or another folder)",
+        "read each host's reasons: finish or redo the install in production mode, update PEC, or fix the PEC folder",
+    ),
+    "pec_stopped": ("PEC not running", "start the e-SUS-PEC service and find why it stopped (webserver/logs/pec.log)"),
     "chaves_missing": (
         "No chaves folder",
         "run the deploy (esus.pec.deploy): it creates chaves and puts the certificate in it",
@@ -108,6 +113,7 @@ CSV_HEADERS = {
     "verdict": "verdict",
     "pec_status": "pec_status",
     "pec_version": "pec_version",
+    "cadsus_ready": "cadsus_ready",  # issue 23
     "cnpj": "cnpj",
     "reasons": "reasons",
 }
@@ -162,6 +168,7 @@ PAGE = {
         "days": "Days left",
         "expires": "Expires on",
         "pec_status": "PEC would show",
+        "cadsus": "Ready for CADSUS",  # issue 23
         "reasons": "Reasons (from the audit)",
     },
 }

@@ -21,6 +21,11 @@ PROBLEMS = {
         "PEC não instalado",
         "instale o e-SUS APS PEC ou confira a pasta do PEC no inventário (rnds_certificate_pec_root)",
     ),
+    "pec_install": (  # issue 23
+        "Instalação do PEC que não serve à RNDS (incompleta, de treinamento, antiga, ou em outra pasta)",
+        "leia os motivos de cada servidor: refaça a instalação em produção, atualize o PEC ou corrija a pasta",
+    ),
+    "pec_stopped": ("PEC parado", "inicie o serviço e-SUS-PEC e veja por que parou (webserver/logs/pec.log)"),
     "chaves_missing": (
         "Pasta chaves ausente",
         "rode o deploy (esus.pec.deploy): ele cria a pasta chaves e coloca o certificado",
@@ -112,6 +117,7 @@ CSV_HEADERS = {
     "verdict": "veredito",
     "pec_status": "status no PEC",
     "pec_version": "versão do PEC",
+    "cadsus_ready": "pronto para o CADSUS",  # issue 23
     "cnpj": "CNPJ",
     "reasons": "motivos",
 }
@@ -166,6 +172,7 @@ PAGE = {
         "days": "Dias até vencer",
         "expires": "Vence em",
         "pec_status": "O PEC mostraria",
+        "cadsus": "Pronto para o CADSUS",  # issue 23
         "reasons": "Motivos (da auditoria)",
     },
 }

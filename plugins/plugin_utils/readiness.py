@@ -15,25 +15,27 @@ on what a host needs. Runs on the controller (esus.pec.rnds_audit).
 
 from __future__ import annotations
 
+from ansible_collections.esus.pec.plugins.plugin_utils._readiness_host import (
+    check,
+    check_cadsus,
+    check_clock,
+    check_install,
+    check_service,
+    network_failures,
+)
 from ansible_collections.esus.pec.plugins.plugin_utils.chaves_plan import audit_certificate_file, audit_chaves
 from ansible_collections.esus.pec.plugins.plugin_utils.readiness_codes import (
+    CHECK_ORDER,
     CODES,
     FAIL,
     PASS,
     UNKNOWN,
     WARN,
     predict_pec_status,
-    reason,
 )
 from ansible_collections.esus.pec.plugins.plugin_utils.windows_acl import FILE_SDDL
 
 __all__ = ["FAIL", "PASS", "UNKNOWN", "WARN", "assess", "check", "check_files"]
-
-
-def check(code: str, **values) -> dict:
-    """The check a code gives: its name and status from the code, its English reason from the code's table."""
-    known = CODES[code]
-    return {"name": known.check, "status": known.status, "code": code, "values": values, "reason": reason(code, values)}
 
 
 def check_pec(pec: dict, root: str) -> dict:
@@ -79,10 +81,11 @@ def check_network(results: list | None) -> dict:
         return check("network.not_checked")
     if not results:
         return check("network.no_endpoint")
-    failed = [r for r in results if not r.get("reachable")]
-    if failed:
-        shown = ", ".join("%s:%s (%s)" % (r["host"], r["port"], r.get("error") or "no answer") for r in failed)
-        return check("network.unreachable", failed=shown)
+    dns, tcp = network_failures(results)
+    if dns:  # a name the host cannot resolve: DNS, whatever else fails
+        return check("network.unresolved", failed=", ".join(dns))
+    if tcp:
+        return check("network.unreachable", failed=", ".join(tcp))
     return check("network.ok", endpoints=", ".join("%s:%s" % (r["host"], r["port"]) for r in results))
 
 
@@ -100,7 +103,10 @@ def not_checked(name: str) -> dict:
 
 
 def assess(probe: dict, certificate_report: dict | None, expected: dict, token: dict | None = None) -> dict:
-    """The readiness of one host: {ready, checks, codes, reasons, verdict, days_left, pec_status, pec_version}."""
+    """The readiness of one host: {ready, checks, codes, reasons, verdict, days_left, pec_status, pec_version,
+    cadsus_ready, cadsus_checks, cadsus_codes}. ``expected`` also gives (issue 23) ``service`` (empty: not
+    checked), ``pec_root_variable`` (how the messages name the PEC folder), ``controller_time`` and
+    ``max_clock_skew`` (seconds)."""
     pec = probe.get("pec") or {}
     checks = [check_pec(pec, expected["pec_root"])]
     files = probe.get("files") or []
@@ -114,9 +120,19 @@ def assess(probe: dict, certificate_report: dict | None, expected: dict, token: 
     token_check = check_token(token)
     if token_check is not None:
         checks.append(token_check)
+    if pec.get("installed"):  # issue 23: as the installer left it, and running
+        checks += check_install(
+            pec, expected["pec_root"], expected.get("pec_root_variable") or "pec_root", bool(expected.get("windows"))
+        )
+        checks.append(check_service(probe.get("service"), expected.get("service", "")))
+    if expected.get("controller_time") is not None:
+        checks.append(check_clock(probe.get("time"), expected["controller_time"], expected.get("max_clock_skew", 300)))
+    # CADSUS: a second verdict; its checks never decide the RNDS one
+    cadsus = check_cadsus(probe.get("cadsus"), bool(pec.get("installed")))
     verdict = certificate_report["verdict"] if certificate_report else None
     certificate = (certificate_report or {}).get("certificate") or {}
-    said = [c for c in checks if c["status"] in (FAIL, WARN)]
+    # in the checks' order (readiness_codes.CHECK_ORDER), whatever order they were made in
+    said = sorted((c for c in checks if c["status"] in (FAIL, WARN)), key=lambda c: CHECK_ORDER.index(c["name"]))
     codes = [c["code"] for c in said]
     return {
         "ready": not any(c["status"] == FAIL for c in checks),
@@ -129,4 +145,7 @@ def assess(probe: dict, certificate_report: dict | None, expected: dict, token: 
         "cnpj": certificate.get("cnpj"),
         "pec_status": predict_pec_status(codes),
         "pec_version": pec.get("version"),
+        "cadsus_ready": not any(c["status"] == FAIL for c in cadsus) and cadsus[0]["code"] != "cadsus.not_checked",
+        "cadsus_checks": cadsus,
+        "cadsus_codes": [c["code"] for c in cadsus if c["status"] in (FAIL, WARN)],
     }

@@ -26,13 +26,29 @@ UNKNOWN = "unknown"
 
 LANGUAGES = ("pt-BR", "en")
 # The order a host's checks are read in: its first failing one decides its problem group and what PEC shows.
-CHECK_ORDER = ("audit", "pec", "chaves", "certificate_file", "certificate", "token", "network", "fact")
+CHECK_ORDER = (
+    "audit",
+    "pec",
+    "pec_config",
+    "service",
+    "chaves",
+    "certificate_file",
+    "certificate",
+    "token",
+    "network",
+    "clock",
+    "cadsus",
+    "fact",
+)
 
 # What PEC's RNDS tab ("Gestão Municipal > Certificados") shows.
 CONNECTED = "Conexão bem-sucedida"
 CERTIFICATE_FAILURE = "Falha no certificado"
 CERTIFICATE_EXPIRED = "Certificado expirado"
 NO_CONNECTION = "Sem conexão"
+# issue 23: not a status of the RNDS tab, what an admin meets instead
+PEC_DOWN = "PEC fora do ar (não abre)"
+NOTHING_SENT = "Nada é enviado (instalação de treinamento ou incompleta)"
 
 
 class Code(NamedTuple):
@@ -104,6 +120,34 @@ CODES = {
     "network.not_checked": _unknown("network"),
     "network.no_endpoint": _unknown("network"),
     "fact.not_written": Code("fact", WARN, None, None),
+    # issue 23: PEC as the installer left it (pec.config), its service, the UF's EHR host, the clock, CADSUS.
+    # The cadsus.* codes are a second verdict (cadsus_ready): never in a host's RNDS codes, no group, no PEC status.
+    "pec_config.ok": _fine("pec_config"),
+    "pec_config.missing": _fine("pec_config", WARN),
+    "pec_config.unreadable": _fine("pec_config", WARN),
+    "pec_config.unfinished": _fail("pec_config", "pec_install", NOTHING_SENT),
+    "pec_config.training": _fail("pec_config", "pec_install", NOTHING_SENT),
+    "pec_config.other_root": _fail("pec_config", "pec_install"),
+    "pec_config.too_old": _fail("pec_config", "pec_install", NOTHING_SENT),
+    "pec_config.no_direct_sending": _fine("pec_config", WARN),
+    "pec_config.not_checked": _unknown("pec_config"),
+    "service.active": _fine("service"),
+    "service.inactive": _fail("service", "pec_stopped", PEC_DOWN),
+    "service.failed": _fail("service", "pec_stopped", PEC_DOWN),
+    "service.not_installed": _fail("service", "pec_stopped", PEC_DOWN),
+    "service.cannot_tell": _fine("service", WARN),
+    "service.not_checked": _unknown("service"),
+    "network.unresolved": _fail("network", "no_connection", NO_CONNECTION),
+    "clock.ok": _fine("clock"),
+    "clock.skewed": _fine("clock", WARN),
+    "clock.not_checked": _unknown("clock"),
+    "cadsus.ready": Code("cadsus", PASS, None, None),
+    "cadsus.no_https": Code("cadsus", FAIL, None, None),
+    "cadsus.no_govbr_login": Code("cadsus", FAIL, None, None),
+    "cadsus.https_silent": Code("cadsus", WARN, None, None),
+    "cadsus.https_expired": Code("cadsus", FAIL, None, None),
+    "cadsus.https_ok": Code("cadsus", PASS, None, None),
+    "cadsus.not_checked": _unknown("cadsus"),
 }
 
 CODE_TEXT = {"pt-BR": _code_text_pt_br.CODE_TEXT, "en": _code_text_en.CODE_TEXT}

@@ -22,10 +22,11 @@ from pathlib import Path
 
 import pytest
 
+from tests.support import pec_tree
 from tests.support.chromium import CHROMIUM
 from tests.support.chromium import FLAGS as CHROMIUM_FLAGS
 from tests.support.collection import REPO, ansible_env, host_variables, run_playbook, vault_decrypt
-from tests.support.leaks import byte_forms, leaks
+from tests.support.leaks import byte_forms, leaks, password_forms
 from tests.support.pki import DEMO_FLEET
 
 EXPECTED = {  # host: (ready, verdict, PEC would show)
@@ -200,6 +201,8 @@ def secrets_of(demo) -> list:
         found += byte_forms(plain)
     for host_vars in (work / "inventario" / "host_vars").glob("*.yml"):  # each password one encrypt_string value
         found.append(host_variables(host_vars, work / "vault-password")["rnds_certificate_password"])
+    # issue 23: the sandboxes' pec.config (databasePassword) and application.properties (datasource, gov.br)
+    found += [form for secret in pec_tree.SECRETS for form in password_forms(secret)]
     return found
 
 
@@ -208,8 +211,11 @@ def test_audit_at_vvvv_shows_no_secret_and_leaves_no_temp_file(demo):
     assert result.returncode == 0, result.stdout[-3000:]
     secrets = secrets_of(demo)
     assert len(secrets) >= 14
-    found = leaks(result.stdout + result.stderr, secrets)
-    assert not found, "secret material in the -vvvv audit output: %d item(s)" % len(found)
+    assert pec_tree.DATABASE_PASSWORD in (demo["work"] / "hosts" / "pec-demo-ok" / "pec.config").read_text()
+    report = "".join(f.read_text() for f in (demo["work"] / "report").glob("readiness.*"))
+    facts = "".join(f.read_text() for f in (demo["work"] / "hosts").rglob("*.fact"))
+    found = leaks(result.stdout + result.stderr + report + facts, secrets)
+    assert not found, "secret material in the -vvvv audit output, report or facts: %d item(s)" % len(found)
     leftovers = [p for d in ("local_tmp", "remote_tmp") for p in (demo["work"] / d).rglob("*") if p.is_file()]
     assert leftovers == []
 
@@ -244,6 +250,9 @@ def test_network_check_against_real_sockets(demo):
                     {
                         "rnds_readiness_endpoints": [{"host": "127.0.0.1", "port": port}],
                         "rnds_readiness_network_timeout": 2,
+                        # the UF's EHR host (sp-ehr-services...) does not resolve on this machine and its
+                        # /etc/hosts is shared: that check runs in molecule/pec_service, against loopback names
+                        "rnds_readiness_uf": "",
                     }
                 )
             )
@@ -354,3 +363,31 @@ def test_token_probe_through_the_role(demo, pki, status, ready):
     assert record["ready"] is ready, record["reasons"]
     if not ready:
         assert any("HTTP 403" in reason for reason in record["reasons"])
+
+
+def test_the_installers_record_decides_end_to_end(demo):
+    """Issue 23's false greens, on the demo's ready host: the PEC root one level too high (pec.config's
+    ``directory``: the certificate would go to /opt/e-SUS/chaves) and a training install are not ready."""
+    host = demo["work"] / "hosts" / "pec-demo-ok"
+    training = demo["work"] / "training-pec.config"
+    pec_tree.build(host / "webserver", training, production=False)
+    for extra, code in (
+        (["-e", "rnds_certificate_pec_root=%s" % host], "pec_config.other_root"),
+        (["-e", "rnds_readiness_pec_config=%s" % training], "pec_config.training"),
+    ):
+        result = audit(
+            demo,
+            "--limit",
+            "pec-demo-ok",
+            "-e",
+            "rnds_readiness_check_network=false",
+            "-e",
+            "rnds_readiness_persist_fact=false",
+            *extra,
+        )
+        assert result.returncode == 0, result.stdout[-3000:]
+        record = json.loads((demo["work"] / "report2" / "readiness.json").read_text())["hosts"][0]
+        assert record["ready"] is False and code in record["codes"], record["codes"]
+        if code == "pec_config.other_root":
+            assert "rnds_certificate_pec_root" in " ".join(record["reasons"])
+        assert pec_tree.DATABASE_PASSWORD not in result.stdout + json.dumps(record)

@@ -265,6 +265,15 @@ def ps1_hashtable_keys(path: Path, variable: str) -> set:
     return set(re.findall(r"(\w+)\s*=", match.group(1)))
 
 
+def ps1_all_return_keys(path: Path, function: str) -> list:
+    """Keys of every ``return @{ ... }`` of a function (one set each)."""
+    start, end = _functions(path.read_text())[function]
+    body = path.read_text()[start:end]
+    found = [set(re.findall(r"(\w+)\s*=", m)) for m in re.findall(r"return @\{([^{}]*)\}", body)]
+    assert found, function
+    return found
+
+
 def ps1_return_keys(path: Path, function: str) -> set:
     """Keys of the first ``return @{ ... }`` of a function."""
     source = path.read_text()
@@ -522,9 +531,12 @@ def windows_probe(**changes) -> dict:
         "pec": {
             "installed": True,
             "version": "5.3.21",
-            "version_source": "the Windows uninstall registry",
+            "version_source": "webserver\\pec-bundle.jar (manifest)",
             "error": None,
         },
+        "service": {"name": "e-SUS-PEC", "state": "active", "detail": "Running, Auto"},
+        "time": 1_800_000_000.0,
+        "cadsus": {"https": "certmgr", "govbr_login": True, "application_properties": "read"},
         "chaves": {"exists": True, "is_dir": True, "readable": True, "error": None, "sddl": closed},
         "files": [
             {
@@ -537,7 +549,7 @@ def windows_probe(**changes) -> dict:
             }
         ],
         "certificate_b64": None,
-        "network": [{"host": "ehr-auth.saude.gov.br", "port": 443, "reachable": True, "error": None}],
+        "network": [{"host": "ehr-auth.saude.gov.br", "port": 443, "reachable": True, "error": None, "stage": None}],
     }
     result.update(changes)
     return result
@@ -551,6 +563,13 @@ def test_probe_answers_have_the_ps1_shape():
     assert set(answer["chaves"]) == ps1_hashtable_keys(PROBE_PS1, "folder")
     assert set(answer["files"][0]) == ps1_hashtable_keys(HELPERS_PSM1, "entry")  # Get-EsusChavesListing's
     assert set(answer["network"][0]) == ps1_return_keys(PROBE_PS1, "Test-Endpoint")
+    # issue 23: every return of these functions has the same keys, and the fake uses exactly those
+    for function, fake in (("Test-Endpoint", answer["network"][0]), ("Get-PecService", answer["service"])):
+        assert all(keys == set(fake) for keys in ps1_all_return_keys(PROBE_PS1, function)), function
+    assert all(keys == {"version", "source"} for keys in ps1_all_return_keys(PROBE_PS1, "Get-PecVersion"))
+    source = PROBE_PS1.read_text()
+    start, _end = _functions(source)["Get-CadsusConfig"]
+    assert _block_keys(source, source.index("return @{", start)) == set(answer["cadsus"])
 
 
 def test_deploy_answers_have_the_ps1_shape():
@@ -784,3 +803,22 @@ def test_molecule_windows_tasks_fit_the_installed_ansible_windows_ps1():
             if not any(repr(k) in p for k in missing)
         ]
     assert problems == []
+
+
+def test_windows_service_state_and_version_source_reach_the_verdict():
+    """Issue 23: the service manager's state decides (a stopped PEC sends nothing), the version comes from the
+    webserver files or says why it is unknown, never the uninstall registry; no pec.config is expected there."""
+    stopped = windows_probe(service={"name": "e-SUS-PEC", "state": "inactive", "detail": "Stopped, Auto"})
+    result, host = audit(probe_answers(stopped))
+    assert host.calls[0][1]["service"] == "e-SUS-PEC"
+    assert checks(result)["service"]["code"] == "service.inactive" and not result["rnds_ready"]
+    assert checks(result)["pec_config"]["code"] == "pec_config.not_checked"
+    why = "no version in webserver\\pec-bundle.jar (manifest) nor webserver\\service.xml"
+    unknown = windows_probe(pec={"installed": True, "version": None, "version_source": why, "error": None})
+    result, _host = audit(probe_answers(unknown))
+    assert "pec-bundle.jar" in checks(result)["pec"]["reason"] and result["rnds_ready"]
+    assert "Uninstall" not in PROBE_PS1.read_text()
+    no_login = windows_probe(cadsus={"https": "certmgr", "govbr_login": False, "application_properties": "read"})
+    result, _host = audit(probe_answers(no_login))
+    readiness = result["rnds_readiness"]
+    assert readiness["cadsus_codes"] == ["cadsus.no_govbr_login"] and readiness["cadsus_ready"] is False

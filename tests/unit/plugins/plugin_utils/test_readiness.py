@@ -18,6 +18,24 @@ EXPECTED = {
     "owner": "root",
     "group": "root",
     "dir_mode": "0750",
+    "service": "e-SUS-PEC",
+    "pec_root_variable": "pec_root (rnds_certificate_pec_root)",
+    "controller_time": 1_800_000_000.0,
+    "max_clock_skew": 300,
+}
+# pec.config as the Linux installer writes it, as the probe reads it back (never its database keys)
+PEC = {
+    "installed": True,
+    "config": "read",
+    "config_path": "/etc/pec.config",
+    "config_error": None,
+    "success": True,
+    "production": True,
+    "version": "5.3.21",
+    "webserver_version": "5.3.21",
+    "directory": "/opt/e-SUS",
+    "webserver_directory": "/opt/e-SUS/webserver",
+    "jre_version": "17.0.10-linux_x64",
 }
 WINDOWS = {
     "pec_root": "C:\\Program Files\\e-SUS\\webserver",
@@ -32,7 +50,10 @@ OK_REPORT = {"verdict": "ok", "msg": "valid", "certificate": {"days_left": 200, 
 
 def probe(**changes) -> dict:
     base = {
-        "pec": {"installed": True, "version": "5.3.21"},
+        "pec": dict(PEC),
+        "service": {"name": "e-SUS-PEC", "state": "active", "detail": "active/running"},
+        "time": 1_800_000_002.5,
+        "cadsus": {"https": "certmgr", "govbr_login": True, "application_properties": "read"},
         "chaves": {"exists": True, "is_dir": True, "owner": "root", "group": "root", "mode": "0750"},
         "files": [{"name": "3550308.pfx", "size": 3000, "sha1": "a"}],
         "network": [{"host": "ehr-auth.saude.gov.br", "port": 443, "reachable": True, "error": None}],
@@ -61,7 +82,11 @@ def test_all_good():
         "certificate_file": "certificate_file.ok",
         "certificate": "certificate.ok",
         "network": "network.ok",
+        "pec_config": "pec_config.ok",
+        "service": "service.active",
+        "clock": "clock.ok",
     }
+    assert result["cadsus_ready"] is True and result["cadsus_codes"] == []
 
 
 def test_no_pec():
@@ -72,7 +97,7 @@ def test_no_pec():
 
 
 def test_version_unknown_is_still_a_pass():
-    result = r.assess(probe(pec={"installed": True, "version": None}), OK_REPORT, EXPECTED)
+    result = r.assess(probe(pec=dict(PEC, version=None)), OK_REPORT, EXPECTED)
     assert statuses(result)["pec"] == "pass" and "version unknown" in result["checks"][0]["reason"]
     assert codes(result)["pec"] == "pec.version_unknown"
 
@@ -209,12 +234,12 @@ def test_certificate_verdicts(verdict, status, pec_status):
 
 def test_network_fail_predicts_sem_conexao_and_skipped_is_unknown():
     down = probe(
-        network=[{"host": "ehr-auth.saude.gov.br", "port": 443, "reachable": False, "error": "cannot resolve the name"}]
+        network=[{"host": "ehr-auth.saude.gov.br", "port": 443, "reachable": False, "error": "Connection refused"}]
     )
     result = r.assess(down, OK_REPORT, EXPECTED)
     assert statuses(result)["network"] == "fail" and result["pec_status"] == "Sem conexão"
-    assert "cannot resolve the name" in result["reasons"][0] and result["codes"] == ["network.unreachable"]
-    assert result["checks"][4]["values"] == {"failed": "ehr-auth.saude.gov.br:443 (cannot resolve the name)"}
+    assert "Connection refused" in result["reasons"][0] and result["codes"] == ["network.unreachable"]
+    assert result["checks"][4]["values"] == {"failed": "ehr-auth.saude.gov.br:443 (Connection refused)"}
     skipped = r.assess(probe(network=None), OK_REPORT, EXPECTED)
     assert statuses(skipped)["network"] == "unknown" and skipped["ready"] is True
     assert codes(skipped)["network"] == "network.not_checked" and skipped["codes"] == []
