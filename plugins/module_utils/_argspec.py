@@ -183,6 +183,9 @@ def rnds_audit_spec() -> dict:
         fact_path={"type": "str"},
         record={"type": "dict", "default": {}},
         add_to_group={"type": "bool", "default": False},
+        # the inventory's certificate (issue 23): compared with the deployed one, read on the controller
+        src={"type": "path"},
+        allow_plaintext={"type": "bool", "default": False},
     )
     spec["endpoints"]["default"] = [{"host": RNDS_AUTH_HOST, "port": 443}]  # the audit checks the RNDS by default
     return spec
