@@ -150,9 +150,11 @@ def test_a_deployed_certificate_that_differs_says_run_the_deploy_and_what_differ
     readiness, _output = sandbox.audit()
     assert readiness["ready"] is True and readiness["codes"] == ["inventory.differs"]
     values = check(readiness, "inventory")["values"]
-    assert values["deployed_serial"] and values["inventory_serial"] and values["deployed_serial"] != values[
-        "inventory_serial"
-    ]
+    assert (
+        values["deployed_serial"]
+        and values["inventory_serial"]
+        and values["deployed_serial"] != values["inventory_serial"]
+    )
     assert values["deployed_not_after"] != values["inventory_not_after"]
     said = readiness["reasons"][0]
     assert "serial %s" % values["deployed_serial"] in said and "serial %s" % values["inventory_serial"] in said
