@@ -17,8 +17,9 @@ description:
     from PEC's entry in the uninstall registry on Windows); C(chaves) exists with the owner and mode (Linux) or
     the one security descriptor (Windows, C(chaves) and the certificate file) the esus.pec.rnds_certificate role
     sets; exactly one .pfx/.p12 in it (a .cer is flagged); the certificate's verdict (the rules of
-    M(esus.pec.pkcs12_validate)); whether the host reaches the RNDS authentication endpoint; optionally, a
-    mutual-TLS token request with the certificate."
+    M(esus.pec.pkcs12_validate)); the inventory's certificate (O(src)) against the deployed one; whether the
+    host reaches the RNDS authentication endpoint; optionally, a mutual-TLS token request with the certificate (an
+    answer of 200 proves mutual TLS and ICP-Brasil trust, not that the credential is authorised)."
   - The certificate is read from the host and validated on the B(controller), so the host needs no
     C(cryptography) (Windows hosts too). Its bytes never appear in the result.
   - "The host sees one execution that reads everything, and a second one only when the local fact must change
