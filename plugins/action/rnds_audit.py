@@ -16,6 +16,8 @@ one when nothing changed since the last audit.
 from __future__ import annotations
 
 import base64
+import datetime
+import hashlib
 import time
 
 from ansible.module_utils.basic import missing_required_lib
@@ -23,13 +25,20 @@ from ansible.plugins.action import ActionBase
 
 from ansible_collections.esus.pec.plugins.module_utils._argspec import named, rnds_audit_spec
 from ansible_collections.esus.pec.plugins.module_utils.host_probe import fact_text
-from ansible_collections.esus.pec.plugins.module_utils.pkcs12 import HAS_CRYPTOGRAPHY, validate
+from ansible_collections.esus.pec.plugins.module_utils.pkcs12 import HAS_CRYPTOGRAPHY, WRONG_PASSWORD, validate
+from ansible_collections.esus.pec.plugins.module_utils.validation import run_validation
 from ansible_collections.esus.pec.plugins.plugin_utils._readiness_host import ehr_services_host
 from ansible_collections.esus.pec.plugins.plugin_utils.chaves_plan import audit_certificate_file, with_sids
 from ansible_collections.esus.pec.plugins.plugin_utils.direct_probe import direct_probe, output_not_shown
 from ansible_collections.esus.pec.plugins.plugin_utils.hosts import platform_of
 from ansible_collections.esus.pec.plugins.plugin_utils.input_names import check as check_variables
+from ansible_collections.esus.pec.plugins.plugin_utils.inventory_certificate import (
+    inventory_finding,
+    previous_fact,
+    renewal,
+)
 from ansible_collections.esus.pec.plugins.plugin_utils.readiness import assess, check
+from ansible_collections.esus.pec.plugins.plugin_utils.vaulted_source import read_source
 from ansible_collections.esus.pec.plugins.plugin_utils.windows_acl import SddlError, chaves_template
 
 LINUX_FACT = "/etc/ansible/facts.d/esus_pec_rnds.fact"
@@ -110,7 +119,17 @@ class ActionModule(ActionBase):
         certificate_bytes = base64.b64decode(encoded) if encoded else None
         chaves = root + separator + "chaves"
         report, token = None, None
-        _found, single = audit_certificate_file(probe)  # the one certificate, by the audit's own rule
+        # the Java the host's PEC runs on (pec.config's jreVersion), unless the inventory names one
+        java = args["java"] or (probe.get("pec") or {}).get("jre_version") or None
+        inventory, inventory_bytes = self._inventory(args, host, java)  # read once, on the controller
+        wanted = inventory["sha1"] if inventory else None
+        _found, single = audit_certificate_file(probe, wanted)  # the one certificate, by the audit's own rule
+        deployed = None
+        if single:
+            sha1 = single.get("sha1") or (hashlib.sha1(certificate_bytes).hexdigest() if certificate_bytes else None)
+            deployed = {"name": single["name"], "sha1": sha1}
+            if wanted and sha1 == wanted:  # the same bytes: those read on the controller (none came among several)
+                certificate_bytes = inventory_bytes
         if certificate_bytes is not None and single:
             label = "host %s, file %s%s%s" % (host, chaves, separator, single["name"])
             report = validate(
@@ -119,12 +138,22 @@ class ActionModule(ActionBase):
                 label=label,
                 min_days_valid=args["min_days_valid"],
                 expected_cnpj=args["expected_cnpj"] or None,
-                # the Java the host's PEC runs on (pec.config's jreVersion), unless the inventory names one
-                java=args["java"] or (probe.get("pec") or {}).get("jre_version") or None,
+                java=java,
             )
             if args["probe_token"] and report["valid"]:
                 token = self._probe_token(certificate_bytes, args)
-        del certificate_bytes
+        del certificate_bytes, inventory_bytes
+        same = bool(wanted and deployed and deployed["sha1"] == wanted)
+        pending = inventory.pop("pending", None) if inventory else None
+        if same and report is not None:
+            inventory["report"] = report  # the same bytes, the same rules: judged once
+        elif pending is not None:
+            inventory["report"] = pending()
+        del pending
+        found_inventory = inventory_finding(inventory, deployed, report)
+        fact_before = previous_fact(probe.get("fact_current"))
+        today = datetime.datetime.now(datetime.timezone.utc).date()
+        reminder, remembered = renewal(fact_before, deployed, report, today)
         seen = {
             key: probe.get(key)
             for key in ("pec", "chaves", "files", "network", "user", "sids", "service", "cadsus", "time")
@@ -145,7 +174,8 @@ class ActionModule(ActionBase):
         }
         if windows:  # the descriptor chaves should have, with the SIDs the host resolved (as the deploy does)
             expected = with_sids(dict(expected, template=template, principals=principals), probe)
-        readiness = assess(seen, report, expected, token)
+        expected["wanted_sha1"] = wanted
+        readiness = assess(seen, report, expected, token, found_inventory, reminder)
         readiness.update(args["record"], host=host, certificate_file=single["name"] if single else None)
         readiness["java"] = report.get("java") if report else None
         if report and report.get("certificate"):
@@ -161,6 +191,10 @@ class ActionModule(ActionBase):
                     "fingerprint_sha256",
                 )
             }
+        inventory_certificate = ((inventory or {}).get("report") or {}).get("certificate") or {}
+        if inventory_certificate and not same:  # a second certificate: the report's expiry counts include it
+            readiness["inventory_days_left"] = inventory_certificate.get("days_left")
+            readiness["inventory_not_after"] = inventory_certificate.get("not_after")
         changed = False
         if args["persist_fact"]:
             fact = {
@@ -169,6 +203,7 @@ class ActionModule(ActionBase):
                 "days_left": readiness["days_left"],
                 "pec_status": readiness["pec_status"],
                 "reasons": readiness["reasons"],
+                **remembered,  # the deployed file's SHA-1, to tell a renewal at the next audit
             }
             # one execution when nothing changed since the last audit; in check mode, say what a run would write
             changed = probe.get("fact_current") != fact_text(fact)
@@ -195,6 +230,28 @@ class ActionModule(ActionBase):
             ansible_facts={"rnds_ready": readiness["ready"], "rnds_readiness": readiness},
         )
         return result
+
+    def _inventory(self, args: dict, host: str, java: str | None) -> tuple:
+        """(what the inventory's certificate is, its bytes or None); (None, None) when the host has none.
+
+        Read once on the controller, vault-aware, by the deploy's own reading (vaulted_source.read_source); no
+        round trip. Its validation is deferred (``pending``): when the host holds the same bytes, they are judged
+        once, as the host's file."""
+        if not args["src"]:
+            return None, None
+        problem, data, real, vaulted = read_source(self, args["src"], host)
+        inventory = {
+            "src": real,
+            "vaulted": vaulted,
+            "allow_plaintext": args["allow_plaintext"],
+            "sha1": hashlib.sha1(data).hexdigest() if data is not None else None,
+            "locked": bool(problem) and problem["verdict"] == WRONG_PASSWORD and data is None,
+            "report": problem,
+        }
+        if data is not None:
+            label = "host %s, file %s" % (host, real)
+            inventory["pending"] = lambda: run_validation(data, len(data), dict(args, java=java), label)
+        return inventory, data
 
     def _probe_token(self, data: bytes, args: dict) -> dict:
         from cryptography.hazmat.primitives.serialization import pkcs12

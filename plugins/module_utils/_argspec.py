@@ -190,6 +190,9 @@ def rnds_audit_spec() -> dict:
         environment={"type": "str", "default": "production", "choices": ["production", "homologation"]},
         max_clock_skew={"type": "int", "default": 300},
         https_port={"type": "int", "default": 443},
+        # the inventory's certificate (issue 23): compared with the deployed one, read on the controller
+        src={"type": "path"},
+        allow_plaintext={"type": "bool", "default": False},
     )
     spec["endpoints"]["default"] = [{"host": RNDS_AUTH_HOST, "port": 443}]  # the audit checks the RNDS by default
     return spec

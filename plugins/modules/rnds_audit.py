@@ -21,9 +21,10 @@ description:
     C(chaves) exists with the owner and mode (Linux) or
     the one security descriptor (Windows, C(chaves) and the certificate file) the esus.pec.rnds_certificate role
     sets; exactly one .pfx/.p12 in it (a .cer is flagged); the certificate's verdict (the rules of
-    M(esus.pec.pkcs12_validate)); whether the host reaches the RNDS authentication endpoint and, with O(uf), the
-    UF's EHR services host (a failure says the name and whether DNS or TCP); optionally, a mutual-TLS token request
-    with the certificate."
+    M(esus.pec.pkcs12_validate)); the inventory's certificate (O(src)) against the deployed one; whether the host
+    reaches the RNDS authentication endpoint and, with O(uf), the UF's EHR services host (a failure says the name and
+    whether DNS or TCP); optionally, a mutual-TLS token request with the certificate (an answer of 200 proves mutual
+    TLS and ICP-Brasil trust, not that the credential is authorised)."
   - "CADSUS, a second verdict (RV(rnds_readiness.cadsus_ready)) that never changes RV(rnds_ready): PEC's HTTPS
     configured (C(webserver/certmgr/config/ssl.properties), or C(server.ssl.key-store) in
     C(webserver/config/application.properties) before 5.3), the gov.br login key present (key names only: never a
@@ -69,7 +70,12 @@ options:
     type: float
     default: 10
   persist_fact:
-    description: Write the result as a local fact on the host (skipped in check mode).
+    description:
+      - Write the result as a local fact on the host (skipped in check mode).
+      - "The fact also keeps the SHA-1 of the deployed certificate file and the date it last changed: for 14 days
+        after a change (a renewal), the audit reminds the municipal administrator to select the new file and type
+        its password in Gestão Municipal > Certificados (C(renewal.select_in_pec)); PEC keeps the file chosen
+        before, in its database, which the audit does not read."
     type: bool
     default: true
   fact_path:
@@ -83,6 +89,24 @@ options:
     description: Extra keys copied into RV(rnds_readiness) for the fleet report (municipality, IBGE code, UF).
     type: dict
     default: {}
+  src:
+    description:
+      - The inventory's certificate for this host (the role passes C(rnds_certificate_src)), a file on the
+        B(controller), usually ansible-vault encrypted. Read once, in memory, vault-aware, and validated by the
+        rules of M(esus.pec.certificate_deploy) for the host's Java; then compared by SHA-1 with the file in
+        C(chaves). No extra round trip.
+      - "A bad file here (expired, wrong password, undecryptable, not a .pfx) is reported as an C(inventory.*)
+        code whose next step is e-Gestor AB or the vault, never the deploy (which would refuse it). A valid file
+        that is not the deployed one: C(inventory.differs) (the deployed one works) or C(inventory.deploy_needed)
+        (it does not); both say to run the deploy, with the serial and expiry date of each."
+      - "Among several .pfx/.p12 in C(chaves), the one with this file's SHA-1 is the certificate, and the others
+        are a warning (C(certificate_file.others)) instead of a failure, as the deploy only warns of them."
+      - Not set, the audit checks the deployed file only, and says so (C(inventory.not_configured)).
+    type: path
+  allow_plaintext:
+    description: Accept a O(src) that is not ansible-vault encrypted, as the deploy's option of that name does.
+    type: bool
+    default: false
   add_to_group:
     description:
       - Put the host in the in-memory group C(rnds_ready) or C(rnds_not_ready), as M(ansible.builtin.group_by)
@@ -204,6 +228,16 @@ rnds_readiness:
     days_left:
       description: Days until the certificate expires.
       type: int
+    inventory_days_left:
+      description:
+        - Days until the inventory's certificate (O(src)) expires, when it is not the deployed one (not deployed
+          yet, or another file); the fleet report's expiry counts include it. Absent otherwise.
+      type: int
+      returned: when O(src) holds a readable certificate that is not the deployed file
+    inventory_not_after:
+      description: When the inventory's certificate expires (returned as RV(rnds_readiness.inventory_days_left) is).
+      type: str
+      returned: when O(src) holds a readable certificate that is not the deployed file
     pec_status:
       description: What PEC's RNDS tab would most likely show, from the first failing code (C(Certificado expirado)
         first, whatever else fails).

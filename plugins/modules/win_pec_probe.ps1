@@ -236,7 +236,7 @@ if ($module.Params.service) {
         $module.Result.service = @{ name = $module.Params.service; state = 'unknown'; detail = $_.Exception.Message }
     }
 }
-$module.Result.time = [DateTimeOffset]::UtcNow.ToUnixTimeMilliseconds() / 1000.0
+$module.Result.time = [double]([DateTimeOffset]::UtcNow.ToUnixTimeMilliseconds() / 1000.0)
 $module.Result.cadsus = $null
 if ($pec.installed) {
     try { $module.Result.cadsus = Get-CadsusConfig -Root $root } catch { $module.Result.cadsus = $null }

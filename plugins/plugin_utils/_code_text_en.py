@@ -16,6 +16,11 @@ _BECOME = (
 _DEPLOY = "deploy with the rnds_certificate role"
 _EXPORT = "export the certificate again with its private key from e-Gestor AB and deploy it"
 
+_NEW_CERTIFICATE = "request a new certificate in e-Gestor AB, vault it and point rnds_certificate_src at it"
+_NEW_EXPORT = (
+    "export the certificate again with its private key from e-Gestor AB, vault it and point rnds_certificate_src at it"
+)
+
 CODE_TEXT = {
     "audit.not_audited": (
         "The host could not be audited (unreachable or the audit failed)",
@@ -107,7 +112,11 @@ CODE_TEXT = {
     "certificate.missing": ("No certificate file", "deploy the municipality's certificate"),
     "certificate.invalid": ("The certificate is not usable ({verdict})", "read the certificate check's detail"),
     "certificate.not_checked": ("No single certificate to validate", "see the certificate_file check"),
-    "token.accepted": ("The RNDS issued a token for this certificate", ""),
+    "token.accepted": (
+        "Mutual TLS accepted: the RNDS issued a token for this certificate (this proves ICP-Brasil trust, not that "
+        "the certificate is authorised to send records)",
+        "",
+    ),
     "token.refused": (
         "The RNDS refused the certificate: {detail}",
         "check that the municipality's certificate is enabled for the RNDS (e-Gestor AB)",
@@ -215,4 +224,81 @@ CODE_TEXT = {
     ),
     "cadsus.https_ok": ("CADSUS: HTTPS answers on port {port}; its certificate has {days} days left", ""),
     "cadsus.not_checked": ("CADSUS prerequisites not checked ({why})", "audit again with PEC installed"),
+    # issue 23 (wt-23b): the inventory's certificate, the right one among several, the reminder after a renewal
+    "inventory.not_configured": (
+        "No certificate in the inventory for this host (rnds_certificate_src): the audit checks the file in chaves "
+        "only",
+        "set this host's rnds_certificate_src and rnds_certificate_password to compare them",
+    ),
+    "inventory.same": ("The certificate in chaves ({name}) is the inventory's ({src})", ""),
+    "inventory.not_deployed": (
+        "The inventory's certificate ({src}) is valid until {not_after}; chaves holds no single certificate to "
+        "compare it with",
+        "",
+    ),
+    "inventory.differs": (
+        "{name} in chaves is not the inventory's certificate ({src}): in chaves serial {deployed_serial}, valid until "
+        "{deployed_not_after}; in the inventory serial {inventory_serial}, valid until {inventory_not_after}",
+        _DEPLOY + " to install the inventory's",
+    ),
+    "inventory.deploy_needed": (
+        "The inventory's certificate ({src}, serial {inventory_serial}, valid until {inventory_not_after}) is not "
+        "the one in chaves ({name}, serial {deployed_serial}, valid until {deployed_not_after}), which is not usable",
+        _DEPLOY + ": it installs the inventory's certificate",
+    ),
+    "inventory.not_vaulted": (
+        "{src} is not ansible-vault encrypted: the deploy refuses it",
+        "encrypt it (ansible-vault encrypt) or, knowingly, set rnds_certificate_allow_plaintext: true",
+    ),
+    "inventory.missing": (
+        "The inventory's certificate file ({src}) does not exist on the controller",
+        "fix rnds_certificate_src: the municipality's .pfx, ansible-vault encrypted",
+    ),
+    "inventory.vault_locked": (
+        "{src} cannot be decrypted with this run's vault secrets",
+        "pass this municipality's --vault-id / --vault-password-file",
+    ),
+    "inventory.wrong_password": (
+        "The inventory's password (rnds_certificate_password) does not open the certificate {src}",
+        "fix rnds_certificate_password in the vault: it is the password set when the certificate was downloaded "
+        "from e-Gestor AB",
+    ),
+    "inventory.expired": ("The inventory's certificate ({src}) expired on {not_after}", _NEW_CERTIFICATE),
+    "inventory.not_yet_valid": (
+        "The inventory's certificate ({src}) is not valid yet (from {not_before})",
+        "check the controller's clock, or wait for the certificate's start date",
+    ),
+    "inventory.unsupported_encryption": (
+        "The inventory's certificate ({src}) uses an encryption or password PEC (Java) does not accept",
+        "export again with standard settings (AES) and an unaccented password, and vault both",
+    ),
+    "inventory.certificate_only": (
+        "The inventory's certificate ({src}) has no private key (.cer/.crt)",
+        _NEW_EXPORT,
+    ),
+    "inventory.no_private_key": ("The inventory's certificate ({src}) holds no usable private key", _NEW_EXPORT),
+    "inventory.key_mismatch": ("The inventory's private key ({src}) does not belong to the certificate", _NEW_EXPORT),
+    "inventory.identity_mismatch": (
+        "The inventory's certificate ({src}) belongs to another entity{cnpj: (CNPJ %s)}",
+        "check which file rnds_certificate_src names for this host",
+    ),
+    "inventory.not_pkcs12": ("The inventory's file ({src}) is not a .pfx/.p12 certificate", _NEW_EXPORT),
+    "inventory.corrupt": (
+        "The inventory's certificate file ({src}) is damaged",
+        "do not change the password: download or export the original .pfx from e-Gestor AB again and vault it",
+    ),
+    "inventory.invalid": (
+        "The inventory's certificate ({src}) is not usable ({verdict})",
+        "read the check's detail; " + _NEW_CERTIFICATE,
+    ),
+    "certificate_file.others": (
+        "{name} is the inventory's certificate; chaves also holds {others}, which PEC lists beside it",
+        "in Gestão Municipal > Certificados, check that {name} is the one selected; to remove the others, run the "
+        "deploy with rnds_certificate_remove_others: true",
+    ),
+    "renewal.select_in_pec": (
+        "The certificate in chaves ({name}) changed on {renewed_on} (now valid until {not_after})",
+        "the municipal administrator must select {name} and type its password in Gestão Municipal > Certificados: "
+        "PEC keeps the file chosen before",
+    ),
 }

@@ -17,6 +17,14 @@ _BECOME = (
 _DEPLOY = "rode o deploy (papel rnds_certificate)"
 _EXPORT = "exporte de novo o certificado com a chave privada do e-Gestor AB e rode o deploy"
 
+_NEW_CERTIFICATE = (
+    "peça um novo certificado no e-Gestor AB, cifre-o com o ansible-vault e aponte rnds_certificate_src para ele"
+)
+_NEW_EXPORT = (
+    "exporte de novo o certificado com a chave privada do e-Gestor AB, cifre-o com o ansible-vault e aponte "
+    "rnds_certificate_src para ele"
+)
+
 CODE_TEXT = {
     "audit.not_audited": (
         "O servidor não pôde ser auditado (inacessível ou a auditoria falhou)",
@@ -109,7 +117,11 @@ CODE_TEXT = {
     "certificate.missing": ("Sem arquivo de certificado", "coloque o certificado do município"),
     "certificate.invalid": ("O certificado não pode ser usado ({verdict})", "leia o detalhe da verificação"),
     "certificate.not_checked": ("Nenhum certificado único para validar", "veja a verificação certificate_file"),
-    "token.accepted": ("A RNDS emitiu um token para este certificado", ""),
+    "token.accepted": (
+        "TLS mútuo aceito: a RNDS emitiu um token para este certificado (isso prova a confiança ICP-Brasil, não "
+        "que o certificado está autorizado a enviar registros)",
+        "",
+    ),
     "token.refused": (
         "A RNDS recusou o certificado: {detail}",
         "confira se o certificado do município está habilitado na RNDS (e-Gestor AB)",
@@ -222,5 +234,84 @@ CODE_TEXT = {
     "cadsus.not_checked": (
         "Pré-requisitos do CADSUS não verificados ({why})",
         "audite de novo com o PEC instalado",
+    ),
+    # issue 23 (wt-23b): the inventory's certificate, the right one among several, the reminder after a renewal
+    "inventory.not_configured": (
+        "Nenhum certificado no inventário para este servidor (rnds_certificate_src): a auditoria confere só o "
+        "arquivo da pasta chaves",
+        "informe rnds_certificate_src e rnds_certificate_password deste servidor para compará-los",
+    ),
+    "inventory.same": ("O certificado em chaves ({name}) é o do inventário ({src})", ""),
+    "inventory.not_deployed": (
+        "O certificado do inventário ({src}) é válido até {not_after}; ainda não há um único certificado em chaves "
+        "para comparar",
+        "",
+    ),
+    "inventory.differs": (
+        "{name} em chaves não é o certificado do inventário ({src}): em chaves série {deployed_serial}, válido até "
+        "{deployed_not_after}; no inventário série {inventory_serial}, válido até {inventory_not_after}",
+        _DEPLOY + " para instalar o do inventário",
+    ),
+    "inventory.deploy_needed": (
+        "O certificado do inventário ({src}, série {inventory_serial}, válido até {inventory_not_after}) não é o que "
+        "está em chaves ({name}, série {deployed_serial}, válido até {deployed_not_after}), que não serve",
+        _DEPLOY + ": ele instala o certificado do inventário",
+    ),
+    "inventory.not_vaulted": (
+        "{src} não está cifrado com o ansible-vault: o deploy o recusa",
+        "cifre-o (ansible-vault encrypt) ou, sabendo o que faz, use rnds_certificate_allow_plaintext: true",
+    ),
+    "inventory.missing": (
+        "O arquivo do certificado do inventário ({src}) não existe no controlador",
+        "corrija rnds_certificate_src: o .pfx do município, cifrado com o ansible-vault",
+    ),
+    "inventory.vault_locked": (
+        "{src} não pôde ser decifrado com os segredos do vault desta execução",
+        "passe o --vault-id / --vault-password-file certo deste município",
+    ),
+    "inventory.wrong_password": (
+        "A senha do inventário (rnds_certificate_password) não abre o certificado {src}",
+        "corrija rnds_certificate_password no vault: é a senha definida ao baixar o certificado do e-Gestor AB",
+    ),
+    "inventory.expired": (
+        "O certificado do inventário ({src}) venceu em {not_after}",
+        _NEW_CERTIFICATE,
+    ),
+    "inventory.not_yet_valid": (
+        "O certificado do inventário ({src}) ainda não é válido (a partir de {not_before})",
+        "confira o relógio do controlador ou espere a data de início do certificado",
+    ),
+    "inventory.unsupported_encryption": (
+        "A criptografia ou a senha do certificado do inventário ({src}) é uma que o PEC (Java) não aceita",
+        "exporte de novo com as opções padrão (AES) e uma senha sem acentos e guarde os dois no vault",
+    ),
+    "inventory.certificate_only": (
+        "O certificado do inventário ({src}) não tem a chave privada (.cer/.crt)",
+        _NEW_EXPORT,
+    ),
+    "inventory.no_private_key": ("O certificado do inventário ({src}) não tem chave privada utilizável", _NEW_EXPORT),
+    "inventory.key_mismatch": ("A chave privada do inventário ({src}) não é a do certificado", _NEW_EXPORT),
+    "inventory.identity_mismatch": (
+        "O certificado do inventário ({src}) é de outra entidade{cnpj: (CNPJ %s)}",
+        "confira qual arquivo rnds_certificate_src aponta para este servidor",
+    ),
+    "inventory.not_pkcs12": ("O arquivo do inventário ({src}) não é um certificado .pfx/.p12", _NEW_EXPORT),
+    "inventory.corrupt": (
+        "O arquivo do certificado do inventário ({src}) está danificado",
+        "não mude a senha: baixe ou exporte de novo o .pfx original do e-Gestor AB e cifre-o com o ansible-vault",
+    ),
+    "inventory.invalid": (
+        "O certificado do inventário ({src}) não pode ser usado ({verdict})",
+        "leia o detalhe da verificação; " + _NEW_CERTIFICATE,
+    ),
+    "certificate_file.others": (
+        "{name} é o certificado do inventário; a pasta chaves também tem {others}, que o PEC mostra na mesma lista",
+        "em Gestão Municipal > Certificados, confira que {name} é o selecionado; para tirar os outros, rode o deploy "
+        "com rnds_certificate_remove_others: true",
+    ),
+    "renewal.select_in_pec": (
+        "O certificado em chaves ({name}) mudou em {renewed_on} (agora vale até {not_after})",
+        "o administrador municipal precisa selecionar {name} e digitar a senha dele em Gestão Municipal > "
+        "Certificados: o PEC continua com o arquivo escolhido antes",
     ),
 }

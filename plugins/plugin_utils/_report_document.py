@@ -47,6 +47,9 @@ FIELDS = (
     "values",
     "cadsus_ready",  # issue 23: the second verdict (CADSUS) and its failing/warning codes
     "cadsus_codes",
+    # issue 23: the inventory's certificate when it is not the deployed one (the expiry counts include it)
+    "inventory_days_left",
+    "inventory_not_after",
 )
 # Differs on every run while saying nothing new about the host: ignored when deciding whether to rewrite.
 VOLATILE = ("audited",)
@@ -124,11 +127,22 @@ def normalize(row: dict, audited: str | None = None) -> dict:
 # --- the document ----------------------------------------------------------------------------------------
 
 
+def certificate_days(rows: list) -> list:
+    """Days left of every certificate the rows know: the deployed one's, and the inventory's when it is another
+    file (a renewal not deployed yet, an expired file sitting in the vault, a host with nothing deployed)."""
+    days = []
+    for row in rows:
+        days += [row.get(key) for key in ("days_left", "inventory_days_left") if row.get(key) is not None]
+    return days
+
+
 def summary(rows: list) -> dict:
-    """The counts of the first report format (kept as they were: scripts and tests read them)."""
+    """The counts of the first report format (their keys kept: scripts and tests read them); the expiring ones
+    count the inventory's certificates too (certificate_days)."""
+    days = certificate_days(rows)
 
     def within(limit: int) -> int:
-        return sum(1 for r in rows if r["days_left"] is not None and 0 <= r["days_left"] <= limit)
+        return sum(1 for left in days if 0 <= left <= limit)
 
     return {
         "hosts": len(rows),
@@ -149,8 +163,9 @@ def groups(rows: list) -> dict:
 
 
 def expiring(rows: list) -> dict:
-    """Certificates by days left: within 30/60/90 days, already expired, and per week for the next 13 weeks."""
-    days = [r["days_left"] for r in rows if r["days_left"] is not None]
+    """Certificates by days left (deployed and in the inventory: certificate_days): within 30/60/90 days, already
+    expired, and per week for the next 13 weeks."""
+    days = certificate_days(rows)
     by_week = [0] * WEEKS
     for left in days:
         if 0 <= left < 7 * WEEKS:

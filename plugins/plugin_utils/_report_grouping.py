@@ -20,6 +20,11 @@ PROBLEMS = (
     "pec_missing",
     "pec_install",  # issue 23
     "pec_stopped",  # issue 23
+    # issue 23 (wt-23b): the inventory's certificate
+    "inventory_wrong_password",
+    "inventory_expired",
+    "inventory_invalid",
+    "inventory_not_deployed",
     "chaves_missing",
     "no_certificate",
     "several_certificates",
@@ -40,9 +45,21 @@ PROBLEMS = (
     "expiring",
     "chaves_permissions",
     "stray_files",
+    "inventory_differs",  # issue 23 (wt-23b): ready, with something to do
+    "other_certificates",
+    "select_in_pec",
     "ok",
 )
-READY_PROBLEMS = ("expiring_30", "expiring", "chaves_permissions", "stray_files", "ok")
+READY_PROBLEMS = (
+    "expiring_30",
+    "expiring",
+    "chaves_permissions",
+    "stray_files",
+    "inventory_differs",
+    "other_certificates",
+    "select_in_pec",
+    "ok",
+)
 NOT_AUDITED = "audit.not_audited"
 
 # An old record's problem group: the code it most likely came from (the certificate's comes from its verdict).

@@ -25,6 +25,24 @@ PROBLEMS = {
         "read each host's reasons: finish or redo the install in production mode, update PEC, or fix the PEC folder",
     ),
     "pec_stopped": ("PEC not running", "start the e-SUS-PEC service and find why it stopped (webserver/logs/pec.log)"),
+    # issue 23 (wt-23b): the inventory's certificate; a deploy would refuse it, so the step is never "run the deploy"
+    "inventory_wrong_password": (
+        "The inventory's password or vault does not open the certificate",
+        "fix rnds_certificate_password in the vault (the password set when the certificate was downloaded from "
+        "e-Gestor AB) or pass the municipality's --vault-id",
+    ),
+    "inventory_expired": (
+        "Certificate expired in the inventory (vault)",
+        "request a new certificate in e-Gestor AB, vault it and point rnds_certificate_src at it",
+    ),
+    "inventory_invalid": (
+        "The inventory's certificate is not usable",
+        "read each host's reasons: request or export the certificate again in e-Gestor AB and vault it",
+    ),
+    "inventory_not_deployed": (
+        "The inventory's certificate is not deployed",
+        "run the deploy (esus.pec.deploy): it installs the inventory's certificate in place of the unusable one",
+    ),
     "chaves_missing": (
         "No chaves folder",
         "run the deploy (esus.pec.deploy): it creates chaves and puts the certificate in it",
@@ -87,6 +105,19 @@ PROBLEMS = {
     "expiring": ("Certificate expiring soon", "request the renewal in e-Gestor AB and deploy the new certificate"),
     "chaves_permissions": ("chaves has another owner or mode", "run the deploy: it sets the owner and permissions"),
     "stray_files": ("An extra .cer/.crt in chaves", "PEC ignores it; it can be removed"),
+    "inventory_differs": (
+        "The certificate in chaves is not the inventory's",
+        "run the deploy (esus.pec.deploy) to install the inventory's certificate",
+    ),
+    "other_certificates": (
+        "Other certificates beside the right one in chaves",
+        "in Gestão Municipal > Certificados, check that the inventory's certificate is the one selected; "
+        "rnds_certificate_remove_others: true in the deploy removes the others",
+    ),
+    "select_in_pec": (
+        "Certificate renewed: select it in PEC",
+        "the municipal administrator selects the new file and types its password in Gestão Municipal > Certificados",
+    ),
     "ok": ("Ready", "nothing to do"),
 }
 

@@ -26,6 +26,25 @@ PROBLEMS = {
         "leia os motivos de cada servidor: refaça a instalação em produção, atualize o PEC ou corrija a pasta",
     ),
     "pec_stopped": ("PEC parado", "inicie o serviço e-SUS-PEC e veja por que parou (webserver/logs/pec.log)"),
+    # issue 23 (wt-23b): the inventory's certificate; a deploy would refuse it, so the step is never "rode o deploy"
+    "inventory_wrong_password": (
+        "Senha ou vault do inventário não abre o certificado",
+        "corrija rnds_certificate_password no vault (a senha definida ao baixar o certificado do e-Gestor AB) ou "
+        "passe o --vault-id certo do município",
+    ),
+    "inventory_expired": (
+        "Certificado vencido no inventário (vault)",
+        "peça um novo certificado no e-Gestor AB, cifre-o com o ansible-vault e aponte rnds_certificate_src para ele",
+    ),
+    "inventory_invalid": (
+        "Certificado do inventário inutilizável",
+        "leia os motivos de cada servidor: peça ou exporte de novo o certificado no e-Gestor AB e cifre-o com o "
+        "ansible-vault",
+    ),
+    "inventory_not_deployed": (
+        "Certificado do inventário não instalado",
+        "rode o deploy (esus.pec.deploy): ele instala o certificado do inventário no lugar do que não serve",
+    ),
     "chaves_missing": (
         "Pasta chaves ausente",
         "rode o deploy (esus.pec.deploy): ele cria a pasta chaves e coloca o certificado",
@@ -91,6 +110,19 @@ PROBLEMS = {
         "rode o deploy: ele acerta o dono e as permissões",
     ),
     "stray_files": ("Arquivo .cer/.crt a mais na pasta chaves", "o PEC o ignora; pode ser removido"),
+    "inventory_differs": (
+        "Certificado em chaves não é o do inventário",
+        "rode o deploy (esus.pec.deploy) para instalar o certificado do inventário",
+    ),
+    "other_certificates": (
+        "Outros certificados ao lado do certo na pasta chaves",
+        "em Gestão Municipal > Certificados, confira que o certificado do inventário é o selecionado; "
+        "rnds_certificate_remove_others: true no deploy tira os outros",
+    ),
+    "select_in_pec": (
+        "Certificado renovado: selecione-o no PEC",
+        "o administrador municipal seleciona o novo arquivo e digita a senha dele em Gestão Municipal > Certificados",
+    ),
     "ok": ("Pronto", "nada a fazer"),
 }
 

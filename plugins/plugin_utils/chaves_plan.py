@@ -262,9 +262,11 @@ def _audit_descriptors(observed: dict, desired: dict) -> Finding:
     return Finding("chaves.descriptor_ok", {})
 
 
-def audit_certificate_file(observed: dict) -> tuple:
+def audit_certificate_file(observed: dict, wanted_sha1: str | None = None) -> tuple:
     """(the audit's ``certificate_file`` finding, the one PKCS#12 file entry or None). ``observed["user"]``,
-    when known, is who looked (to say who could not read)."""
+    when known, is who looked (to say who could not read). ``wanted_sha1``, the SHA-1 of the inventory's
+    certificate: when chaves holds several and that one is among them, it is the one, and the others are a
+    warning (PEC lists them all; the deploy only warns of them too)."""
     chaves = observed.get("chaves") or {}
     user = observed.get("user")
     if not chaves.get("exists"):
@@ -283,6 +285,10 @@ def audit_certificate_file(observed: dict) -> tuple:
     unreadable = [f["name"] for f in pkcs12 if f.get("readable") is False]
     if unreadable:
         return Finding("certificate_file.unreadable", {"names": ", ".join(unreadable), "user": user}), None
+    wanted = [f for f in pkcs12 if wanted_sha1 and f.get("sha1") == wanted_sha1]
+    if len(pkcs12) > 1 and wanted:
+        others = ", ".join(sorted(f["name"] for f in pkcs12 if f is not wanted[0]))
+        return Finding("certificate_file.others", {"name": wanted[0]["name"], "others": others}), wanted[0]
     if len(pkcs12) > 1:
         names = ", ".join(sorted(f["name"] for f in pkcs12))
         return Finding("certificate_file.several", {"count": len(pkcs12), "names": names}), None

@@ -56,9 +56,12 @@ def check_chaves(chaves: dict, path: str, expected: dict, files: list | None = N
     return check(found.code, path=path, **found.values)
 
 
-def check_files(files: list, chaves: dict, user: str | None = None) -> tuple[dict, dict | None]:
-    """(check, the one PKCS#12 file or None), by the same rule (chaves_plan.audit_certificate_file)."""
-    found, single = audit_certificate_file({"chaves": chaves, "files": files, "user": user})
+def check_files(
+    files: list, chaves: dict, user: str | None = None, wanted_sha1: str | None = None
+) -> tuple[dict, dict | None]:
+    """(check, the one PKCS#12 file or None), by the same rule (chaves_plan.audit_certificate_file); with the
+    inventory certificate's SHA-1, the right one among several."""
+    found, single = audit_certificate_file({"chaves": chaves, "files": files, "user": user}, wanted_sha1)
     return check(found.code, **found.values), single
 
 
@@ -102,20 +105,33 @@ def not_checked(name: str) -> dict:
     return check("%s.not_checked" % name)
 
 
-def assess(probe: dict, certificate_report: dict | None, expected: dict, token: dict | None = None) -> dict:
+def assess(
+    probe: dict,
+    certificate_report: dict | None,
+    expected: dict,
+    token: dict | None = None,
+    inventory: tuple | None = None,
+    renewal: tuple | None = None,
+) -> dict:
     """The readiness of one host: {ready, checks, codes, reasons, verdict, days_left, pec_status, pec_version,
     cadsus_ready, cadsus_checks, cadsus_codes}. ``expected`` also gives (issue 23) ``service`` (empty: not
-    checked), ``pec_root_variable`` (how the messages name the PEC folder), ``controller_time`` and
-    ``max_clock_skew`` (seconds)."""
+    checked), ``pec_root_variable`` (how the messages name the PEC folder), ``controller_time``,
+    ``max_clock_skew`` (seconds) and ``wanted_sha1`` (the inventory certificate's SHA-1, to find it among several
+    in chaves). ``inventory`` and ``renewal`` are findings (code, values) of plugin_utils/inventory_certificate.py."""
     pec = probe.get("pec") or {}
     checks = [check_pec(pec, expected["pec_root"])]
+    if inventory is not None:
+        checks.append(check(inventory[0], **inventory[1]))
     files = probe.get("files") or []
     if pec.get("installed"):
         checks.append(check_chaves(probe.get("chaves") or {}, expected["chaves"], expected, files, probe.get("sids")))
-        checks.append(check_files(files, probe.get("chaves") or {}, probe.get("user"))[0])
+        wanted = expected.get("wanted_sha1")
+        checks.append(check_files(files, probe.get("chaves") or {}, probe.get("user"), wanted)[0])
     else:
         checks += [not_checked("chaves"), not_checked("certificate_file")]
     checks.append(check_certificate(certificate_report))
+    if renewal is not None:
+        checks.append(check(renewal[0], **renewal[1]))
     checks.append(check_network(probe.get("network")))
     token_check = check_token(token)
     if token_check is not None:

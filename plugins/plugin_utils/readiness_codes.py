@@ -26,14 +26,18 @@ UNKNOWN = "unknown"
 
 LANGUAGES = ("pt-BR", "en")
 # The order a host's checks are read in: its first failing one decides its problem group and what PEC shows.
+# The inventory's certificate comes before chaves: a bad file in the vault is fixed in e-Gestor AB or the vault,
+# and a deploy would only fail on it (issue 23).
 CHECK_ORDER = (
     "audit",
     "pec",
     "pec_config",
     "service",
+    "inventory",
     "chaves",
     "certificate_file",
     "certificate",
+    "renewal",
     "token",
     "network",
     "clock",
@@ -49,6 +53,7 @@ NO_CONNECTION = "Sem conexão"
 # issue 23: not a status of the RNDS tab, what an admin meets instead
 PEC_DOWN = "PEC fora do ar (não abre)"
 NOTHING_SENT = "Nada é enviado (instalação de treinamento ou incompleta)"
+NOT_CONFIGURED = "Certificado não configurado"  # no certificate enabled yet: none in chaves to select
 
 
 class Code(NamedTuple):
@@ -78,8 +83,8 @@ CODES = {
     "pec.unreadable": _fail("pec", "no_permission"),
     "chaves.ok": _fine("chaves"),
     "chaves.descriptor_ok": _fine("chaves"),
-    "chaves.missing": _fail("chaves", "chaves_missing"),
-    "chaves.not_a_folder": _fail("chaves", "chaves_missing"),
+    "chaves.missing": _fail("chaves", "chaves_missing", NOT_CONFIGURED),
+    "chaves.not_a_folder": _fail("chaves", "chaves_missing", NOT_CONFIGURED),
     "chaves.unreadable": _fail("chaves", "no_permission"),
     "chaves.permissions": _fine("chaves", WARN, "chaves_permissions"),
     "chaves.descriptor": _fine("chaves", WARN, "chaves_permissions"),
@@ -88,8 +93,8 @@ CODES = {
     "chaves.not_checked": _unknown("chaves"),
     "certificate_file.ok": _fine("certificate_file"),
     "certificate_file.stray": _fine("certificate_file", WARN, "stray_files"),
-    "certificate_file.missing": _fail("certificate_file", "no_certificate"),
-    "certificate_file.certificate_only": _fail("certificate_file", "certificate_only"),
+    "certificate_file.missing": _fail("certificate_file", "no_certificate", NOT_CONFIGURED),
+    "certificate_file.certificate_only": _fail("certificate_file", "certificate_only", NOT_CONFIGURED),
     "certificate_file.several": _fail("certificate_file", "several_certificates"),
     "certificate_file.unlistable": _fail("certificate_file", "no_permission"),
     "certificate_file.unreadable": _fail("certificate_file", "no_permission"),
@@ -108,7 +113,7 @@ CODES = {
     "certificate.identity_mismatch": _fail("certificate", "other_cnpj"),
     "certificate.not_pkcs12": _fail("certificate", "not_pkcs12"),
     "certificate.corrupt": _fail("certificate", "corrupt"),
-    "certificate.missing": _fail("certificate", "no_certificate"),
+    "certificate.missing": _fail("certificate", "no_certificate", NOT_CONFIGURED),
     "certificate.invalid": _fail("certificate", "certificate_invalid"),  # a verdict this table does not know
     "certificate.not_checked": _unknown("certificate"),
     "token.accepted": _fine("token"),
@@ -148,6 +153,30 @@ CODES = {
     "cadsus.https_expired": Code("cadsus", FAIL, None, None),
     "cadsus.https_ok": Code("cadsus", PASS, None, None),
     "cadsus.not_checked": _unknown("cadsus"),
+    # issue 23 (wt-23b): the inventory's certificate (rnds_certificate_src) against the deployed one, the right
+    # one among several in chaves, the reminder after a renewal. An inventory problem tells nothing of what PEC
+    # shows (pec_status None): PEC shows what the deployed file gives.
+    "inventory.not_configured": _unknown("inventory"),
+    "inventory.same": _fine("inventory"),
+    "inventory.not_deployed": _fine("inventory"),
+    "inventory.differs": Code("inventory", WARN, "inventory_differs", None),
+    "inventory.deploy_needed": Code("inventory", FAIL, "inventory_not_deployed", None),
+    "inventory.not_vaulted": Code("inventory", FAIL, "inventory_invalid", None),
+    "inventory.missing": Code("inventory", FAIL, "inventory_invalid", None),
+    "inventory.vault_locked": Code("inventory", FAIL, "inventory_wrong_password", None),
+    "inventory.wrong_password": Code("inventory", FAIL, "inventory_wrong_password", None),
+    "inventory.expired": Code("inventory", FAIL, "inventory_expired", None),
+    "inventory.not_yet_valid": Code("inventory", FAIL, "inventory_invalid", None),
+    "inventory.unsupported_encryption": Code("inventory", FAIL, "inventory_invalid", None),
+    "inventory.certificate_only": Code("inventory", FAIL, "inventory_invalid", None),
+    "inventory.no_private_key": Code("inventory", FAIL, "inventory_invalid", None),
+    "inventory.key_mismatch": Code("inventory", FAIL, "inventory_invalid", None),
+    "inventory.identity_mismatch": Code("inventory", FAIL, "inventory_invalid", None),
+    "inventory.not_pkcs12": Code("inventory", FAIL, "inventory_invalid", None),
+    "inventory.corrupt": Code("inventory", FAIL, "inventory_invalid", None),
+    "inventory.invalid": Code("inventory", FAIL, "inventory_invalid", None),
+    "certificate_file.others": _fine("certificate_file", WARN, "other_certificates"),
+    "renewal.select_in_pec": _fine("renewal", WARN, "select_in_pec"),
 }
 
 CODE_TEXT = {"pt-BR": _code_text_pt_br.CODE_TEXT, "en": _code_text_en.CODE_TEXT}
@@ -175,9 +204,9 @@ def sentence(code: str, values: dict | None, language: str = "en") -> str:
 
 def reason(code: str, values: dict | None, language: str = "en") -> str:
     """The sentence, and the next step of a failing or warning code, as an operator reads them:
-    ``<sentence>: <next step>.``"""
+    ``<sentence>: <next step>.`` The next step is formatted with the same values (it may name a file)."""
     said = sentence(code, values, language)
-    step = CODE_TEXT[language][code][1]
+    step = _FORMATTER.vformat(CODE_TEXT[language][code][1], (), values or {})
     return "%s: %s." % (said, step) if step and CODES[code].status in (FAIL, WARN) else "%s." % said
 
 
@@ -189,8 +218,11 @@ def first(codes: list, status: str = FAIL) -> str | None:
 
 def predict_pec_status(codes: list) -> str:
     """What PEC's RNDS tab would most likely show: an expired certificate first (PEC says so whatever else is
-    wrong), else what the first failing check implies, else a successful connection."""
+    wrong), else what the first failing check that tells something of PEC implies, else a successful connection
+    (a failing check that tells nothing of PEC, such as a bad certificate in the inventory, changes nothing there).
+    """
     if "certificate.expired" in codes:
         return CERTIFICATE_EXPIRED
-    failing = first(codes)
-    return CODES[failing].pec_status or CERTIFICATE_FAILURE if failing else CONNECTED
+    telling = [c for c in codes if c in CODES and CODES[c].pec_status is not None]
+    failing = first(telling)
+    return CODES[failing].pec_status if failing else CONNECTED

@@ -129,7 +129,11 @@ def request_token(
         return result
     result["http_status"] = response.status
     if response.status == 200:
-        result.update(status=ACCEPTED, reason="%s issued a token for this certificate." % host)
+        result.update(
+            status=ACCEPTED,
+            reason="%s accepted mutual TLS and issued a token (ICP-Brasil trust; not a proof that the credential "
+            "is authorised to send records)." % host,
+        )
     elif response.status in (401, 403):
         result.update(
             status=REJECTED,

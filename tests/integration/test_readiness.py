@@ -12,6 +12,7 @@ real sockets on loopback, and render the HTML report in headless Chromium.
 from __future__ import annotations
 
 import csv
+import hashlib
 import io
 import json
 import os
@@ -34,9 +35,10 @@ EXPECTED = {  # host: (ready, verdict, PEC would show)
     "pec-demo-expiring": (True, "expiring", "Conexão bem-sucedida"),
     "pec-demo-expired": (False, "expired", "Certificado expirado"),
     "pec-demo-wrong-password": (False, "wrong_password", "Falha no certificado"),
-    "pec-demo-no-chaves": (False, None, "Falha no certificado"),
+    # no certificate PEC could enable: its RNDS tab says "Certificado não configurado" (issue 23)
+    "pec-demo-no-chaves": (False, None, "Certificado não configurado"),
     "pec-demo-no-pec": (False, None, "Falha no certificado"),
-    "pec-demo-cer": (False, None, "Falha no certificado"),
+    "pec-demo-cer": (False, None, "Certificado não configurado"),
 }
 
 
@@ -86,12 +88,13 @@ def test_report_record(demo, host):
 CODES = {  # host: the codes of its failing and warning checks, as readiness.json records them
     "pec-demo-ok": [],
     "pec-demo-expiring": ["certificate.expiring"],
-    # chaves made by hand (0755) and the deploy refused (untouched) for these three: owner and mode are off too
-    "pec-demo-expired": ["chaves.permissions", "certificate.expired"],
-    "pec-demo-wrong-password": ["chaves.permissions", "certificate.wrong_password"],
+    # chaves made by hand (0755) and the deploy refused (untouched) for these three: owner and mode are off too;
+    # the deploy refused them because the inventory's file itself is bad, which the audit says first (issue 23)
+    "pec-demo-expired": ["inventory.expired", "chaves.permissions", "certificate.expired"],
+    "pec-demo-wrong-password": ["inventory.wrong_password", "chaves.permissions", "certificate.wrong_password"],
     "pec-demo-no-chaves": ["chaves.missing"],
     "pec-demo-no-pec": ["pec.not_installed"],
-    "pec-demo-cer": ["chaves.permissions", "certificate_file.certificate_only"],
+    "pec-demo-cer": ["inventory.certificate_only", "chaves.permissions", "certificate_file.certificate_only"],
 }
 
 
@@ -124,11 +127,12 @@ def test_summary_counts(demo):
 GROUPS = {  # host: the report's problem group, and how the page names it in pt-BR (the default)
     "pec-demo-ok": ("ok", "Pronto"),
     "pec-demo-expiring": ("expiring_30", "Certificado vence em até 30 dias"),
-    "pec-demo-expired": ("expired", "Certificado vencido"),
-    "pec-demo-wrong-password": ("wrong_password", "Senha errada"),
+    # the inventory's file is bad: fixed in e-Gestor AB or the vault, not by a deploy (issue 23)
+    "pec-demo-expired": ("inventory_expired", "Certificado vencido no inventário (vault)"),
+    "pec-demo-wrong-password": ("inventory_wrong_password", "Senha ou vault do inventário não abre o certificado"),
     "pec-demo-no-chaves": ("chaves_missing", "Pasta chaves ausente"),
     "pec-demo-no-pec": ("pec_missing", "PEC não instalado"),
-    "pec-demo-cer": ("certificate_only", "Certificado sem chave privada (.cer/.crt)"),
+    "pec-demo-cer": ("inventory_invalid", "Certificado do inventário inutilizável"),
 }
 
 
@@ -149,7 +153,10 @@ def test_csv_has_one_row_per_host_and_no_cpf(demo):
     assert {row["servidor"]: row["problema"] for row in table} == {host: GROUPS[host][1] for host in GROUPS}
     assert {row["servidor"]: row["pronto"] for row in table}["pec-demo-expired"] == "não"
     wrong = {row["servidor"]: row["próximo passo"] for row in table}["pec-demo-wrong-password"]
-    assert wrong == "confira a senha do certificado no inventário (vault) e rode o deploy de novo"
+    assert wrong == (  # the inventory's password is what is wrong: no deploy can fix it (issue 23)
+        "corrija rnds_certificate_password no vault (a senha definida ao baixar o certificado do e-Gestor AB) ou "
+        "passe o --vault-id certo do município"
+    )
     for name in ("readiness.csv", "readiness.json", "readiness.html"):
         text = (demo["work"] / "report" / name).read_text()
         assert "12345678901" not in text and "***." not in text  # the test CA's CPF, masked or not
@@ -167,6 +174,9 @@ def test_local_facts_are_written(demo):
         "days_left": DEMO_DAYS["pec-demo-ok"] - 1,
         "pec_status": "Conexão bem-sucedida",
         "reasons": [],
+        # the deployed file's SHA-1, to tell a renewal at the next audit (issue 23); none yet
+        "certificate_sha1": hashlib.sha1(demo_certificate(demo, "pec-demo-ok")).hexdigest(),
+        "renewed_on": None,
     }
     assert (
         json.loads((demo["work"] / "hosts" / "pec-demo-expired" / "facts.d" / "esus_pec_rnds.fact").read_text())[
@@ -322,13 +332,20 @@ def test_html_report_renders_in_headless_chromium(demo):
     assert shot.stat().st_size > 10000
 
 
+def demo_certificate(demo, host: str) -> bytes:
+    """The plain bytes of a demo host's vaulted certificate."""
+    work = demo["work"]
+    variables = host_variables(work / "inventario" / "host_vars" / ("%s.yml" % host), work / "vault-password")
+    return vault_decrypt(Path(variables["rnds_certificate_src"]), work / "vault-password")
+
+
 def demo_ca(demo):
     """The demo certificates' CA, read from the demo's vaulted certificate of pec-demo-ok."""
     from cryptography.hazmat.primitives.serialization import pkcs12
 
     work = demo["work"]
     variables = host_variables(work / "inventario" / "host_vars" / "pec-demo-ok.yml", work / "vault-password")
-    data = vault_decrypt(Path(variables["rnds_certificate_src"]), work / "vault-password")
+    data = demo_certificate(demo, "pec-demo-ok")
     return pkcs12.load_key_and_certificates(data, variables["rnds_certificate_password"].encode())[2][0]
 
 

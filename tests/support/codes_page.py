@@ -40,7 +40,9 @@ sentence and next step in English and in Brazilian Portuguese. `{name}` stands f
 
 A host's deciding code is its first failing one, in this order of checks:
 %s.
-An expired certificate makes PEC show "Certificado expirado" whatever else is wrong. A ready host is grouped by
+An expired certificate makes PEC show "Certificado expirado" whatever else is wrong. A failing code with
+nothing to say of PEC (the inventory's certificate: PEC runs on the file in `chaves`) does not decide what PEC
+shows; the next failing code that does, does, else "Conexão bem-sucedida". A ready host is grouped by
 its certificate's days left (`expiring_30` at 30 days or less), then by its first warning.
 
 In the audit's own result (and the `reasons` of `readiness.json`), the `certificate` check's English reason is

@@ -227,6 +227,13 @@ def _infer(data: bytes, value, variables: dict, returns: dict) -> set:
         return {"bool"}
     if kind == "cast_expression" and text.lower().startswith("[string]"):
         return {"str"}
+    if kind in ("cast_expression", "expression_with_unary_operator"):  # [double](...): the cast decides the type
+        cast = re.match(r"\[(\w+)\]", text)
+        cast = cast.group(1).lower() if cast else ""
+        if cast in ("double", "float", "decimal"):
+            return {"float"}
+        if cast in ("int", "long", "int64"):
+            return {"int"}
     if kind == "invokation_expression" and re.search(r"::(%s)\(" % "|".join(_STRING_METHODS), text):
         return {"str"}
     if kind in ("pipeline", "pipeline_chain", "command"):

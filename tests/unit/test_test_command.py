@@ -195,4 +195,3 @@ def test_a_skip_under_ci_is_a_failure(tmp_path):
     assert "skipped under CI=true" in ci.stdout and "keytool not found" in ci.stdout
     assert local.returncode == 0 and "1 skipped, 1 xfailed" in local.stdout, local.stdout
     assert not list((REPO / "tests").rglob("test_zz_planted*")), "a planted test was left in the checkout"
-

@@ -507,6 +507,8 @@ REACH = [
     (linux_host, linux_wish, {"files": [linux_file(readable=False)]}),
     (linux_host, linux_wish, {"files": [linux_file(), linux_file("b.p12")]}),
     (linux_host, linux_wish, {"files": [linux_file(), linux_file("a.cer")]}),
+    # the inventory's certificate (its SHA-1) among several: the others are a warning (issue 23)
+    (linux_host, linux_wish, {"files": [linux_file(), linux_file("b.p12", sha1="0" * 40)], "wanted_sha1": SHA1}),
     (windows_host, windows_wish, {}),
     (windows_host, windows_wish, {"sids": {}}),
     (windows_host, windows_wish, {"chaves": {"exists": True, "is_dir": True, "sddl": None}}),
@@ -516,8 +518,10 @@ REACH = [
 def test_every_code_of_the_two_checks_is_given_and_known():
     given = set()
     for host, wish, changes in REACH:
+        changes = dict(changes)
+        wanted = changes.pop("wanted_sha1", None)
         observed = dict(host(), **changes)
-        given |= {audit_chaves(observed, wish()).code, audit_certificate_file(observed)[0].code}
+        given |= {audit_chaves(observed, wish()).code, audit_certificate_file(observed, wanted)[0].code}
     known = {code for code, known in CODES.items() if known.check in ("chaves", "certificate_file")}
     assert given == known - {"chaves.not_checked", "certificate_file.not_checked"}  # not_checked: PEC missing
 

@@ -113,7 +113,7 @@ def documented_returns(path) -> dict:
     return yaml.safe_load(re.search(r'RETURN = r"""(.*?)"""', text, re.S).group(1))
 
 
-PYTHON_TYPE = {"dict": dict, "list": list, "str": str, "int": int, "bool": bool}
+PYTHON_TYPE = {"dict": dict, "list": list, "str": str, "int": int, "float": float, "bool": bool}
 
 
 @pytest.mark.parametrize("path", [DEPLOY, PROBE], ids=lambda p: p.name)
