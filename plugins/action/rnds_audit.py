@@ -25,7 +25,9 @@ from ansible_collections.esus.pec.plugins.module_utils.host_probe import fact_te
 from ansible_collections.esus.pec.plugins.module_utils.pkcs12 import HAS_CRYPTOGRAPHY, validate
 from ansible_collections.esus.pec.plugins.plugin_utils.chaves_plan import audit_certificate_file, with_sids
 from ansible_collections.esus.pec.plugins.plugin_utils.direct_probe import direct_probe, output_not_shown
+from ansible_collections.esus.pec.plugins.plugin_utils.host_metrics import metrics_decision, metrics_plan
 from ansible_collections.esus.pec.plugins.plugin_utils.hosts import platform_of
+from ansible_collections.esus.pec.plugins.plugin_utils.local_fact import local_fact
 from ansible_collections.esus.pec.plugins.plugin_utils.readiness import assess, check
 from ansible_collections.esus.pec.plugins.plugin_utils.windows_acl import SddlError, chaves_template
 
@@ -44,11 +46,15 @@ def probe_call(windows: bool, root: str, endpoints: list, args: dict, fact_path:
     return LINUX_PROBE, dict(arguments, read_certificate=True, pec_config=args["pec_config"])
 
 
-def fact_call(windows: bool, path: str, fact: dict) -> tuple:
-    """(module, arguments) of the execution that writes the local fact."""
-    if windows:
-        return WINDOWS_PROBE, {"fact_path": path, "fact_content": fact_text(fact)}
-    return LINUX_PROBE, {"fact_path": path, "fact": fact}
+def fact_call(windows: bool, path: str, fact: dict | None, metrics: tuple = ()) -> tuple:
+    """(module, arguments) of the execution that writes the local fact and/or the decision's metrics
+    (``metrics``: (path, text)): whichever changed, both in one execution."""
+    arguments = {"fact_path": path}
+    if metrics:
+        arguments.update(metrics_path=metrics[0], metrics_content=metrics[1])
+    if fact is not None:
+        arguments.update({"fact_content": fact_text(fact)} if windows else {"fact": fact})
+    return (WINDOWS_PROBE if windows else LINUX_PROBE), arguments
 
 
 class ActionModule(ActionBase):
@@ -82,6 +88,8 @@ class ActionModule(ActionBase):
         module, arguments = probe_call(
             windows, root, args["endpoints"] if args["check_network"] else [], args, fact_path, principals
         )
+        metrics = metrics_plan(args, separator, self._task.check_mode)
+        arguments.update(metrics["probe"] if metrics else {})
         probe = None if windows else direct_probe(self, arguments, task_vars)
         if probe is None:
             with output_not_shown(self):  # the answer carries the certificate's bytes
@@ -136,35 +144,39 @@ class ActionModule(ActionBase):
                     "fingerprint_sha256",
                 )
             }
-        changed = False
-        if args["persist_fact"]:
-            fact = {
-                "rnds_ready": readiness["ready"],
-                "verdict": readiness["verdict"],
-                "days_left": readiness["days_left"],
-                "pec_status": readiness["pec_status"],
-                "reasons": readiness["reasons"],
-            }
-            # one execution when nothing changed since the last audit; in check mode, say what a run would write
-            changed = probe.get("fact_current") != fact_text(fact)
-            if changed and not self._task.check_mode:
-                module, arguments = fact_call(windows, fact_path, fact)
-                written = self._execute_module(module_name=module, module_args=arguments, task_vars=task_vars)
-                if written.get("failed"):
-                    why = written.get("msg") or (written.get("module_stderr") or "").strip()[-300:] or "see -vvv"
-                    unwritten = check("fact.not_written", path=fact_path, error=why)
-                    readiness["checks"].append(unwritten)
-                    readiness["codes"].append(unwritten["code"])
-                    readiness["reasons"].append(unwritten["reason"])
-                changed = bool(written.get("changed"))
+        # absolute dates and codes: the same fact and metrics a week later on an unchanged host
+        fact = local_fact(readiness) if args["persist_fact"] else None
+        changed = fact is not None and probe.get("fact_current") != fact_text(fact)
+        decision = metrics_decision(metrics, readiness, probe)
+        # one execution when nothing changed since the last audit; in check mode, say what a run would write
+        if (changed or decision["changed"]) and not self._task.check_mode:
+            module, arguments = fact_call(
+                windows, fact_path, fact if changed else None, decision["write"] if decision["changed"] else ()
+            )
+            written = self._execute_module(module_name=module, module_args=arguments, task_vars=task_vars)
+            if written.get("failed"):
+                why = written.get("msg") or (written.get("module_stderr") or "").strip()[-300:] or "see -vvv"
+                unwritten = check("fact.not_written", path=fact_path, error=why)
+                readiness["checks"].append(unwritten)
+                readiness["codes"].append(unwritten["code"])
+                readiness["reasons"].append(unwritten["reason"])
+            changed = changed and not written.get("failed")
+            decision["changed"] = decision["changed"] and not written.get("failed")
+        if metrics and probe.get("timestamp_error"):
+            unwritten = check("metrics.not_written", path=metrics["audit_path"], error=probe["timestamp_error"])
+            readiness["checks"].append(unwritten)
+            readiness["codes"].append(unwritten["code"])
+            readiness["reasons"].append(unwritten["reason"])
         if args["add_to_group"]:  # what group_by does, without a second task per host
             group = "rnds_ready" if readiness["ready"] else "rnds_not_ready"
             result.update(add_group=group, parent_groups=["all"])  # up to ansible-core 2.20 the strategy reads these
             if hasattr(self, "add_group"):  # 2.21 and later no longer do: the action adds the group itself
                 self.add_group(group, parent_group_names=["all"])
         result.update(
-            changed=changed,
+            changed=changed or decision["changed"],
             fact_changed=changed,
+            metrics_changed=decision["changed"],
+            metrics=decision["said"],
             rnds_ready=readiness["ready"],
             rnds_readiness=readiness,
             ansible_facts={"rnds_ready": readiness["ready"], "rnds_readiness": readiness},

@@ -181,6 +181,8 @@ def rnds_audit_spec() -> dict:
         token_timeout={"type": "float", "default": 10},
         persist_fact={"type": "bool", "default": True},
         fact_path={"type": "str"},
+        metrics_dir={"type": "str", "default": ""},
+        metrics_environment={"type": "str", "default": ""},
         record={"type": "dict", "default": {}},
         add_to_group={"type": "bool", "default": False},
     )
@@ -197,4 +199,8 @@ def pec_probe_spec() -> dict:
         read_certificate={"type": "bool", "default": False},
         fact={"type": "dict"},
         fact_path={"type": "path", "default": "/etc/ansible/facts.d/esus_pec_rnds.fact"},
+        metrics_path={"type": "path"},
+        metrics_content={"type": "str"},
+        timestamp_path={"type": "path"},
+        timestamp_content={"type": "str"},
     )

@@ -128,4 +128,9 @@ CODE_TEXT = {
         "The local fact {path} could not be written: {error}",
         "audit again with become (Windows: as an administrator)",
     ),
+    # issue 25: the Prometheus files the audit leaves on the host
+    "metrics.not_written": (
+        "The metrics file {path} could not be written: {error}",
+        "check rnds_readiness_metrics_dir (it must be a folder root can write) and audit again with become",
+    ),
 }

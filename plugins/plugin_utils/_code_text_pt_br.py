@@ -133,4 +133,9 @@ CODE_TEXT = {
         "O fato local {path} não pôde ser gravado: {error}",
         "audite de novo com become (Windows: como administrador)",
     ),
+    # issue 25: os arquivos do Prometheus que a auditoria deixa no servidor
+    "metrics.not_written": (
+        "O arquivo de métricas {path} não pôde ser gravado: {error}",
+        "confira rnds_readiness_metrics_dir (uma pasta em que o root possa gravar) e audite de novo com become",
+    ),
 }

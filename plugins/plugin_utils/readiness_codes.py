@@ -26,7 +26,7 @@ UNKNOWN = "unknown"
 
 LANGUAGES = ("pt-BR", "en")
 # The order a host's checks are read in: its first failing one decides its problem group and what PEC shows.
-CHECK_ORDER = ("audit", "pec", "chaves", "certificate_file", "certificate", "token", "network", "fact")
+CHECK_ORDER = ("audit", "pec", "chaves", "certificate_file", "certificate", "token", "network", "fact", "metrics")
 
 # What PEC's RNDS tab ("Gestão Municipal > Certificados") shows.
 CONNECTED = "Conexão bem-sucedida"
@@ -104,6 +104,8 @@ CODES = {
     "network.not_checked": _unknown("network"),
     "network.no_endpoint": _unknown("network"),
     "fact.not_written": Code("fact", WARN, None, None),
+    # issue 25: the Prometheus files the audit leaves on the host (plugin_utils/host_metrics.py)
+    "metrics.not_written": Code("metrics", WARN, None, None),
 }
 
 CODE_TEXT = {"pt-BR": _code_text_pt_br.CODE_TEXT, "en": _code_text_en.CODE_TEXT}

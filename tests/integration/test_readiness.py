@@ -18,6 +18,7 @@ import os
 import re
 import socket
 import subprocess
+import time
 from pathlib import Path
 
 import pytest
@@ -147,21 +148,26 @@ DEMO_DAYS = {host: days for host, _name, _ibge, _base, days, _state in DEMO_FLEE
 
 
 def test_local_facts_are_written(demo):
+    """Format 2 (docs/monitoring.md): absolute dates and codes, no days left and no sentences (issue 27: a fact
+    holding days left was rewritten by every weekly audit)."""
     fact = json.loads((demo["work"] / "hosts" / "pec-demo-ok" / "facts.d" / "esus_pec_rnds.fact").read_text())
-    assert fact == {
-        "rnds_ready": True,
-        "verdict": "ok",
-        # made moments before the audit with not_after = then + 200 days (DEMO_FLEET): 199 whole days left
-        "days_left": DEMO_DAYS["pec-demo-ok"] - 1,
-        "pec_status": "Conexão bem-sucedida",
-        "reasons": [],
+    assert set(fact) == {
+        "format", "rnds_ready", "verdict", "not_after", "not_after_timestamp", "pec_status", "pec_version", "codes",
+        "checks",
+    }  # fmt: skip
+    assert (fact["format"], fact["rnds_ready"], fact["verdict"], fact["codes"]) == (2, True, "ok", [])
+    assert fact["pec_status"] == "Conexão bem-sucedida"
+    # made moments before the audit with not_after = then + 200 days (DEMO_FLEET)
+    days = (fact["not_after_timestamp"] - time.time()) / 86400
+    assert DEMO_DAYS["pec-demo-ok"] - 1 < days <= DEMO_DAYS["pec-demo-ok"]
+    assert fact["checks"]["certificate"] == {
+        "status": "pass",
+        "code": "certificate.ok",
+        "values": {"not_after": fact["not_after"]},
     }
-    assert (
-        json.loads((demo["work"] / "hosts" / "pec-demo-expired" / "facts.d" / "esus_pec_rnds.fact").read_text())[
-            "rnds_ready"
-        ]
-        is False
-    )
+    assert "days" not in json.dumps(fact) and "reasons" not in fact
+    expired = json.loads((demo["work"] / "hosts" / "pec-demo-expired" / "facts.d" / "esus_pec_rnds.fact").read_text())
+    assert expired["rnds_ready"] is False and "certificate.expired" in expired["codes"]
 
 
 def audit(demo, *options: str) -> subprocess.CompletedProcess:

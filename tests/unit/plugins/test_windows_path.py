@@ -225,13 +225,21 @@ def test_the_write_sites_finder_sees_a_write_moved_before_the_check_mode_exit():
 
 
 def test_the_probe_writes_only_the_fact_and_never_in_check_mode():
+    """The fact's writes sit in its check-mode guard; the metrics' (issue 25) in Write-EsusMetric, whose every
+    call is guarded by check mode too."""
     source = PROBE_PS1.read_text()
     writes = [
         m.start() for m in re.finditer(r"::(WriteAllText|WriteAllBytes|Replace|Move|Delete|CreateDirectory)\(", source)
     ]
     guard = _offset(source, "if (-not $module.CheckMode) {")
     block_end = _block_end(source, guard)
-    assert writes and all(guard < w < block_end for w in writes)
+    writer = _offset(source, "Function Write-EsusMetric {")
+    writer_end = _block_end(source, writer)
+    assert writes and all(guard < w < block_end or writer < w < writer_end for w in writes)
+    calls = [m.start() for m in re.finditer(r"Write-EsusMetric -Path", source)]
+    assert len(calls) == 2
+    for call in calls:  # on the line, or the line before: a check-mode test
+        assert "CheckMode" in source[source.rindex("\n", 0, source.rindex("\n", 0, call)) : call]
     assert _offset(source, "if ($null -ne $module.Params.fact_content)") < guard
     assert not re.search(r"\b(Set-Acl|Set-Item|Remove-Item|New-Item|Set-Content|Out-File)\b", source)
     assert not [name for name in _helper_writers() if re.search(r"\b%s\b" % name, source)]
@@ -521,6 +529,8 @@ def windows_probe(**changes) -> dict:
         ],
         "certificate_b64": None,
         "network": [{"host": "ehr-auth.saude.gov.br", "port": 443, "reachable": True, "error": None}],
+        "metrics_current": None,  # returned with metrics_path (issue 25)
+        "timestamp_error": None,
     }
     result.update(changes)
     return result
