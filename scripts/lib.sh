@@ -72,6 +72,8 @@ ESUS_NEEDED_COMMANDS=(
     "certutil libnss3-tools"
     "node nodejs"
     "npm npm"
+    "faketime faketime"
+    "promtool prometheus"
 )
 
 esus_need_commands() {

@@ -19,6 +19,7 @@ SHIPPED = {
     "execution-environment.yml",
     "LICENSES",
     "changelogs",
+    "extras",  # issue 25: the Prometheus alert rules (extras/prometheus)
     "docs",
     "meta",
     "playbooks",
@@ -44,3 +45,4 @@ def test_the_tarball_holds_only_what_users_run(tmp_path):
     suspicious = [name for name in names if SECRET_LOOKING.search(name.rsplit("/", 1)[-1])]
     assert suspicious == [], "named like a key, a password or a certificate: %s" % suspicious
     assert "plugins/modules/certificate_deploy.py" in names and "playbooks/deploy.yml" in names
+    assert "extras/prometheus/esus_pec_rules.yml" in names
