@@ -220,10 +220,19 @@ def test_check_mode_writes_no_fact_and_no_report(demo):
         "rnds_readiness_check_network=false",
         "-e",
         "rnds_readiness_report_dir=%s" % (demo["work"] / "report-check"),
+        "-e",
+        "rnds_readiness_metrics_dir=%s" % (demo["work"] / "textfile"),
     )
     assert result.returncode == 0, result.stdout[-3000:]
     assert not fact.exists()
     assert not (demo["work"] / "report-check").exists()
+    assert not (demo["work"] / "textfile").exists()  # issue 25: --check writes no metric file, and says so
+    said = re.search(r'"msg": "(Check mode: .*)"', result.stdout).group(1)
+    assert said == (
+        "Check mode: nothing was written on the hosts. A real run would rewrite 1 local fact(s) and 7 metrics file(s)"
+        " esus_pec_rnds.prom in %s, and write the audit time (esus_pec_rnds_audit.prom) on 7 host(s)."
+        % (demo["work"] / "textfile")
+    )
 
 
 def test_network_check_against_real_sockets(demo):
