@@ -73,6 +73,7 @@ ESUS_NEEDED_COMMANDS=(
     "node nodejs"
     "npm npm"
     "faketime faketime"
+    "prometheus-node-exporter prometheus-node-exporter"
     "promtool prometheus"
 )
 

@@ -9,20 +9,30 @@ is copied to .cache/results/monitoring/ (docs/monitoring.md shows it)."""
 
 from __future__ import annotations
 
+import contextlib
 import json
+import re
 import shutil
+import socket
 import subprocess
 import sys
+import time
+import urllib.parse
+import urllib.request
 from pathlib import Path
 
 import pytest
 
 from ansible_collections.esus.pec.plugins.plugin_utils.readiness import assess
+from tests.support.audit import audit_play, sandbox_pec
 from tests.support.collection import REPO, ansible_env, run_playbook
+from tests.support.pki import cnpj
 
 RULES = REPO / "extras" / "prometheus" / "esus_pec_rules.yml"
 RULES_TEST = Path(__file__).resolve().parent / "prometheus" / "esus_pec_rules_test.yml"
 RESULTS = REPO / ".cache" / "results" / "monitoring"
+CNPJ = cnpj("707070700001")
+PASSWORD = "Prometheus-shows-1"
 
 
 def promtool(*arguments: str, cwd: Path | None = None, stdin: str | None = None) -> subprocess.CompletedProcess:
@@ -136,3 +146,118 @@ def test_the_fleet_file_passes_promtool_and_counts(tmp_path):
         assert line + "\n" in text
     RESULTS.mkdir(parents=True, exist_ok=True)
     shutil.copy(fleet, RESULTS / "readiness.prom")
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def query(port: int, promql: str) -> list:
+    url = "http://127.0.0.1:%d/api/v1/query?%s" % (port, urllib.parse.urlencode({"query": promql}))
+    with urllib.request.urlopen(url, timeout=5) as answer:
+        return json.loads(answer.read())["data"]["result"]
+
+
+def shown(results: list) -> list:
+    """Series as Prometheus' console shows them: name{labels} value, labels sorted."""
+    lines = []
+    for item in results:
+        labels = dict(item["metric"])
+        name = labels.pop("__name__", "")
+        inside = ",".join('%s="%s"' % (key, labels[key]) for key in sorted(labels))
+        lines.append("%s{%s} %s" % (name, inside, item["value"][1]))
+    return sorted(lines)
+
+
+AUDIT = audit_play(
+    CNPJ,
+    'metrics_dir: "{{ metrics_dir }}"',
+    "metrics_environment: production",
+    "record: {ibge: '{{ ibge }}', municipality: '{{ municipality }}', uf: SP}",
+)
+
+
+def test_what_prometheus_shows(pki, tmp_path):
+    """Two PEC servers audited for real (one whose certificate expires in 20 days, one with none in chaves), each
+    with its own node_exporter reading its textfile folder, one Prometheus scraping both with the shipped rules:
+    the series and alerts a state team sees (copied to .cache/results/monitoring/prometheus.txt)."""
+    for tool in ("prometheus", "prometheus-node-exporter"):
+        assert shutil.which(tool), "%s is missing: scripts/lib.sh installs it (Debian package of that name)" % tool
+    hosts = {}
+    for name, ibge, municipality in (("pec-a", "3550308", "SAO PAULO"), ("pec-b", "3509502", "CAMPINAS")):
+        root, variables = sandbox_pec(pki, tmp_path / name, CNPJ, PASSWORD, name)
+        pfx = root / "chaves" / "3550308.pfx"
+        if name == "pec-a":  # a certificate that expires in 20 days
+            key, cert = pki.leaf(key=pki.key("ec", name + "-20"), cnpj_value=CNPJ, days_to=20)
+            pfx.write_bytes(pki.pfx("%s-20.pfx" % name, key, cert, PASSWORD).read_bytes())
+        else:  # nothing in chaves: not ready
+            pfx.unlink()
+        textfile = tmp_path / name / "textfile"
+        hosts[name] = dict(variables, metrics_dir=str(textfile), ibge=ibge, municipality=municipality)
+    playbook = tmp_path / "audit.yml"
+    playbook.write_text(AUDIT)
+    inventory = tmp_path / "inventory.json"
+    inventory.write_text(json.dumps({"pec": {"hosts": hosts}}))
+    done = run_playbook(playbook, inventory, ansible_env(ANSIBLE_LOCAL_TEMP=str(tmp_path / "local_tmp")))
+    assert done.returncode == 0, done.stdout[-3000:]
+    processes = []
+    try:
+        targets = []
+        for name in hosts:
+            port = free_port()
+            command = [
+                "prometheus-node-exporter",
+                "--web.listen-address=127.0.0.1:%d" % port,
+                "--collector.disable-defaults",
+                "--collector.textfile",
+                "--collector.textfile.directory=%s" % hosts[name]["metrics_dir"],
+            ]
+            processes.append(subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
+            targets.append({"targets": ["127.0.0.1:%d" % port], "labels": {"instance": name}})
+        config = {
+            "global": {"scrape_interval": "1s", "evaluation_interval": "1s"},
+            "rule_files": [str(RULES)],
+            "scrape_configs": [{"job_name": "pec", "static_configs": targets}],
+        }
+        (tmp_path / "prometheus.yml").write_text(json.dumps(config))  # JSON is YAML
+        web = free_port()
+        command = [
+            "prometheus",
+            "--config.file=%s" % (tmp_path / "prometheus.yml"),
+            "--storage.tsdb.path=%s" % (tmp_path / "tsdb"),
+            "--web.listen-address=127.0.0.1:%d" % web,
+        ]
+        processes.append(subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
+        wanted = {("EsusPecCertificateExpiringSoon", "firing", "pec-a"), ("EsusPecHostNotReady", "pending", "pec-b")}
+        alerts: set = set()
+        for _attempt in range(120):  # until both alerts show (a bound, not a timing: each wait is a scrape)
+            with contextlib.suppress(OSError, KeyError, ValueError):
+                found = query(web, "ALERTS")
+                alerts = {(a["metric"]["alertname"], a["metric"]["alertstate"], a["metric"]["instance"]) for a in found}
+                if wanted <= alerts:
+                    break
+            time.sleep(0.5)
+        assert alerts == wanted
+        said = ["# ALERTS", *shown(query(web, "ALERTS"))]
+        for promql in (
+            "esus_pec_rnds_ready",
+            "round((esus_pec_certificate_not_after_seconds - time()) / 86400)",
+            'esus_pec_check{status!="pass"}',
+            "time() - esus_pec_audit_timestamp_seconds < 3600",
+        ):
+            said += ["", "# " + promql, *shown(query(web, promql))]
+    finally:
+        for process in processes:
+            process.terminate()
+        for process in processes:
+            process.wait(timeout=30)
+    text = "\n".join(said) + "\n"
+    assert 'esus_pec_rnds_ready{environment="production",ibge="3509502",instance="pec-b",job="pec",' in text
+    assert re.search(r'\{environment="production",ibge="3550308",instance="pec-a",job="pec",municipality="SAO PAULO",'
+                     r'uf="SP"\} (19|20)\n', text)  # fmt: skip
+    assert 'code="certificate_file.missing"' in text and 'code="certificate.expiring"' in text
+    assert PASSWORD not in text and "12345678901" not in text  # no password, no CPF (the test CA's)
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    (RESULTS / "prometheus.txt").write_text(text)
