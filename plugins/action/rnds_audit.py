@@ -9,8 +9,10 @@ host's Python 3, one remote command with or without pipelining and no AnsiballZ 
 ansible.module_utils.basic, most of a module execution's cost); if that gives no answer, the same code runs
 as the module esus.pec.pec_probe. On Windows it is esus.pec.win_pec_probe (any shell). The certificate is
 validated here on the controller (the host needs no cryptography) and its bytes are dropped. A second
-execution writes the local fact, only when it differs from the one on the host: two round trips at most,
-one when nothing changed since the last audit.
+execution writes the local fact (absolute dates and codes: plugin_utils/local_fact.py) and, with metrics_dir,
+the decision's Prometheus file (plugin_utils/host_metrics.py), only when one differs from what the host holds:
+two round trips at most, one when nothing changed since the last audit, a week later too. The audit's time for
+Prometheus rides on the first execution (the look writes it; not in check mode).
 """
 
 from __future__ import annotations
