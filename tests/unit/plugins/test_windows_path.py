@@ -612,6 +612,31 @@ def test_audit_calls_fit_the_ps1_spec(shell):
     assert result["changed"]
 
 
+TEXTFILE = "C:\\Program Files\\windows_exporter\\textfile_inputs"
+
+
+@pytest.mark.parametrize("check_mode", [False, True])
+def test_audit_with_metrics_calls_fit_the_ps1_spec(check_mode):
+    """Issue 25: the probe reads the decision file back and writes the audit's time (not in check mode); the fact's
+    execution carries the decision file too; an unchanged host (its fact and file as the audit would write them)
+    sees one execution. The .ps1 itself cannot run here (no PowerShell): its spec and result keys are checked."""
+    result, host = audit(probe_answers(windows_probe()), check_mode=check_mode, metrics_dir=TEXTFILE)
+    assert [ps1_problems(PROBE_PS1, sent) for _module, sent in host.calls] == [[]] * len(host.calls)
+    look = host.calls[0][1]
+    assert look["metrics_path"] == TEXTFILE + "\\esus_pec_rnds.prom"
+    assert look["timestamp_path"] == TEXTFILE + "\\esus_pec_rnds_audit.prom"
+    assert ("timestamp_content" in look) is not check_mode
+    assert result["metrics_changed"] and result["changed"]
+    if check_mode:
+        assert len(host.calls) == 1
+        return
+    written = host.calls[1][1]
+    assert written["metrics_path"] == look["metrics_path"] and "esus_pec_rnds_ready{" in written["metrics_content"]
+    unchanged = windows_probe(fact_current=written["fact_content"], metrics_current=written["metrics_content"])
+    result, host = audit(probe_answers(unchanged), metrics_dir=TEXTFILE)
+    assert len(host.calls) == 1 and not result["changed"]
+
+
 def test_a_linux_audit_calls_fit_pec_probe():
     documented = specs(("esus.pec.pec_probe",))["esus.pec.pec_probe"]
     for windows in (False,):
@@ -626,6 +651,10 @@ def test_a_linux_audit_calls_fit_pec_probe():
         assert argument_problems(module, sent, documented, strict=True) == []
         module, sent = rnds_audit.fact_call(windows, "/f", {"rnds_ready": True})
         assert argument_problems(module, sent, documented, strict=True) == []
+        module, sent = rnds_audit.fact_call(windows, "/f", {"rnds_ready": True}, ("/m/esus_pec_rnds.prom", "x 1\n"))
+        assert argument_problems(module, sent, documented, strict=True) == []
+        module, sent = rnds_audit.fact_call(windows, "/f", None, ("/m/esus_pec_rnds.prom", "x 1\n"))
+        assert argument_problems(module, sent, documented, strict=True) == [] and "fact" not in sent
 
 
 def test_a_windows_host_in_order():
