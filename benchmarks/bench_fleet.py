@@ -14,6 +14,16 @@ with and without pipelining. Measured in one run, for each connection, pipelinin
   (stat, find, one openssl shell, set_fact, one delegated copy): the named baseline of the goal;
 - ``stock-modules``: benchmarks/baseline_readiness.yml, the fuller stock-modules audit (``--with-stock``);
 - ``re-deploy``: ``esus.pec.deploy`` on the already deployed fleet;
+- ``ping``: benchmarks/baseline_ping.yml, a bare ``ansible.builtin.ping`` play on the same hosts (issue 23's
+  goal: ours <= 1.0x ping);
+- ``ours-metrics``: ``esus.pec.readiness`` with ``rnds_readiness_metrics_dir`` set (Prometheus files on every
+  host, after a first run that wrote them); issue 25's goal: its ratio to short-stock-audit within 10% of ours';
+- ``ours-week-later``: ``esus.pec.readiness`` with the controller's clock a week ahead (libfaketime, Debian's
+  ``faketime``; used only here and by the tests), on facts the same-day audit left: what a weekly schedule
+  really runs. Issue 27's goal: the same-day cost (``week_later_vs_same_day`` ~1.0) and 0 hosts changed;
+- ``ours-clock-control``: ``esus.pec.readiness`` through the same wrapper at ``+0d``, the same day: what
+  libfaketime itself costs, so that ``week_later_vs_same_day`` compares like with like (``week_later_vs_ours``
+  is the plain ratio);
 each with its wall time, the controller's CPU-seconds per host (ansible-playbook and its workers; with the
 local connection this includes the host side too, with SSH it does not) and, from the -vvv log of a 5-host
 run, module executions and remote commands per host (the audit's second run: the steady state).
@@ -21,9 +31,10 @@ Goals (issue 11): ours <= 0.4x short-stock-audit at N=200 on both connections; r
 <= 1.0x ours; cost per host flat from 50 to 500.
 
 Usage: .venv/bin/python benchmarks/bench_fleet.py [--connections local,ssh] [--pipelining on,off]
-       [--sizes 50,200,500] [--off-sizes 200] [--forks 20] [--with-stock]
+       [--sizes 50,200,500 | --sizes 200 1000] [--off-sizes 200] [--forks 20] [--with-stock]
 SSH needs root (it adds the pecadmin user and starts sshd, as tests/integration/test_ssh_fleet.py does).
-Writes benchmarks/output/fleet.json and, when matplotlib is installed, benchmarks/output/fleet.png.
+Writes benchmarks/output/fleet.json, beside it the per-host wall-time comparison of every case at every size
+(fleet-per-host.svg and fleet-per-host.txt, no dependency) and, when matplotlib is installed, fleet.png.
 """
 
 from __future__ import annotations
@@ -111,6 +122,8 @@ def fleet(work: Path, size: int, source: Path, plain: bytes, port: int, server: 
         "rnds_readiness_fact_path": "%s/{{ inventory_hostname }}/facts.d/esus_pec_rnds.fact" % hosts,
         "rnds_readiness_endpoints": [{"host": "127.0.0.1", "port": port}],
         "rnds_readiness_report_dir": str(inventory / "report"),
+        # the case ours-metrics sets rnds_readiness_metrics_dir to this (node_exporter's textfile folder)
+        "bench_metrics_dir": "%s/{{ inventory_hostname }}/textfile" % hosts,
     }
     if server:
         variables.update(
@@ -144,8 +157,11 @@ def close_masters(work: Path) -> None:
         time.sleep(0.1)
 
 
-def play(playbook: Path, inventory: Path, vault: Path, forks: int, pipelining: bool, *extra: str) -> dict:
-    """Run one playbook; wall time, the controller's CPU time (ansible-playbook and its workers), output."""
+def play(
+    playbook: Path, inventory: Path, vault: Path, forks: int, pipelining: bool, *extra: str, prefix: tuple = ()
+) -> dict:
+    """Run one playbook; wall time, the controller's CPU time (ansible-playbook and its workers), output.
+    ``prefix`` runs ansible-playbook through a wrapper (``faketime -f +7d``: the controller a week ahead)."""
     close_masters(inventory.parent)
     env = ansible_env(
         ANSIBLE_FORKS=str(forks),
@@ -157,6 +173,7 @@ def play(playbook: Path, inventory: Path, vault: Path, forks: int, pipelining: b
     start = time.perf_counter()
     result = subprocess.run(
         [
+            *prefix,
             str(Path(sys.executable).with_name("ansible-playbook")),  # the venv's, whatever PATH says
             "-i",
             str(inventory / "hosts.ini"),
@@ -189,19 +206,54 @@ def changed_total(output: str) -> int:
     return sum(int(n) for n in re.findall(r"^pec-\d+\s+:.*changed=(\d+)", output, re.M))
 
 
+def hosts_changed(output: str, task: str = "Audit the PEC server") -> int | None:
+    """Hosts the audit task itself reports changed (the fact or the metrics rewritten), not counting the fleet
+    report, which the play writes once on the controller (run_once, in the recap of one host); None when the
+    playbook has no such task."""
+    sections = re.split(r"^TASK \[", output, flags=re.M)
+    audit = [section for section in sections if task in section.splitlines()[0]] if sections else []
+    if not audit:
+        return None
+    return len(re.findall(r"^changed: \[pec-\d+\]", audit[0], re.M))
+
+
+WEEK_LATER = ("faketime", "-f", "+7d")
+SAME_DAY_WRAPPED = ("faketime", "-f", "+0d")
+METRICS = ("-e", "rnds_readiness_metrics_dir={{ bench_metrics_dir }}")
+READINESS = REPO / "playbooks" / "readiness.yml"
 PLAYBOOKS = {
-    "ours": REPO / "playbooks" / "readiness.yml",
+    "ping": REPO / "benchmarks" / "baseline_ping.yml",
+    "ours": READINESS,
+    "ours-metrics": READINESS,
+    "ours-week-later": READINESS,
+    "ours-clock-control": READINESS,
     "short-stock-audit": REPO / "benchmarks" / "baseline_short_audit.yml",
     "stock-modules": REPO / "benchmarks" / "baseline_readiness.yml",
     "re-deploy": REPO / "playbooks" / "deploy.yml",
 }
+# The extra arguments and the wrapper of each case (the playbook is PLAYBOOKS')
+EXTRA = {"ours-metrics": METRICS}
+PREFIX = {"ours-week-later": WEEK_LATER, "ours-clock-control": SAME_DAY_WRAPPED}
+
+
+def run_case(name: str, inventory: Path, vault: Path, forks: int, pipelining: bool, *extra: str) -> dict:
+    return play(
+        PLAYBOOKS[name], inventory, vault, forks, pipelining, *EXTRA.get(name, ()), *extra, prefix=PREFIX.get(name, ())
+    )
+
+
+def prime(name: str, inventory: Path, vault: Path, forks: int, pipelining: bool) -> None:
+    """What the measured run of ``name`` starts from: the facts (and metrics) a same-day audit left. The
+    week-later case is not primed under the moved clock: its point is to meet today's facts."""
+    if name == "ours-metrics":
+        run_case(name, inventory, vault, forks, pipelining)  # the first run with metrics writes their files
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--connections", default="local,ssh")
     parser.add_argument("--pipelining", default="on,off")
-    parser.add_argument("--sizes", default="50,200,500")
+    parser.add_argument("--sizes", nargs="+", default=["50,200,500"], help="50,200,500 or 200 1000")
     parser.add_argument("--off-sizes", default="200", help="sizes also run without pipelining")
     parser.add_argument("--forks", type=int, default=20)
     parser.add_argument("--with-stock", action="store_true", help="also run baseline_readiness.yml")
@@ -211,9 +263,13 @@ def main() -> None:
     parser.add_argument("--append", action="store_true", help="add to benchmarks/output/fleet.json, not replace it")
     parser.add_argument("--skip-counts", action="store_true", help="skip the 5-host -vvv runs that count executions")
     args = parser.parse_args()
-    sizes = [int(s) for s in args.sizes.split(",")]
+    sizes = [int(s) for given in args.sizes for s in given.split(",") if s]
     off_sizes = [int(s) for s in args.off_sizes.split(",") if s]
-    names = ["ours", "short-stock-audit", "re-deploy"] + (["stock-modules"] if args.with_stock else [])
+    if not shutil.which(WEEK_LATER[0]):
+        raise SystemExit("faketime is missing (Debian package faketime): the week-later case needs it")
+    # the week-later case after the same-day ones (it meets the facts they left), before the re-deploy
+    names = ["ping", "short-stock-audit", "ours", "ours-metrics", "ours-clock-control", "ours-week-later", "re-deploy"]
+    names += ["stock-modules"] if args.with_stock else []
     if args.only:
         names = [n for n in names if n in args.only.split(",")]
     work = Path(tempfile.mkdtemp(prefix="esus-bench-fleet-"))
@@ -241,11 +297,12 @@ def main() -> None:
                     if not args.skip_counts:
                         small = fleet(work / ("small-%s-%d" % (connection, pipelining)), 5, source, plain, port, server)
                         counts[label] = {}
+                        play(PLAYBOOKS["ours"], small, vault, args.forks, pipelining)  # the first run writes facts
                         for name in names:
-                            play(PLAYBOOKS[name], small, vault, args.forks, pipelining)  # the first run writes facts
-                            counts[label][name] = remote_counts(
-                                play(PLAYBOOKS[name], small, vault, args.forks, pipelining, "-vvv")["stdout"], 5
-                            )
+                            prime(name, small, vault, args.forks, pipelining)
+                            measured = run_case(name, small, vault, args.forks, pipelining, "-vvv")
+                            counts[label][name] = remote_counts(measured["stdout"], 5)
+                            counts[label][name]["hosts_changed"] = hosts_changed(measured["stdout"])
                         remove_fleet(small)
                         print(label, json.dumps(counts[label]), flush=True)
                     for size in sizes if pipelining else [s for s in sizes if s in off_sizes]:
@@ -255,21 +312,16 @@ def main() -> None:
                         row = {"connection": connection, "pipelining": pipelining, "hosts": size}
                         play(PLAYBOOKS["ours"], inventory, vault, args.forks, pipelining)  # first audit: facts written
                         for name in names:
-                            measured = play(PLAYBOOKS[name], inventory, vault, args.forks, pipelining)
+                            prime(name, inventory, vault, args.forks, pipelining)
+                            measured = run_case(name, inventory, vault, args.forks, pipelining)
                             row[name] = {
                                 "wall_s": round(measured["wall"], 1),
                                 "cpu_s_per_host": round(measured["cpu"] / size, 3),
                                 "wall_ms_per_host": round(1000 * measured["wall"] / size, 1),
                                 "changed": changed_total(measured["stdout"]),
+                                "hosts_changed": hosts_changed(measured["stdout"]),
                             }
-                        if "short-stock-audit" in row:
-                            row["ours_vs_short"] = round(row["ours"]["wall_s"] / row["short-stock-audit"]["wall_s"], 3)
-                        if "re-deploy" in row:
-                            row["redeploy_vs_ours"] = round(row["re-deploy"]["wall_s"] / row["ours"]["wall_s"], 3)
-                        if "stock-modules" in row:
-                            row["ours_vs_stock_modules"] = round(
-                                row["ours"]["wall_s"] / row["stock-modules"]["wall_s"], 3
-                            )
+                        ratios(row)
                         rows.append(row)
                         remove_fleet(inventory)
                         print(json.dumps(row), flush=True)
@@ -293,12 +345,13 @@ def main() -> None:
         "| re-deploy (s) | re-deploy / ours | re-deploy changed |"
     )
     print("|---|---|---|---|---|---|---|---|---|---|")
+    table_rows = rows
 
     def cell(row: dict, name: str, key: str, form: str) -> str:
         value = row.get(name, {}).get(key)
         return form % value if value is not None else "-"
 
-    for row in rows:
+    for row in table_rows:
         print(
             "| %s%s | %d | %s | %s | %s | %s | %s | %s | %s | %s |"
             % (
@@ -316,6 +369,28 @@ def main() -> None:
             )
         )
     print()
+    print(
+        "| connection | N | ping (s) | ours / ping | ours with metrics (s) | metrics: ratio to short, vs ours' "
+        "| a week later (s) | week later / same day | hosts changed a week later |"
+    )
+    print("|---|---|---|---|---|---|---|---|---|")
+    for row in table_rows:
+        print(
+            "| %s%s | %d | %s | %s | %s | %s | %s | %s | %s |"
+            % (
+                row["connection"],
+                ", pipelining" if row["pipelining"] else "",
+                row["hosts"],
+                cell(row, "ping", "wall_s", "%.1f"),
+                "%.2fx" % row["ours_vs_ping"] if "ours_vs_ping" in row else "-",
+                cell(row, "ours-metrics", "wall_s", "%.1f"),
+                "%.2fx" % row["metrics_ratio_vs_ours_ratio"] if "metrics_ratio_vs_ours_ratio" in row else "-",
+                cell(row, "ours-week-later", "wall_s", "%.1f"),
+                "%.2fx" % row["week_later_vs_same_day"] if "week_later_vs_same_day" in row else "-",
+                cell(row, "ours-week-later", "hosts_changed", "%d"),
+            )
+        )
+    print()
     for label, per in counts.items():
         print(
             label,
@@ -324,7 +399,84 @@ def main() -> None:
                 for n, c in per.items()
             ),
         )
+    per_host_chart(rows, args.forks, out)
     plot(rows, args.forks, out)
+
+
+def ratios(row: dict) -> None:
+    """The named comparisons of one size, same run: each goal is one of these."""
+
+    def ratio(name: str, a: str, b: str) -> None:
+        if a in row and b in row and row[b]["wall_s"]:
+            row[name] = round(row[a]["wall_s"] / row[b]["wall_s"], 3)
+
+    ratio("ours_vs_short", "ours", "short-stock-audit")
+    ratio("redeploy_vs_ours", "re-deploy", "ours")
+    ratio("ours_vs_stock_modules", "ours", "stock-modules")
+    ratio("ours_vs_ping", "ours", "ping")  # issue 23: <= 1.0
+    ratio("metrics_vs_short", "ours-metrics", "short-stock-audit")
+    ratio("week_later_vs_ours", "ours-week-later", "ours")
+    ratio("week_later_vs_same_day", "ours-week-later", "ours-clock-control")  # issue 27: ~1.0, hosts_changed 0
+    if "metrics_vs_short" in row and row.get("ours_vs_short"):  # issue 25: within 10% (0.9 to 1.1)
+        row["metrics_ratio_vs_ours_ratio"] = round(row["metrics_vs_short"] / row["ours_vs_short"], 3)
+
+
+CASES_SHOWN = (
+    "ping",
+    "short-stock-audit",
+    "ours",
+    "ours-metrics",
+    "ours-clock-control",
+    "ours-week-later",
+    "re-deploy",
+    "stock-modules",
+)
+COLOURS = ("#777777", "#1f77b4", "#d62728", "#ff7f0e", "#bcbd22", "#9467bd", "#2ca02c", "#8c564b")
+
+
+def per_host_chart(rows: list, forks: int, out: Path) -> None:
+    """Wall time per host of every case at every size (``--sizes 200 1000``: is the cost per host flat, and
+    where is each case against the baselines?), as a text chart and an SVG bar chart beside fleet.json."""
+    groups = [r for r in rows if r["pipelining"]] or rows
+    cases = [c for c in CASES_SHOWN if any(c in r for r in groups)]
+    if not groups or not cases:
+        return
+    peak = max(r[c]["wall_ms_per_host"] for r in groups for c in cases if c in r) or 1.0
+    text = ["Wall time per host (ms), forks %d, %d CPUs, pipelining on where run" % (forks, os.cpu_count() or 0)]
+    for r in groups:
+        text.append("%s, N=%d" % (r["connection"], r["hosts"]))
+        for case in cases:
+            if case in r:
+                value = r[case]["wall_ms_per_host"]
+                text.append("  %-17s %8.1f %s" % (case, value, "#" * max(1, round(40 * value / peak))))
+    (out / "fleet-per-host.txt").write_text("\n".join(text) + "\n")
+    bar, gap, left, top = 14, 22, 150, 40
+    height = top + sum(len([c for c in cases if c in r]) * bar + gap for r in groups) + 40
+    width = left + 460
+    svg = [
+        '<svg xmlns="http://www.w3.org/2000/svg" width="%d" height="%d" font-family="sans-serif" font-size="11">'
+        % (width, height),
+        '<text x="10" y="20" font-size="13">%s</text>' % text[0],
+    ]
+    y = top
+    for r in groups:
+        svg.append('<text x="10" y="%d" font-weight="bold">%s, N=%d</text>' % (y + 10, r["connection"], r["hosts"]))
+        y += 14
+        for case in cases:
+            if case not in r:
+                continue
+            value = r[case]["wall_ms_per_host"]
+            length = max(1, round(400 * value / peak))
+            svg.append('<text x="20" y="%d">%s</text>' % (y + bar - 3, case))
+            svg.append(
+                '<rect x="%d" y="%d" width="%d" height="%d" fill="%s"/>'
+                % (left, y, length, bar - 2, COLOURS[CASES_SHOWN.index(case) % len(COLOURS)])
+            )
+            svg.append('<text x="%d" y="%d">%.1f ms</text>' % (left + length + 4, y + bar - 3, value))
+            y += bar
+        y += gap - 14
+    svg.append("</svg>")
+    (out / "fleet-per-host.svg").write_text("\n".join(svg) + "\n")
 
 
 def plot(rows: list, forks: int, out: Path) -> None:

@@ -76,6 +76,9 @@ ESUS_NEEDED_COMMANDS=(
     # issue 25: the Zabbix template's items answered by a real agent; the shipped systemd units verified
     "/usr/sbin/zabbix_agent2 zabbix-agent2"
     "systemd-analyze systemd"
+    "faketime faketime"
+    "prometheus-node-exporter prometheus-node-exporter"
+    "promtool prometheus"
 )
 
 esus_need_commands() {

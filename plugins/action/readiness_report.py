@@ -14,6 +14,7 @@ import tempfile
 from ansible.plugins.action import ActionBase
 
 from ansible_collections.esus.pec.plugins.plugin_utils import report
+from ansible_collections.esus.pec.plugins.plugin_utils._report_prom import PROM_NAME, to_prom
 
 ARGUMENT_SPEC = {
     "hosts": {"type": "list", "elements": "str"},
@@ -103,8 +104,11 @@ class ActionModule(ActionBase):
         files = [os.path.join(dest, name) for name in (report.JSON_NAME, report.CSV_NAME, report.HTML_NAME)]
         previous_path, previous = report.previous_report(dest)
         document = report.build(rows, generated, previous, args["language"], merged_from)
+        prom = os.path.join(dest, PROM_NAME)  # fleet counts for Prometheus (issue 25), written with the report
         if previous_path == files[0] and all(os.path.isfile(p) for p in files) and report.unchanged(document, previous):
             said = {key: previous.get(key) or document[key] for key in ("groups", "expiring", "changes")}
+            if not os.path.isfile(prom) and not self._task.check_mode:  # a report folder from before issue 25
+                write(prom, to_prom(document))
             return dict(result, changed=False, summary=previous["summary"], files=files, archived=None, **said)
         try:
             page = report.to_html(document, template)
@@ -119,6 +123,7 @@ class ActionModule(ActionBase):
             archived = report.archive(dest, args["history"])
             write(files[1], report.to_csv(document))
             write(files[2], page)
+            write(prom, to_prom(document))
             write(files[0], report.to_json(document))  # last: a readiness.json means the other two are its own
         said = {key: document[key] for key in ("summary", "groups", "expiring", "changes")}
         return dict(result, changed=True, files=files, archived=archived, **said)

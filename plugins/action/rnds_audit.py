@@ -9,8 +9,10 @@ host's Python 3, one remote command with or without pipelining and no AnsiballZ 
 ansible.module_utils.basic, most of a module execution's cost); if that gives no answer, the same code runs
 as the module esus.pec.pec_probe. On Windows it is esus.pec.win_pec_probe (any shell). The certificate is
 validated here on the controller (the host needs no cryptography) and its bytes are dropped. A second
-execution writes the local fact, only when it differs from the one on the host: two round trips at most,
-one when nothing changed since the last audit.
+execution writes the local fact (absolute dates and codes: plugin_utils/local_fact.py) and, with metrics_dir,
+the decision's Prometheus file (plugin_utils/host_metrics.py), only when one differs from what the host holds:
+two round trips at most, one when nothing changed since the last audit, a week later too. The audit's time for
+Prometheus rides on the first execution (the look writes it; not in check mode).
 """
 
 from __future__ import annotations
@@ -30,6 +32,7 @@ from ansible_collections.esus.pec.plugins.module_utils.validation import run_val
 from ansible_collections.esus.pec.plugins.plugin_utils._readiness_host import ehr_services_host
 from ansible_collections.esus.pec.plugins.plugin_utils.chaves_plan import audit_certificate_file, with_sids
 from ansible_collections.esus.pec.plugins.plugin_utils.direct_probe import direct_probe, output_not_shown
+from ansible_collections.esus.pec.plugins.plugin_utils.host_metrics import metrics_decision, metrics_plan
 from ansible_collections.esus.pec.plugins.plugin_utils.hosts import platform_of
 from ansible_collections.esus.pec.plugins.plugin_utils.input_names import check as check_variables
 from ansible_collections.esus.pec.plugins.plugin_utils.inventory_certificate import (
@@ -37,6 +40,7 @@ from ansible_collections.esus.pec.plugins.plugin_utils.inventory_certificate imp
     previous_fact,
     renewal,
 )
+from ansible_collections.esus.pec.plugins.plugin_utils.local_fact import local_fact
 from ansible_collections.esus.pec.plugins.plugin_utils.readiness import assess, check
 from ansible_collections.esus.pec.plugins.plugin_utils.vaulted_source import read_source
 from ansible_collections.esus.pec.plugins.plugin_utils.windows_acl import SddlError, chaves_template
@@ -62,11 +66,15 @@ def probe_call(windows: bool, root: str, endpoints: list, args: dict, fact_path:
     )
 
 
-def fact_call(windows: bool, path: str, fact: dict) -> tuple:
-    """(module, arguments) of the execution that writes the local fact."""
-    if windows:
-        return WINDOWS_PROBE, {"fact_path": path, "fact_content": fact_text(fact)}
-    return LINUX_PROBE, {"fact_path": path, "fact": fact}
+def fact_call(windows: bool, path: str, fact: dict | None, metrics: tuple = ()) -> tuple:
+    """(module, arguments) of the execution that writes the local fact and/or the decision's metrics
+    (``metrics``: (path, text)): whichever changed, both in one execution."""
+    arguments = {"fact_path": path}
+    if metrics:
+        arguments.update(metrics_path=metrics[0], metrics_content=metrics[1])
+    if fact is not None:
+        arguments.update({"fact_content": fact_text(fact)} if windows else {"fact": fact})
+    return (WINDOWS_PROBE if windows else LINUX_PROBE), arguments
 
 
 class ActionModule(ActionBase):
@@ -108,6 +116,8 @@ class ActionModule(ActionBase):
         module, arguments = probe_call(
             windows, root, args["endpoints"] if args["check_network"] else [], args, fact_path, principals
         )
+        metrics = metrics_plan(args, separator, self._task.check_mode)
+        arguments.update(metrics["probe"] if metrics else {})
         probe = None if windows else direct_probe(self, arguments, task_vars)
         if probe is None:
             with output_not_shown(self):  # the answer carries the certificate's bytes
@@ -195,36 +205,40 @@ class ActionModule(ActionBase):
         if inventory_certificate and not same:  # a second certificate: the report's expiry counts include it
             readiness["inventory_days_left"] = inventory_certificate.get("days_left")
             readiness["inventory_not_after"] = inventory_certificate.get("not_after")
-        changed = False
-        if args["persist_fact"]:
-            fact = {
-                "rnds_ready": readiness["ready"],
-                "verdict": readiness["verdict"],
-                "days_left": readiness["days_left"],
-                "pec_status": readiness["pec_status"],
-                "reasons": readiness["reasons"],
-                **remembered,  # the deployed file's SHA-1, to tell a renewal at the next audit
-            }
-            # one execution when nothing changed since the last audit; in check mode, say what a run would write
-            changed = probe.get("fact_current") != fact_text(fact)
-            if changed and not self._task.check_mode:
-                module, arguments = fact_call(windows, fact_path, fact)
-                written = self._execute_module(module_name=module, module_args=arguments, task_vars=task_vars)
-                if written.get("failed"):
-                    why = written.get("msg") or (written.get("module_stderr") or "").strip()[-300:] or "see -vvv"
-                    unwritten = check("fact.not_written", path=fact_path, error=why)
-                    readiness["checks"].append(unwritten)
-                    readiness["codes"].append(unwritten["code"])
-                    readiness["reasons"].append(unwritten["reason"])
-                changed = bool(written.get("changed"))
+        # absolute dates and codes: the same fact and metrics a week later on an unchanged host
+        # the deployed file's SHA-1 and when it changed, to tell a renewal at the next audit (issue 23)
+        fact = dict(local_fact(readiness), **remembered) if args["persist_fact"] else None
+        changed = fact is not None and probe.get("fact_current") != fact_text(fact)
+        decision = metrics_decision(metrics, readiness, probe)
+        # one execution when nothing changed since the last audit; in check mode, say what a run would write
+        if (changed or decision["changed"]) and not self._task.check_mode:
+            module, arguments = fact_call(
+                windows, fact_path, fact if changed else None, decision["write"] if decision["changed"] else ()
+            )
+            written = self._execute_module(module_name=module, module_args=arguments, task_vars=task_vars)
+            if written.get("failed"):
+                why = written.get("msg") or (written.get("module_stderr") or "").strip()[-300:] or "see -vvv"
+                unwritten = check("fact.not_written", path=fact_path, error=why)
+                readiness["checks"].append(unwritten)
+                readiness["codes"].append(unwritten["code"])
+                readiness["reasons"].append(unwritten["reason"])
+            changed = changed and not written.get("failed")
+            decision["changed"] = decision["changed"] and not written.get("failed")
+        if metrics and probe.get("timestamp_error"):
+            unwritten = check("metrics.not_written", path=metrics["audit_path"], error=probe["timestamp_error"])
+            readiness["checks"].append(unwritten)
+            readiness["codes"].append(unwritten["code"])
+            readiness["reasons"].append(unwritten["reason"])
         if args["add_to_group"]:  # what group_by does, without a second task per host
             group = "rnds_ready" if readiness["ready"] else "rnds_not_ready"
             result.update(add_group=group, parent_groups=["all"])  # up to ansible-core 2.20 the strategy reads these
             if hasattr(self, "add_group"):  # 2.21 and later no longer do: the action adds the group itself
                 self.add_group(group, parent_group_names=["all"])
         result.update(
-            changed=changed,
+            changed=changed or decision["changed"],
             fact_changed=changed,
+            metrics_changed=decision["changed"],
+            metrics=decision["said"],
             rnds_ready=readiness["ready"],
             rnds_readiness=readiness,
             ansible_facts={"rnds_ready": readiness["ready"], "rnds_readiness": readiness},

@@ -182,6 +182,8 @@ def rnds_audit_spec() -> dict:
         token_timeout={"type": "float", "default": 10},
         persist_fact={"type": "bool", "default": True},
         fact_path={"type": "str"},
+        metrics_dir={"type": "str", "default": ""},
+        metrics_environment={"type": "str", "default": ""},
         record={"type": "dict", "default": {}},
         add_to_group={"type": "bool", "default": False},
         # issue 23: PEC running, the UF's EHR services host, the host's clock, CADSUS's HTTPS port
@@ -209,4 +211,8 @@ def pec_probe_spec() -> dict:
         https_port={"type": "int", "default": 443},
         fact={"type": "dict"},
         fact_path={"type": "path", "default": "/etc/ansible/facts.d/esus_pec_rnds.fact"},
+        metrics_path={"type": "path"},
+        metrics_content={"type": "str"},
+        timestamp_path={"type": "path"},
+        timestamp_content={"type": "str"},
     )

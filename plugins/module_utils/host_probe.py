@@ -10,12 +10,15 @@ Two ways in, one code:
   no AnsiballZ, no ``ansible.module_utils.basic`` import on the host, one remote command with or without
   pipelining. ``run`` is that entry point; it prints one line, ``MARK`` then the JSON of ``look``.
 
-Nothing here writes: writing the local fact stays in the module (``atomic_move``).
+Nothing here writes but one file, when asked (``timestamp_path``): the audit's time for Prometheus
+(plugin_utils/host_metrics.py), which changes on every audit and so rides on the one command every audit makes.
+Writing the local fact and the decision's metrics stays in the module (``atomic_move``).
 """
 
 from __future__ import annotations
 
 import base64
+import contextlib
 import grp
 import json
 import os
@@ -23,6 +26,7 @@ import pwd
 import socket
 import stat
 import sys
+import tempfile
 import time
 
 # Not "if __package__": under AnsiballZ on Python 3.9 (zipimport) it is still None while the module runs
@@ -155,6 +159,39 @@ def read_fact(path: str):
         return None
 
 
+def write_text(path: str, content: str) -> None:
+    """``content`` in ``path``, atomically (a hidden temporary name textfile collectors ignore, then a rename),
+    mode 0644; the folder is made (0755) when missing."""
+    directory = os.path.dirname(path)
+    os.makedirs(directory, mode=0o755, exist_ok=True)
+    handle, temp = tempfile.mkstemp(dir=directory, prefix=".esus-pec-")
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8") as out:
+            out.write(content)
+            out.flush()
+            os.fsync(out.fileno())
+        os.chmod(temp, 0o644)
+        os.replace(temp, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(temp)
+        raise
+
+
+def audit_time(params: dict) -> dict:
+    """The metrics' side of the look: the decision file as the last audit left it, and the audit's time written
+    (``timestamp_content``; absent in check mode)."""
+    if not params.get("metrics_path"):
+        return {}
+    found = {"metrics_current": read_fact(params["metrics_path"]), "timestamp_error": None}
+    if params.get("timestamp_path") and params.get("timestamp_content") is not None:
+        try:
+            write_text(params["timestamp_path"], params["timestamp_content"])
+        except OSError as exc:
+            found["timestamp_error"] = "%s: %s" % (params["timestamp_path"], exc.strerror or exc)
+    return found
+
+
 def look(params: dict) -> dict:
     """Everything the audit needs (pec_probe's RETURN), read-only. ``params``: pec_root, pec_config,
     endpoints (host, port), timeout, read_certificate, fact_path (pec_config and fact_path empty: not read,
@@ -184,6 +221,7 @@ def look(params: dict) -> dict:
             "owner": _known(pwd.getpwnam, params.get("owner") or ""),
             "group": _known(grp.getgrnam, params.get("group") or ""),
         }
+    result.update(audit_time(params))
     if params["endpoints"]:
         result["network"] = [reach(e["host"], int(e["port"]), float(params["timeout"])) for e in params["endpoints"]]
     if not params.get("dest_name"):  # the audit's look (not the deploy's): PEC running, CADSUS, the host's clock
@@ -207,6 +245,9 @@ DEFAULTS = {
     "fact_path": "/etc/ansible/facts.d/esus_pec_rnds.fact",
     "service": "",
     "https_port": 443,
+    "metrics_path": None,
+    "timestamp_path": None,
+    "timestamp_content": None,
 }
 """pec_probe's option defaults (a unit test holds them equal to its argument spec)."""
 
@@ -215,7 +256,8 @@ def run(encoded: str) -> None:
     """The direct entry point: ``encoded`` is the base64 JSON of look's params; prints MARK + JSON."""
     try:
         params = dict(DEFAULTS, **json.loads(base64.b64decode(encoded).decode("utf-8")))
-        for key in ("pec_root", "pec_config", "fact_path"):  # as the module's type=path options are
+        # as the module's type=path options are
+        for key in ("pec_root", "pec_config", "fact_path", "metrics_path", "timestamp_path"):
             params[key] = os.path.expanduser(os.path.expandvars(params[key])) if params[key] else params[key]
         answer = look(params)
     except Exception as exc:  # the action falls back to the module, which reports the same failure its own way

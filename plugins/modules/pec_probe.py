@@ -21,7 +21,8 @@ description:
     (base64) so that M(esus.pec.rnds_audit) validates it on the controller and drops them.
   - Tries a TCP connection to each of O(endpoints) from the host.
   - Returns the local fact the last audit left (RV(fact_current)), so that the audit writes it only when it changed.
-  - With O(fact), writes it instead (JSON) to O(fact_path), the local fact the audit leaves behind.
+  - With O(fact), writes it instead (JSON) to O(fact_path), the local fact the audit leaves behind; with
+    O(metrics_content), the Prometheus file of the audit's decision, in the same execution.
   - Meant to be called by the M(esus.pec.rnds_audit) action, which runs the same code directly on the host's
     Python (one remote command, no module wrapper) and calls this module when that gives no answer and to write
     the fact; usable alone.
@@ -48,6 +49,24 @@ options:
     description: Where O(fact) is written (a C(.fact) file in C(/etc/ansible/facts.d) is read back by setup).
     type: path
     default: /etc/ansible/facts.d/esus_pec_rnds.fact
+  metrics_path:
+    description:
+      - The Prometheus file of the audit's decision (C(esus_pec_rnds.prom) in the metrics folder), read back as
+        RV(metrics_current); with O(metrics_content), written instead (atomically, mode 0644, only when it differs).
+      - Unset, no metrics file is read or written.
+    type: path
+  metrics_content:
+    description: When given, write this text to O(metrics_path) (with O(fact), in the same execution).
+    type: str
+  timestamp_path:
+    description: The Prometheus file of the audit's time (C(esus_pec_rnds_audit.prom)), written by the look.
+    type: path
+  timestamp_content:
+    description:
+      - When given with O(metrics_path) and O(timestamp_path), the look writes it to O(timestamp_path)
+        (atomically), so the audit's time, which changes on every audit, costs no second execution.
+      - M(esus.pec.rnds_audit) gives none in check mode.
+    type: str
 attributes:
   check_mode:
     support: full
@@ -133,6 +152,14 @@ files:
   elements: dict
   sample: [{name: 3550308.pfx, size: 3208, sha1: 6d1f5b0a6a3c1ab2d62e4bc2a0c9f1d7e3b1a0f2, owner: root, group: root,
             mode: "0600"}]
+metrics_current:
+  description: The text of O(metrics_path) as the last audit left it (null when absent or unreadable).
+  returned: when O(metrics_path) is given and O(fact) and O(metrics_content) are not
+  type: str
+timestamp_error:
+  description: Why O(timestamp_content) could not be written (null when it was, or was not asked).
+  returned: when O(metrics_path) is given and O(fact) and O(metrics_content) are not
+  type: str
 certificate_b64:
   description: Bytes of the single .pfx/.p12 in chaves, base64. Meant for the controller only.
   returned: when O(read_certificate) and chaves holds exactly one .pfx/.p12 of at most 1 MiB
@@ -154,8 +181,8 @@ from ansible_collections.esus.pec.plugins.module_utils._argspec import pec_probe
 from ansible_collections.esus.pec.plugins.module_utils.host_probe import fact_text, look, read_fact
 
 
-def write_fact(module: AnsibleModule, path: str, fact: dict) -> bool:
-    content = fact_text(fact)
+def write_fact(module: AnsibleModule, path: str, content: str) -> bool:
+    """``content`` in ``path`` (the local fact, the decision's metrics), only when it differs."""
     if read_fact(path) == content:
         return False
     if module.check_mode:
@@ -173,8 +200,13 @@ def write_fact(module: AnsibleModule, path: str, fact: dict) -> bool:
 def main() -> None:
     module = AnsibleModule(argument_spec=pec_probe_spec(), supports_check_mode=True)
     params = module.params
-    if params["fact"] is not None:
-        module.exit_json(changed=write_fact(module, params["fact_path"], params["fact"]), fact_path=params["fact_path"])
+    if params["fact"] is not None or params["metrics_content"] is not None:
+        changed = False
+        if params["fact"] is not None:
+            changed = write_fact(module, params["fact_path"], fact_text(params["fact"]))
+        if params["metrics_content"] is not None and params["metrics_path"]:
+            changed = write_fact(module, params["metrics_path"], params["metrics_content"]) or changed
+        module.exit_json(changed=changed, fact_path=params["fact_path"])
     module.exit_json(**look(params))
 
 

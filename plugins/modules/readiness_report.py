@@ -22,6 +22,10 @@ description:
     certificate's C(fingerprint_sha256); the hosts per problem (C(groups)); certificates expiring within 30,
     60 and 90 days and per week for 13 weeks (C(expiring)); and what changed since the previous report
     (C(changes)).
+  - "Also C(readiness.prom), fleet counts for Prometheus (the controller's node_exporter textfile collector or a
+    Pushgateway): C(esus_pec_fleet_hosts), C(esus_pec_fleet_ready), C(esus_pec_fleet_not_ready) by C(code) (the
+    code that decides each host's problem), C(esus_pec_fleet_expiring) by C(within_days) (30, 60, 90) and
+    C(esus_pec_fleet_not_audited); the collection's C(docs/monitoring.md)."
   - The CSV and the page are for people, in O(language); their reasons too, written from each host's codes.
     The page groups the hosts by problem with the next step for each group, lists what changed, draws the
     expiry timeline, and has a host table that can be filtered (text, problem, change) and sorted at thousands
@@ -58,7 +62,7 @@ options:
     type: list
     elements: path
   dest:
-    description: Folder the three files are written to (created when missing); its C(history) folder holds the
+    description: Folder the report files are written to (created when missing); its C(history) folder holds the
       previous reports.
     type: path
     required: true

@@ -10,9 +10,10 @@ module: rnds_audit
 short_description: Tell whether a PEC server is ready to talk to the RNDS, and why not
 version_added: 0.1.0
 description:
-  - Audits one PEC server (read-only except for the local fact) and returns checks with a status
-    (V(pass), V(fail), V(warn), V(unknown)), a stable code (C(docs/codes.md) lists them all) and a reason an
-    operator understands, RV(rnds_ready), and the status PEC's RNDS tab would most likely show.
+  - Audits one PEC server (read-only except for the local fact and, with O(metrics_dir), the metrics files) and
+    returns checks with a status (V(pass), V(fail), V(warn), V(unknown)), a stable code (C(docs/codes.md) lists
+    them all) and a reason an operator understands, RV(rnds_ready), and the status PEC's RNDS tab would most
+    likely show.
   - "Checks: PEC installed (and its version: from C(/etc/pec.config) on Linux; on Windows from
     C(webserver\\pec-bundle.jar)'s manifest or C(webserver\\service.xml), never the uninstall registry); PEC as the
     installer left it (C(/etc/pec.config): install finished, production, its C(webserverDirectory) is O(pec_root),
@@ -76,6 +77,10 @@ options:
         after a change (a renewal), the audit reminds the municipal administrator to select the new file and type
         its password in Gestão Municipal > Certificados (C(renewal.select_in_pec)); PEC keeps the file chosen
         before, in its database, which the audit does not read."
+      - "The fact holds absolute dates and codes (C(format) 2: C(rnds_ready), C(verdict), C(not_after),
+        C(not_after_timestamp), C(pec_status), C(pec_version), C(codes), C(checks)), never days left or sentences,
+        so an unchanged host's fact is the same a week later and is not rewritten; the collection's
+        C(docs/monitoring.md) describes it."
     type: bool
     default: true
   fact_path:
@@ -85,6 +90,22 @@ options:
         back as C(ansible_esus_pec_rnds) by ansible.windows.setup given that folder as its C(fact_path); the folder
         is made SYSTEM's and Administrators' only and refused when someone else owns it).
     type: str
+  metrics_dir:
+    description:
+      - A folder on the host for Prometheus textfile-collector files (node_exporter's
+        C(--collector.textfile.directory), windows_exporter's textfile folder). Empty (the default) writes none.
+      - "C(esus_pec_rnds.prom): C(esus_pec_rnds_ready), C(esus_pec_certificate_not_after_seconds) and
+        C(esus_pec_check) (one series per check, C(status) and C(code) labels), rewritten atomically only when it
+        differs, in the same execution as the local fact (none on an unchanged host)."
+      - "C(esus_pec_rnds_audit.prom): C(esus_pec_audit_timestamp_seconds), written atomically by the probe itself
+        on every audit (no extra round trip); not in check mode."
+      - Labels C(ibge), C(municipality), C(uf) (from O(record)) and C(environment) (O(metrics_environment)).
+    type: str
+    default: ""
+  metrics_environment:
+    description: The C(environment) label of the metrics (C(production), C(homologation)).
+    type: str
+    default: ""
   record:
     description: Extra keys copied into RV(rnds_readiness) for the fleet report (municipality, IBGE code, UF).
     type: dict
@@ -145,7 +166,7 @@ options:
 attributes:
   check_mode:
     support: full
-    details: Everything but the local fact is read-only; the fact is not written in check mode.
+    details: Everything but the local fact and the metrics files is read-only; neither is written in check mode.
   diff_mode:
     support: none
   platform:
@@ -192,6 +213,18 @@ fact_changed:
   description: Whether the local fact was (in check mode, would be) written.
   returned: always
   type: bool
+metrics_changed:
+  description: Whether the metrics' decision file (C(esus_pec_rnds.prom)) was (in check mode, would be) written.
+  returned: always
+  type: bool
+metrics:
+  description:
+    - The metrics files (O(metrics_dir)); C(audit_file_written) is false in check mode, which writes neither.
+    - Null when O(metrics_dir) is empty.
+  returned: always
+  type: dict
+  sample: {dir: /var/lib/prometheus/node-exporter, decision_file: /var/lib/prometheus/node-exporter/esus_pec_rnds.prom,
+           audit_file: /var/lib/prometheus/node-exporter/esus_pec_rnds_audit.prom, audit_file_written: true}
 rnds_readiness:
   description: The checks and what follows from them. Also set as a fact.
   returned: always
@@ -226,7 +259,7 @@ rnds_readiness:
       description: The certificate's esus.pec.pkcs12_validate verdict, or null when there was no single certificate.
       type: str
     days_left:
-      description: Days until the certificate expires.
+      description: Days until the certificate expires (in the result only; the local fact holds C(not_after)).
       type: int
     inventory_days_left:
       description:

@@ -29,6 +29,11 @@ $spec = @{
         fact_path = @{ type = 'path'; default = 'C:\ProgramData\esus.pec\facts.d\esus_pec_rnds.json' }
         fact_content = @{ type = 'str' }
         service = @{ type = 'str'; default = '' }
+        # Prometheus (issue 25): the decision file, read back or written; the audit's time, written by the look
+        metrics_path = @{ type = 'path' }
+        metrics_content = @{ type = 'str' }
+        timestamp_path = @{ type = 'path' }
+        timestamp_content = @{ type = 'str' }
     }
     supports_check_mode = $true
 }
@@ -42,6 +47,39 @@ $module.Result.fact_path = $factPath
 Function Read-Fact {
     if (-not [System.IO.File]::Exists($factPath)) { return $null }
     return [System.IO.File]::ReadAllText($factPath, $Utf8)
+}
+
+Function Write-EsusMetric {
+    # A textfile-collector file, atomically: an unpredictable temporary name windows_exporter ignores (not
+    # *.prom), then a replace. Only when the text differs; returns whether it wrote.
+    param([string]$Path, [string]$Content)
+    $full = [System.IO.Path]::GetFullPath($Path)
+    if ([System.IO.File]::Exists($full) -and [System.IO.File]::ReadAllText($full, $Utf8) -ceq $Content) { return $false }
+    $folder = [System.IO.Path]::GetDirectoryName($full)
+    # not created here: windows_exporter's installer makes its textfile folder; one made by us would inherit
+    # its parent's ACL (under ProgramData, any user could add files), so a missing folder is the error
+    if (-not [System.IO.Directory]::Exists($folder)) {
+        throw "the folder $folder does not exist: give rnds_readiness_metrics_dir as windows_exporter's textfile folder (--collector.textfile.directories)"
+    }
+    $temp = [System.IO.Path]::Combine($folder, '.esus-pec-' + [System.IO.Path]::GetRandomFileName())
+    [System.IO.File]::WriteAllText($temp, $Content, $Utf8)
+    if ([System.IO.File]::Exists($full)) { [System.IO.File]::Replace($temp, $full, $null, $true) }
+    else { [System.IO.File]::Move($temp, $full) }
+    return $true
+}
+
+# - the decision's metrics (with the fact, in the same execution, only when they differ) -
+if ($null -ne $module.Params.metrics_content -and $module.Params.metrics_path) {
+    try {
+        if ($module.CheckMode) { $module.Result.changed = $true }
+        elseif (Write-EsusMetric -Path $module.Params.metrics_path -Content $module.Params.metrics_content) {
+            $module.Result.changed = $true
+        }
+    }
+    catch {
+        $module.FailJson("the metrics file $($module.Params.metrics_path) could not be written: $($_.Exception.Message)", $_)
+    }
+    if ($null -eq $module.Params.fact_content) { $module.ExitJson() }
 }
 
 # - writing the local fact (second execution, only when the audit's result differs from the one on disk) -
@@ -272,6 +310,18 @@ if ($module.Params.read_certificate -and $pkcs12.Count -eq 1 -and $pkcs12[0].rea
     $pkcs12[0].size -le $module.Params.max_size) {
     $bytes = [System.IO.File]::ReadAllBytes([System.IO.Path]::Combine($chaves, $pkcs12[0].name))
     $module.Result.certificate_b64 = [System.Convert]::ToBase64String($bytes)
+}
+
+# Prometheus: the decision file as the last audit left it; the audit's time, written here (one execution)
+if ($module.Params.metrics_path) {
+    $metricsPath = [System.IO.Path]::GetFullPath($module.Params.metrics_path)
+    $module.Result.metrics_current = $null
+    if ([System.IO.File]::Exists($metricsPath)) { $module.Result.metrics_current = [System.IO.File]::ReadAllText($metricsPath, $Utf8) }
+    $module.Result.timestamp_error = $null
+    if ($module.Params.timestamp_path -and $null -ne $module.Params.timestamp_content -and -not $module.CheckMode) {
+        try { [void](Write-EsusMetric -Path $module.Params.timestamp_path -Content $module.Params.timestamp_content) }
+        catch { $module.Result.timestamp_error = "$($module.Params.timestamp_path): $($_.Exception.Message)" }
+    }
 }
 
 $module.Result.network = @(foreach ($endpoint in $module.Params.endpoints) {

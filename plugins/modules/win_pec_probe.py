@@ -52,6 +52,21 @@ options:
     description: The Windows service PEC runs as, whose state is returned (RV(service)); empty does not look.
     type: str
     default: ""
+  metrics_path:
+    description:
+      - The Prometheus file of the audit's decision (C(esus_pec_rnds.prom) in windows_exporter's textfile folder),
+        read back as RV(metrics_current); with O(metrics_content), written instead (with O(fact_content), in the
+        same execution; atomically, only when it differs).
+    type: path
+  metrics_content:
+    description: When given, write this text to O(metrics_path) (only when it differs).
+    type: str
+  timestamp_path:
+    description: The Prometheus file of the audit's time (C(esus_pec_rnds_audit.prom)), written by the look.
+    type: path
+  timestamp_content:
+    description: When given with O(metrics_path) and O(timestamp_path), the look writes it (not in check mode).
+    type: str
 attributes:
   check_mode:
     support: full
@@ -76,6 +91,14 @@ EXAMPLES = r"""
 """
 
 RETURN = r"""
+metrics_current:
+  description: The text of O(metrics_path) as the last audit left it (null when absent).
+  returned: probe, when O(metrics_path) is given
+  type: str
+timestamp_error:
+  description: Why O(timestamp_content) could not be written (null when it was, or was not asked).
+  returned: probe, when O(metrics_path) is given
+  type: str
 pec:
   description: C(installed), C(version), C(version_source) (where the version came from, or why none) and C(error).
   returned: probe

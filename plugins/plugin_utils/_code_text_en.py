@@ -301,4 +301,9 @@ CODE_TEXT = {
         "the municipal administrator must select {name} and type its password in Gestão Municipal > Certificados: "
         "PEC keeps the file chosen before",
     ),
+    # issue 25: the Prometheus files the audit leaves on the host
+    "metrics.not_written": (
+        "The metrics file {path} could not be written: {error}",
+        "check rnds_readiness_metrics_dir (it must be a folder root can write) and audit again with become",
+    ),
 }

@@ -314,4 +314,9 @@ CODE_TEXT = {
         "o administrador municipal precisa selecionar {name} e digitar a senha dele em Gestão Municipal > "
         "Certificados: o PEC continua com o arquivo escolhido antes",
     ),
+    # issue 25: os arquivos do Prometheus que a auditoria deixa no servidor
+    "metrics.not_written": (
+        "O arquivo de métricas {path} não pôde ser gravado: {error}",
+        "confira rnds_readiness_metrics_dir (uma pasta em que o root possa gravar) e audite de novo com become",
+    ),
 }

@@ -43,6 +43,7 @@ CHECK_ORDER = (
     "clock",
     "cadsus",
     "fact",
+    "metrics",
 )
 
 # What PEC's RNDS tab ("Gestão Municipal > Certificados") shows.
@@ -177,6 +178,8 @@ CODES = {
     "inventory.invalid": Code("inventory", FAIL, "inventory_invalid", None),
     "certificate_file.others": _fine("certificate_file", WARN, "other_certificates"),
     "renewal.select_in_pec": _fine("renewal", WARN, "select_in_pec"),
+    # issue 25: the Prometheus files the audit leaves on the host (plugin_utils/host_metrics.py)
+    "metrics.not_written": Code("metrics", WARN, None, None),
 }
 
 CODE_TEXT = {"pt-BR": _code_text_pt_br.CODE_TEXT, "en": _code_text_en.CODE_TEXT}

@@ -14,12 +14,14 @@ from __future__ import annotations
 
 import json
 import re
+import shutil
+import subprocess
 from pathlib import Path
 
 import pytest
 
 from tests.support.audit import audit_play, sandbox_pec
-from tests.support.collection import ansible_env, run_playbook
+from tests.support.collection import REPO, ansible_env, run_playbook
 from tests.support.pki import cnpj
 
 CNPJ = cnpj("606060600001")
@@ -27,7 +29,12 @@ PASSWORD = "Audit-round-trips-1"
 PLAYBOOK = audit_play(
     CNPJ,
     "add_to_group: true",
-    task_keywords=("changed_when: audited.fact_changed  # as the role does: not the in-memory group membership",),
+    "metrics_dir: \"{{ metrics_dir | default('') }}\"",
+    "metrics_environment: production",
+    "record: {ibge: '3550308', municipality: 'SAO \"PAULO\" \\\\ D''OESTE', uf: SP}",
+    task_keywords=(
+        "changed_when: audited.fact_changed or audited.metrics_changed  # as the role does: not the group membership",
+    ),
     then="""
     - name: Show the groups
       ansible.builtin.debug:
@@ -57,7 +64,12 @@ def executions(output: str) -> tuple:
 
 
 def audit(sandbox, *options: str) -> tuple[tuple, dict, str]:
-    result = run_playbook(sandbox["playbook"], sandbox["inventory"], sandbox["env"], "-vvvv", *options)
+    if sandbox.get("prefix"):  # the controller's clock moved (a_week_later)
+        command = [*sandbox["prefix"], "ansible-playbook", "-i", str(sandbox["inventory"]), "-vvvv", *options]
+        command.append(str(sandbox["playbook"]))
+        result = subprocess.run(command, env=sandbox["env"], capture_output=True, text=True, check=False)
+    else:
+        result = run_playbook(sandbox["playbook"], sandbox["inventory"], sandbox["env"], "-vvvv", *options)
     assert result.returncode == 0, result.stdout[-3000:]
     probes = executions(result.stdout)
     groups = json.loads(re.search(r'"GROUPS (\{.*\})"', result.stdout).group(1).replace('\\"', '"'))
@@ -90,3 +102,89 @@ def test_the_fact_is_not_touched_when_unchanged(sandbox):
     audit(sandbox)
     assert (fact.stat().st_mtime_ns, fact.stat().st_ino) == before
     assert Path(fact).read_text().endswith("}\n")
+
+
+WEEK_LATER = "+7d"
+"""How far ahead the controller runs for the week-later audit: libfaketime (Debian's faketime) shifts the clock of
+ansible-playbook and everything it starts, as a real Monday a week later would."""
+
+
+def a_week_later(sandbox) -> dict:
+    """The same sandbox, with the controller (and, on the local connection, the host) a week ahead."""
+    assert shutil.which("faketime"), "faketime is missing: scripts/lib.sh installs it (Debian package faketime)"
+    return dict(sandbox, prefix=("faketime", "-f", WEEK_LATER))
+
+
+def test_a_week_later_an_unchanged_host_costs_one_command_and_changes_nothing(sandbox):
+    """Issue 27: a fact holding days left changed every day, so a weekly audit rewrote every fact (2 executions,
+    changed=1 on every host). The fact holds absolute dates and codes: a week later, nothing to write."""
+    ready = {"ready": ["pec-audit"], "not_ready": []}
+    audit(sandbox)
+    fact = next(sandbox["fact"].iterdir())
+    before = fact.read_bytes()
+    later = a_week_later(sandbox)
+    assert audit(later, "--check") == (("direct",), ready, "changed=0")
+    assert audit(later) == (("direct",), ready, "changed=0")
+    assert fact.read_bytes() == before
+
+
+@pytest.fixture()
+def metered(sandbox, tmp_path):
+    """The sandbox with rnds_readiness_metrics_dir set (issue 25): node_exporter's textfile folder."""
+    textfile = tmp_path / "textfile"
+    hosts = json.loads(sandbox["inventory"].read_text())
+    hosts["pec"]["hosts"]["pec-audit"]["metrics_dir"] = str(textfile)
+    sandbox["inventory"].write_text(json.dumps(hosts))
+    return dict(sandbox, textfile=textfile)
+
+
+def promtool_check(*files: Path) -> None:
+    """promtool check metrics (Prometheus' own linter of the exposition format) on each file."""
+    assert shutil.which("promtool"), "promtool is missing: scripts/lib.sh installs it (Debian package prometheus)"
+    for file in files:
+        done = subprocess.run(["promtool", "check", "metrics"], input=file.read_text(), capture_output=True, text=True)
+        assert done.returncode == 0, (file.name, done.stdout, done.stderr)
+
+
+def test_metrics_ride_on_the_audits_executions(metered):
+    """Issue 25: the decision file is written with the fact (the first audit's second execution), the audit's time
+    by the look itself; an unchanged host, the same day or a week later, still costs one command, changed=0."""
+    ready = {"ready": ["pec-audit"], "not_ready": []}
+    assert audit(metered, "--check") == (("direct",), ready, "changed=1")  # would write the fact and the metrics
+    assert not metered["textfile"].exists()  # --check writes no metric file
+    assert audit(metered) == (("direct", "module"), ready, "changed=1")
+    decision = metered["textfile"] / "esus_pec_rnds.prom"
+    stamp = metered["textfile"] / "esus_pec_rnds_audit.prom"
+    promtool_check(decision, stamp)
+    text = decision.read_text()
+    labels = 'ibge="3550308",municipality="SAO \\"PAULO\\" \\\\\\\\ D\'OESTE",uf="SP",environment="production"'
+    assert "esus_pec_rnds_ready{%s} 1\n" % labels in text
+    assert 'esus_pec_check{%s,check="certificate",status="pass",code="certificate.ok"} 1\n' % labels in text
+    assert re.search(r"esus_pec_certificate_not_after_seconds\{.*\} \d{10}\n", text)
+    assert "PASSWORD" not in text and PASSWORD not in text + stamp.read_text()
+    first_stamp = stamp.read_text()
+    assert re.search(r"esus_pec_audit_timestamp_seconds\{%s\} \d{10}\n" % re.escape(labels), first_stamp)
+    before = decision.stat().st_mtime_ns, decision.stat().st_ino
+    assert audit(metered) == (("direct",), ready, "changed=0")
+    later = a_week_later(metered)
+    assert audit(later, "--check") == (("direct",), ready, "changed=0")
+    assert audit(later) == (("direct",), ready, "changed=0")
+    assert (decision.stat().st_mtime_ns, decision.stat().st_ino) == before
+    seconds = int(stamp.read_text().split()[-1])
+    assert seconds - int(first_stamp.split()[-1]) >= 7 * 86400 - 60  # the week-later audit's time
+    assert sorted(p.name for p in metered["textfile"].iterdir()) == ["esus_pec_rnds.prom", "esus_pec_rnds_audit.prom"]
+    results = REPO / ".cache" / "results" / "monitoring"  # what docs/monitoring.md shows
+    results.mkdir(parents=True, exist_ok=True)
+    for file in (decision, stamp, next(metered["fact"].iterdir())):
+        shutil.copy(file, results / file.name)
+
+
+def test_a_change_rewrites_the_metrics_with_the_fact(metered):
+    audit(metered)
+    (metered["chaves"] / "3550308.pfx").unlink()
+    not_ready = {"ready": [], "not_ready": ["pec-audit"]}
+    assert audit(metered) == (("direct", "module"), not_ready, "changed=1")
+    text = (metered["textfile"] / "esus_pec_rnds.prom").read_text()
+    assert re.search(r"esus_pec_rnds_ready\{.*\} 0\n", text) and "esus_pec_certificate_not_after_seconds" not in text
+    assert 'code="certificate_file.missing"' in text
+    assert audit(metered) == (("direct",), not_ready, "changed=0")

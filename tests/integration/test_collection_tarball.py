@@ -19,7 +19,7 @@ SHIPPED = {
     "FILES.json",
     "README.md",
     "execution-environment.yml",
-    "extras",  # the Zabbix template, the systemd units: for the monitoring and the controller, not for Ansible
+    "extras",  # Zabbix template, systemd units, Prometheus alert rules: for the monitoring, not for Ansible
     "LICENSES",
     "changelogs",
     "docs",
@@ -47,6 +47,7 @@ def test_the_tarball_holds_only_what_users_run(tmp_path):
     suspicious = [name for name in names if SECRET_LOOKING.search(name.rsplit("/", 1)[-1])]
     assert suspicious == [], "named like a key, a password or a certificate: %s" % suspicious
     assert "plugins/modules/certificate_deploy.py" in names and "playbooks/deploy.yml" in names
+    assert "extras/prometheus/esus_pec_rules.yml" in names
 
 
 FQCN_TASK = re.compile(r"^\s*(?:- )?([a-z0-9_]+\.[a-z0-9_]+)\.[a-z0-9_]+:\s*(?:#.*)?$", re.M)

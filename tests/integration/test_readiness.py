@@ -19,6 +19,7 @@ import os
 import re
 import socket
 import subprocess
+import time
 from pathlib import Path
 
 import pytest
@@ -166,24 +167,29 @@ DEMO_DAYS = {host: days for host, _name, _ibge, _base, days, _state in DEMO_FLEE
 
 
 def test_local_facts_are_written(demo):
+    """Format 2 (docs/monitoring.md): absolute dates and codes, no days left and no sentences (issue 27: a fact
+    holding days left was rewritten by every weekly audit)."""
     fact = json.loads((demo["work"] / "hosts" / "pec-demo-ok" / "facts.d" / "esus_pec_rnds.fact").read_text())
-    assert fact == {
-        "rnds_ready": True,
-        "verdict": "ok",
-        # made moments before the audit with not_after = then + 200 days (DEMO_FLEET): 199 whole days left
-        "days_left": DEMO_DAYS["pec-demo-ok"] - 1,
-        "pec_status": "Conexão bem-sucedida",
-        "reasons": [],
-        # the deployed file's SHA-1, to tell a renewal at the next audit (issue 23); none yet
-        "certificate_sha1": hashlib.sha1(demo_certificate(demo, "pec-demo-ok")).hexdigest(),
-        "renewed_on": None,
+    assert set(fact) == {
+        "format", "rnds_ready", "verdict", "not_after", "not_after_timestamp", "pec_status", "pec_version", "codes",
+        "checks", "certificate_sha1", "renewed_on",
+    }  # fmt: skip
+    # the deployed file's SHA-1, to tell a renewal at the next audit (issue 23); none yet
+    assert fact["certificate_sha1"] == hashlib.sha1(demo_certificate(demo, "pec-demo-ok")).hexdigest()
+    assert fact["renewed_on"] is None
+    assert (fact["format"], fact["rnds_ready"], fact["verdict"], fact["codes"]) == (2, True, "ok", [])
+    assert fact["pec_status"] == "Conexão bem-sucedida"
+    # made moments before the audit with not_after = then + 200 days (DEMO_FLEET)
+    days = (fact["not_after_timestamp"] - time.time()) / 86400
+    assert DEMO_DAYS["pec-demo-ok"] - 1 < days <= DEMO_DAYS["pec-demo-ok"]
+    assert fact["checks"]["certificate"] == {
+        "status": "pass",
+        "code": "certificate.ok",
+        "values": {"not_after": fact["not_after"]},
     }
-    assert (
-        json.loads((demo["work"] / "hosts" / "pec-demo-expired" / "facts.d" / "esus_pec_rnds.fact").read_text())[
-            "rnds_ready"
-        ]
-        is False
-    )
+    assert "days" not in json.dumps(fact) and "reasons" not in fact
+    expired = json.loads((demo["work"] / "hosts" / "pec-demo-expired" / "facts.d" / "esus_pec_rnds.fact").read_text())
+    assert expired["rnds_ready"] is False and "certificate.expired" in expired["codes"]
 
 
 def audit(demo, *options: str) -> subprocess.CompletedProcess:
@@ -240,10 +246,19 @@ def test_check_mode_writes_no_fact_and_no_report(demo):
         "rnds_readiness_check_network=false",
         "-e",
         "rnds_readiness_report_dir=%s" % (demo["work"] / "report-check"),
+        "-e",
+        "rnds_readiness_metrics_dir=%s" % (demo["work"] / "textfile"),
     )
     assert result.returncode == 0, result.stdout[-3000:]
     assert not fact.exists()
     assert not (demo["work"] / "report-check").exists()
+    assert not (demo["work"] / "textfile").exists()  # issue 25: --check writes no metric file, and says so
+    said = re.search(r'"msg": "(Check mode: .*)"', result.stdout).group(1)
+    assert said == (
+        "Check mode: nothing was written on the hosts. A real run would rewrite 1 local fact(s) and 7 metrics file(s)"
+        " esus_pec_rnds.prom in %s, and write the audit time (esus_pec_rnds_audit.prom) on 7 host(s)."
+        % (demo["work"] / "textfile")
+    )
 
 
 def test_network_check_against_real_sockets(demo):

@@ -37,6 +37,27 @@ def test_local_fact_tags_the_host(host, name):
     assert json.loads(fact.content_string)["rnds_ready"] is READY[name]
 
 
+def test_the_fact_holds_dates_and_codes_not_days(host, name):
+    """Issue 27: format 2, the same a week later on an unchanged host."""
+    fact = json.loads(host.file("/etc/ansible/facts.d/esus_pec_rnds.fact").content_string)
+    assert fact["format"] == 2 and "days_left" not in fact and "reasons" not in fact
+    assert (fact["not_after"] is not None) is (name in ("rd-ready", "rd-expired"))
+
+
+def test_prometheus_files(host, name):
+    """Issue 25: the decision and the audit's time, root's, 0644, in node_exporter's textfile folder."""
+    folder = "/var/lib/prometheus/node-exporter/"
+    for file_name in ("esus_pec_rnds.prom", "esus_pec_rnds_audit.prom"):
+        found = host.file(folder + file_name)
+        assert found.user == "root" and oct(found.mode) == "0o644"
+    decision = host.file(folder + "esus_pec_rnds.prom").content_string
+    assert "esus_pec_rnds_ready{" in decision and decision.count("\nesus_pec_rnds_ready{") == 1
+    ready = next(line for line in decision.splitlines() if line.startswith("esus_pec_rnds_ready{"))
+    assert ready.endswith(" 1" if READY[name] else " 0") and 'uf="SP"' in ready
+    assert "esus_pec_audit_timestamp_seconds{" in host.file(folder + "esus_pec_rnds_audit.prom").content_string
+    assert [n for n in host.file(folder).listdir() if not n.endswith(".prom")] == []  # no temporary file left
+
+
 def test_setup_reads_the_tag_back_as_ansible_local(host, name):
     facts = host.ansible("setup", "filter=ansible_local", check=False)["ansible_facts"]
     assert facts["ansible_local"]["esus_pec_rnds"]["rnds_ready"] is READY[name]

@@ -26,7 +26,8 @@ def test_its_defaults_are_the_modules():
     options = specs(("esus.pec.pec_probe",))["esus.pec.pec_probe"]
     defaults = {name: option.get("default") for name, option in options.items() if name in host_probe.DEFAULTS}
     assert defaults == host_probe.DEFAULTS
-    assert set(options) - set(host_probe.DEFAULTS) == {"fact"}  # the one option that writes: module only
+    # the options that write the audit's decision (the fact, its metrics): module only
+    assert set(options) - set(host_probe.DEFAULTS) == {"fact", "metrics_content"}
 
 
 def test_it_runs_alone_from_the_command_line_with_no_site_packages(tmp_path):

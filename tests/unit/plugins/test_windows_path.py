@@ -225,6 +225,8 @@ def test_the_write_sites_finder_sees_a_write_moved_before_the_check_mode_exit():
 
 
 def test_the_probe_writes_only_the_fact_and_never_in_check_mode():
+    """The fact's writes sit in its check-mode guard; the metrics' (issue 25) in Write-EsusMetric, whose every
+    call is guarded by check mode too."""
     source = PROBE_PS1.read_text()
     writes = [
         m.start()
@@ -236,7 +238,13 @@ def test_the_probe_writes_only_the_fact_and_never_in_check_mode():
     writes += [m.start() for name in _helper_writers() for m in re.finditer(r"\b%s\b" % name, source)]
     guard = _offset(source, "if (-not $module.CheckMode) {")
     block_end = _block_end(source, guard)
-    assert writes and all(guard < w < block_end for w in writes)
+    writer = _offset(source, "Function Write-EsusMetric {")
+    writer_end = _block_end(source, writer)
+    assert writes and all(guard < w < block_end or writer < w < writer_end for w in writes)
+    calls = [m.start() for m in re.finditer(r"Write-EsusMetric -Path", source)]
+    assert len(calls) == 2
+    for call in calls:  # on the line, or the line before: a check-mode test
+        assert "CheckMode" in source[source.rindex("\n", 0, source.rindex("\n", 0, call)) : call]
     assert _offset(source, "if ($null -ne $module.Params.fact_content)") < guard
     assert not re.search(r"\b(Set-Acl|Set-Item|Remove-Item|New-Item|Set-Content|Out-File)\b", source)
     assert [name for name in _helper_writers() if re.search(r"\b%s\b" % name, source)] == [
@@ -550,6 +558,8 @@ def windows_probe(**changes) -> dict:
         ],
         "certificate_b64": None,
         "network": [{"host": "ehr-auth.saude.gov.br", "port": 443, "reachable": True, "error": None, "stage": None}],
+        "metrics_current": None,  # returned with metrics_path (issue 25)
+        "timestamp_error": None,
     }
     result.update(changes)
     return result
@@ -638,6 +648,31 @@ def test_audit_calls_fit_the_ps1_spec(shell):
     assert result["changed"]
 
 
+TEXTFILE = "C:\\Program Files\\windows_exporter\\textfile_inputs"
+
+
+@pytest.mark.parametrize("check_mode", [False, True])
+def test_audit_with_metrics_calls_fit_the_ps1_spec(check_mode):
+    """Issue 25: the probe reads the decision file back and writes the audit's time (not in check mode); the fact's
+    execution carries the decision file too; an unchanged host (its fact and file as the audit would write them)
+    sees one execution. The .ps1 itself cannot run here (no PowerShell): its spec and result keys are checked."""
+    result, host = audit(probe_answers(windows_probe()), check_mode=check_mode, metrics_dir=TEXTFILE)
+    assert [ps1_problems(PROBE_PS1, sent) for _module, sent in host.calls] == [[]] * len(host.calls)
+    look = host.calls[0][1]
+    assert look["metrics_path"] == TEXTFILE + "\\esus_pec_rnds.prom"
+    assert look["timestamp_path"] == TEXTFILE + "\\esus_pec_rnds_audit.prom"
+    assert ("timestamp_content" in look) is not check_mode
+    assert result["metrics_changed"] and result["changed"]
+    if check_mode:
+        assert len(host.calls) == 1
+        return
+    written = host.calls[1][1]
+    assert written["metrics_path"] == look["metrics_path"] and "esus_pec_rnds_ready{" in written["metrics_content"]
+    unchanged = windows_probe(fact_current=written["fact_content"], metrics_current=written["metrics_content"])
+    result, host = audit(probe_answers(unchanged), metrics_dir=TEXTFILE)
+    assert len(host.calls) == 1 and not result["changed"]
+
+
 def test_a_linux_audit_calls_fit_pec_probe():
     documented = specs(("esus.pec.pec_probe",))["esus.pec.pec_probe"]
     for windows in (False,):
@@ -652,6 +687,10 @@ def test_a_linux_audit_calls_fit_pec_probe():
         assert argument_problems(module, sent, documented, strict=True) == []
         module, sent = rnds_audit.fact_call(windows, "/f", {"rnds_ready": True})
         assert argument_problems(module, sent, documented, strict=True) == []
+        module, sent = rnds_audit.fact_call(windows, "/f", {"rnds_ready": True}, ("/m/esus_pec_rnds.prom", "x 1\n"))
+        assert argument_problems(module, sent, documented, strict=True) == []
+        module, sent = rnds_audit.fact_call(windows, "/f", None, ("/m/esus_pec_rnds.prom", "x 1\n"))
+        assert argument_problems(module, sent, documented, strict=True) == [] and "fact" not in sent
 
 
 def test_a_windows_host_in_order():
