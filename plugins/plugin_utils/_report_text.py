@@ -23,9 +23,11 @@ MONTHS = {language: _BY_LANGUAGE[language].MONTHS for language in LANGUAGES}
 
 def shown_reasons(row: dict, language: str) -> list:
     """The host's reasons in ``language``: in English, the audit's own (the certificate's carry the PKCS#12
-    core's detail); otherwise each code's sentence and next step with the host's values. A record that has
-    no values for its codes (a report written before codes) keeps the audit's words."""
+    core's detail); otherwise each code's sentence and next step, with the host's values where the record has
+    them (a value it lacks reads "?", never an English sentence on a pt-BR page). A record with none of our codes
+    (a report written before codes) keeps the audit's words."""
     codes, values = row.get("codes") or [], row.get("values") or {}
-    if language == "en" or not all(code in CODES and code in values for code in codes):
+    known = [code for code in codes if code in CODES]
+    if language == "en" and row.get("reasons") or not known:
         return list(row.get("reasons") or [])
-    return [reason(code, values[code], language) for code in codes]
+    return [reason(code, values.get(code) or {}, language) for code in known]
