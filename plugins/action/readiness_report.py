@@ -83,7 +83,7 @@ def inventory_identity(task_vars: dict, host: str) -> dict:
     """municipality, ibge, uf of a host from its inventory (templated as the play would), '' where unset."""
     try:
         variables = task_vars["hostvars"][host]
-    except Exception:  # noqa: BLE001 - no hostvars for this host: a row without identity, never a failed report
+    except Exception:  # no hostvars for this host: a row without identity, never a failed report
         return identity({})
     return identity(variables if isinstance(variables, Mapping) else {})
 

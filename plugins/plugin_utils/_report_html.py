@@ -199,7 +199,9 @@ def _sections(document: dict) -> list:
             if kind(p) in kinds
         ]
         if groups or total:
-            sections.append({"key": key, "title": PAGE_TEXT[language]["sections"][key], "total": total, "groups": groups})
+            sections.append(
+                {"key": key, "title": PAGE_TEXT[language]["sections"][key], "total": total, "groups": groups}
+            )
     return sections
 
 

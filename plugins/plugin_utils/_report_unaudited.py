@@ -79,7 +79,7 @@ def identity(variables) -> dict:
     for field, name in IDENTITY_VARIABLES.items():
         try:
             value = variables.get(name)
-        except Exception:  # noqa: BLE001 - a variable that cannot be templated leaves the cell empty, the row stays
+        except Exception:  # a variable that cannot be templated leaves the cell empty, the row stays
             value = None
         found[field] = value if isinstance(value, str) else "" if value is None else str(value)
     return found
