@@ -37,6 +37,7 @@ _BECOME_WORDS = (
 # the interpreter Ansible starts the module with is not there
 _PYTHON_WORDS = (
     "you probably need to set the interpreter",
+    "module interpreter",  # "The module interpreter '/usr/bin/python3' was not found." (ansible-core 2.19)
     "python: not found",
     "python3: not found",
     "python: command not found",

@@ -49,6 +49,13 @@ OTHER = {"failed": True, "msg": "host pec-1: rnds_certificate_pec_root must be a
             "audit.become_failed",
         ),
         (NO_PYTHON, "audit.no_python"),
+        (
+            {
+                "failed": True,
+                "msg": "host pec-1: could not look at PEC: The module interpreter '/usr/bin/python3' was not found.",
+            },
+            "audit.no_python",
+        ),
         ({"failed": True, "rc": 127, "module_stderr": "/bin/sh: 1: /usr/bin/python3: not found\n"}, "audit.no_python"),
         (OTHER, "audit.failed"),
         (None, "audit.not_audited"),
