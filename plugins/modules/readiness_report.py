@@ -56,13 +56,13 @@ options:
     description:
       - Host name to its RNDS readiness (RV(esus.pec.rnds_audit#module:rnds_readiness)).
       - Ignored when O(audit_result) is given. Slow at state scale (templating thousands of readiness records
-        into an argument costs tens of seconds): prefer O(audit_result).
+        into an argument costs tens of seconds); prefer O(audit_result).
     type: dict
     default: {}
   audit_result:
     description:
       - Name of the variable each host registered its M(esus.pec.rnds_audit) result in. The action reads it
-        for every host in O(hosts) itself, without templating: the readiness of the hosts audited, and for the
+        for every host in O(hosts) itself, without templating; the readiness of the hosts audited, and for the
         others (failed, unreachable) why they were not audited.
       - The role esus.pec.rnds_readiness gives C(__rnds_readiness_audit).
     type: str
@@ -88,7 +88,7 @@ options:
       - Folder the three files are written to (created when missing); its C(history) folder holds the previous
         reports.
       - Left out, C(rnds-readiness-report) beside the inventory, whatever the working folder (cron, another
-        shell): next to the inventory folder or file of the first inventory source that is a path (never inside
+        shell), next to the inventory folder or file of the first inventory source that is a path (never inside
         an inventory folder, where Ansible would read the report as inventory), else in the home folder.
     type: path
   generated:
