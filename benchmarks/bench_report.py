@@ -46,6 +46,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import tracemalloc
 import types
 from pathlib import Path
 
@@ -145,6 +146,16 @@ def build_previous(module: types.ModuleType, hosts: list, readiness: dict) -> tu
     return module.to_json(rows, GENERATED), module.to_csv(rows), module.to_html(rows, GENERATED)
 
 
+def peak_mb(function) -> float:
+    """The most memory ``function`` held at once (tracemalloc, one run of its own: not timed)."""
+    tracemalloc.start()
+    try:
+        function()
+        return tracemalloc.get_traced_memory()[1] / 1e6
+    finally:
+        tracemalloc.stop()
+
+
 def timed(function, repeat: int) -> tuple:
     times, result = [], None
     for _ in range(repeat):
@@ -219,6 +230,8 @@ def main() -> None:
     scratch = Path(tempfile.mkdtemp(prefix="esus-bench-report-rows-"))
     try:
         dump_ms, _count = timed(lambda: dump_rows(hosts, readiness, scratch), options.repeat)
+        dump_peak = peak_mb(lambda: dump_rows(hosts, readiness, scratch))
+        ours_peak = peak_mb(lambda: build_ours(hosts, readiness, template))
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
     results = {
@@ -226,6 +239,7 @@ def main() -> None:
         "repeat": options.repeat,
         "baseline_ref": options.baseline_ref,
         "python": {"ours_ms": ours_ms, "previous_builder_ms": previous_ms, "json_dump_same_rows_ms": dump_ms},
+        "python_peak_mb": {"ours": ours_peak, "json_dump_same_rows": dump_peak},
         "sizes": {
             "ours_json": len(ours_json.encode()),
             "ours_csv": len(ours_csv.encode()),
@@ -242,6 +256,10 @@ def main() -> None:
     print(
         "python build: ours %.0f ms, json.dump of the same rows, same run %.0f ms: %s"
         % (ours_ms, dump_ms, ratio(ours_ms, dump_ms))
+    )
+    print(
+        "python peak memory (tracemalloc): ours %.1f MB, json.dump of the same rows %.1f MB: %s"
+        % (ours_peak, dump_peak, ratio(ours_peak, dump_peak))
     )
     if not options.no_playbook:
         work = Path(tempfile.mkdtemp(prefix="esus-bench-report-play-"))
@@ -265,7 +283,7 @@ def main() -> None:
         % (results["sizes"]["ours_html"] / 1e6, results["sizes"]["previous_html"] / 1e6)
     )
     if chromium is None:
-        print("chromium is not installed: page load not measured")
+        print("chromium skipped (--no-chromium) or not installed: page load not measured")
     else:
         work = Path(tempfile.mkdtemp(prefix="esus-bench-report-"))
         try:
