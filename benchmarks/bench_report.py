@@ -8,6 +8,8 @@ in tests/unit/plugins/plugin_utils/test_report.py), measured in one run against 
 
 Python (median of --repeat runs, records + JSON + CSV + page):
 - ``ours``: plugins/plugin_utils/report.py and the role's page template;
+- ``json.dump of the same rows, same run``: the report's rows written with json.dump to a file, the least a
+  report can cost (ours / it is the ratio printed);
 - ``previous-builder``: report.py as it was before the history/merge/pt-BR page (git --baseline-ref), the
   same hosts; it wrote a plainer page and no groups, changes or timeline.
 
@@ -22,7 +24,13 @@ Chromium (median of --repeat loads, each in a fresh headless Chromium):
 - ``ours #q=``, ``#group=``, ``#sort=``: the page opened with a text filter, a problem filter or a sort in its
   address, applied synchronously on load: minus ``ours``, the cost of that one interaction on every row.
 
+ansible-playbook (once, unless --no-playbook): the role's report task (roles/rnds_readiness/tasks/report.yml)
+over an inventory of N hosts, each host's audit result set per host first (set_fact stores it where register
+does): the task's wall time (profile_tasks) and the run's peak RSS, against the same run without the report
+(rnds_readiness_write_report: false): the difference is what the report costs in Ansible.
+
 Usage: .venv/bin/python benchmarks/bench_report.py [--hosts 5570] [--repeat 5] [--baseline-ref COMMIT]
+       [--no-playbook] [--no-chromium]
 Writes benchmarks/output/report.json. No timing is asserted anywhere.
 """
 
@@ -38,6 +46,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import tracemalloc
 import types
 from pathlib import Path
 
@@ -50,6 +59,7 @@ sys.path.insert(0, str(collections_path()))
 
 from ansible_collections.esus.pec.plugins.plugin_utils import report  # noqa: E402
 from tests.support.chromium import CHROMIUM, FLAGS  # noqa: E402
+from tests.support.collection import ansible_env  # noqa: E402
 from tests.unit.plugins.plugin_utils.test_report import fleet  # noqa: E402
 
 BEFORE = "1e779a2a5b5a5b07bbdd467975e6363ff784c7d1"  # the last commit with the first report builder
@@ -77,9 +87,73 @@ def build_ours(hosts: list, readiness: dict, template: str) -> tuple:
     return report.to_json(document), report.to_csv(document), report.to_html(document, template)
 
 
+def dump_rows(hosts: list, readiness: dict, folder: Path) -> int:
+    """The baseline: the same rows, written with json.dump (no history, no CSV, no page)."""
+    rows = [report.record(host, readiness.get(host), GENERATED) for host in hosts]
+    with open(folder / "rows.json", "w", encoding="utf-8") as handle:
+        json.dump(rows, handle, ensure_ascii=False)
+    return len(rows)
+
+
+REPORT_PLAY = """- name: The fleet report alone, after each host's audit result is in place
+  hosts: all
+  gather_facts: false
+  tasks:
+    - name: Set each host's audit result where register puts it
+      ansible.builtin.set_fact:
+        __rnds_readiness_audit: "{{ bench_result }}"
+      when: bench_result is defined
+    - name: Write the report
+      ansible.builtin.import_role:
+        name: esus.pec.rnds_readiness
+        tasks_from: report.yml
+        rolespec_validate: false
+"""
+# The peak RSS of a command and all it starts (ansible-playbook and its workers), read by a small parent.
+PEAK_RSS = (
+    "import resource, subprocess, sys; code = subprocess.run(sys.argv[1:]).returncode; "
+    "print('peak-rss-kb', resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss); sys.exit(code)"
+)
+
+
+def playbook_run(hosts: list, readiness: dict, work: Path, write_report: bool) -> dict:
+    """One ansible-playbook run of the report task over ``hosts``: the task's seconds and the run's peak RSS."""
+    inventory = {"all": {"hosts": {}}}
+    for host in hosts:
+        variables = {"ansible_connection": "local", "rnds_readiness_municipality": "M %s" % host}
+        if host in readiness:
+            variables["bench_result"] = {"changed": False, "rnds_readiness": readiness[host]}
+        inventory["all"]["hosts"][host] = variables
+    (work / "inventory.json").write_text(json.dumps(inventory))
+    (work / "report.yml").write_text(REPORT_PLAY)
+    env = dict(ansible_env(), ANSIBLE_CALLBACKS_ENABLED="ansible.posix.profile_tasks", ANSIBLE_FORKS="10")
+    command = [sys.executable, "-c", PEAK_RSS, shutil.which("ansible-playbook") or "ansible-playbook"]
+    command += ["-i", str(work / "inventory.json"), str(work / "report.yml")]
+    command += [
+        "-e",
+        json.dumps({"rnds_readiness_write_report": write_report, "rnds_readiness_report_dir": str(work / "out")}),
+    ]
+    found = subprocess.run(command, env=env, capture_output=True, text=True, timeout=7200, check=True).stdout
+    task = re.search(r"Write the fleet report on the controller.*? -+ ([\d.]+)s$", found, re.M)
+    return {
+        "report_task_s": float(task.group(1)) if task else None,
+        "peak_rss_mb": int(re.search(r"peak-rss-kb (\d+)", found).group(1)) / 1024,
+    }
+
+
 def build_previous(module: types.ModuleType, hosts: list, readiness: dict) -> tuple:
     rows = sorted((module.record(host, readiness.get(host)) for host in hosts), key=lambda row: row["host"])
     return module.to_json(rows, GENERATED), module.to_csv(rows), module.to_html(rows, GENERATED)
+
+
+def peak_mb(function) -> float:
+    """The most memory ``function`` held at once (tracemalloc, one run of its own: not timed)."""
+    tracemalloc.start()
+    try:
+        function()
+        return tracemalloc.get_traced_memory()[1] / 1e6
+    finally:
+        tracemalloc.stop()
 
 
 def timed(function, repeat: int) -> tuple:
@@ -141,8 +215,10 @@ def main() -> None:
     parser.add_argument("--hosts", type=int, default=5570)
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--baseline-ref", default=BEFORE)
+    parser.add_argument("--no-playbook", action="store_true", help="skip the ansible-playbook run of the task")
+    parser.add_argument("--no-chromium", action="store_true", help="skip the page loads in Chromium")
     options = parser.parse_args()
-    chromium = CHROMIUM
+    chromium = None if options.no_chromium else CHROMIUM
     template = TEMPLATE.read_text(encoding="utf-8")
     hosts, readiness, _groups = fleet(options.hosts)
     previous = previous_builder(options.baseline_ref)
@@ -151,11 +227,19 @@ def main() -> None:
     previous_ms, (_json, _csv, previous_html) = timed(
         lambda: build_previous(previous, hosts, readiness), options.repeat
     )
+    scratch = Path(tempfile.mkdtemp(prefix="esus-bench-report-rows-"))
+    try:
+        dump_ms, _count = timed(lambda: dump_rows(hosts, readiness, scratch), options.repeat)
+        dump_peak = peak_mb(lambda: dump_rows(hosts, readiness, scratch))
+        ours_peak = peak_mb(lambda: build_ours(hosts, readiness, template))
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
     results = {
         "hosts": options.hosts,
         "repeat": options.repeat,
         "baseline_ref": options.baseline_ref,
-        "python": {"ours_ms": ours_ms, "previous_builder_ms": previous_ms},
+        "python": {"ours_ms": ours_ms, "previous_builder_ms": previous_ms, "json_dump_same_rows_ms": dump_ms},
+        "python_peak_mb": {"ours": ours_peak, "json_dump_same_rows": dump_peak},
         "sizes": {
             "ours_json": len(ours_json.encode()),
             "ours_csv": len(ours_csv.encode()),
@@ -170,11 +254,36 @@ def main() -> None:
         % (ours_ms, previous_ms, ratio(ours_ms, previous_ms))
     )
     print(
+        "python build: ours %.0f ms, json.dump of the same rows, same run %.0f ms: %s"
+        % (ours_ms, dump_ms, ratio(ours_ms, dump_ms))
+    )
+    print(
+        "python peak memory (tracemalloc): ours %.1f MB, json.dump of the same rows %.1f MB: %s"
+        % (ours_peak, dump_peak, ratio(ours_peak, dump_peak))
+    )
+    if not options.no_playbook:
+        work = Path(tempfile.mkdtemp(prefix="esus-bench-report-play-"))
+        try:
+            with_report = playbook_run(hosts, readiness, work, True)
+            without = playbook_run(hosts, readiness, work, False)
+        finally:
+            shutil.rmtree(work, ignore_errors=True)
+        results["playbook"] = {"with_report": with_report, "without_report": without}
+        print(
+            "ansible-playbook, the report task: %s s; peak RSS %.0f MB with the report, %.0f MB without (+%.0f MB)"
+            % (
+                with_report["report_task_s"],
+                with_report["peak_rss_mb"],
+                without["peak_rss_mb"],
+                with_report["peak_rss_mb"] - without["peak_rss_mb"],
+            )
+        )
+    print(
         "page size: ours %.2f MB, previous-page %.2f MB"
         % (results["sizes"]["ours_html"] / 1e6, results["sizes"]["previous_html"] / 1e6)
     )
     if chromium is None:
-        print("chromium is not installed: page load not measured")
+        print("chromium skipped (--no-chromium) or not installed: page load not measured")
     else:
         work = Path(tempfile.mkdtemp(prefix="esus-bench-report-"))
         try:

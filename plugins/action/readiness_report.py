@@ -10,17 +10,21 @@ from __future__ import annotations
 
 import os
 import tempfile
+from collections.abc import Mapping
 
 from ansible.plugins.action import ActionBase
 
 from ansible_collections.esus.pec.plugins.plugin_utils import report
 from ansible_collections.esus.pec.plugins.plugin_utils._report_prom import PROM_NAME, to_prom
+from ansible_collections.esus.pec.plugins.plugin_utils._report_unaudited import identity, named_groups, unaudited_code
 
 ARGUMENT_SPEC = {
     "hosts": {"type": "list", "elements": "str"},
     "readiness": {"type": "dict", "default": {}},
+    "audit_result": {"type": "str"},
+    "groups": {"type": "list", "elements": "str", "default": []},
     "merge": {"type": "list", "elements": "path"},
-    "dest": {"type": "path", "required": True},
+    "dest": {"type": "path"},
     "generated": {"type": "str", "default": ""},
     "language": {"type": "str", "choices": list(report.LANGUAGES), "default": "pt-BR"},
     "history": {"type": "int", "default": 12},
@@ -59,12 +63,64 @@ def read_template(path: str | None) -> tuple:
         )
 
 
-def rows_and_parts(args: dict) -> tuple:
+def audit_results(task_vars: dict, hosts: list, name: str) -> dict:
+    """Host: its registered audit result (``name``), None where it has none. Read from the play's variables
+    without templating them: at 5,570 hosts, templating the results into an argument and validating it cost ~30 s
+    and ~500 MB (benchmarks/README.md). The registered results are the variable manager's per-host facts; where
+    that store is not found (another ansible-core), each host's raw variables (HostVars.raw_get) give the same."""
+    hostvars = task_vars.get("hostvars")
+    store = getattr(getattr(hostvars, "_variable_manager", None), "_nonpersistent_fact_cache", None)
+    found = {}
+    for host in hosts:
+        result = (store.get(host) or {}).get(name) if isinstance(store, Mapping) else None
+        if result is None and hostvars is not None:
+            raw = hostvars.raw_get(host)
+            result = raw.get(name) if isinstance(raw, Mapping) else None
+        found[host] = result if isinstance(result, Mapping) else None
+    return found
+
+
+def inventory_identity(task_vars: dict, host: str) -> dict:
+    """municipality, ibge, uf of a host from its inventory (templated as the play would), '' where unset."""
+    try:
+        variables = task_vars["hostvars"][host]
+    except Exception:  # no hostvars for this host: a row without identity, never a failed report
+        return identity({})
+    return identity(variables if isinstance(variables, Mapping) else {})
+
+
+def rows_from_audit(args: dict, task_vars: dict) -> list:
+    """One row per host: its readiness, or why it was not audited with who it is (from the inventory)."""
+    hosts = list(dict.fromkeys(args["hosts"]))
+    per_host_groups = named_groups(task_vars.get("groups") or {}, args["groups"])
+    if args["audit_result"]:
+        results = audit_results(task_vars, hosts, args["audit_result"])
+    else:
+        results = {host: {"rnds_readiness": args["readiness"][host]} for host in hosts if host in args["readiness"]}
+    rows = []
+    for host in hosts:
+        result = results.get(host)
+        readiness = result.get("rnds_readiness") if result else None
+        if isinstance(readiness, Mapping):
+            rows.append(report.record(host, readiness, args["generated"], inventory_groups=per_host_groups.get(host)))
+            continue
+        rows.append(
+            report.record(
+                host,
+                None,
+                args["generated"],
+                cause=unaudited_code(result),
+                inventory=inventory_identity(task_vars, host),
+                inventory_groups=per_host_groups.get(host),
+            )
+        )
+    return rows
+
+
+def rows_and_parts(args: dict, task_vars: dict) -> tuple:
     """(rows, generated, merged_from) from the audit's readiness or from partial reports (ReportError)."""
     if not args["merge"]:
-        readiness = args["readiness"]
-        rows = [report.record(host, readiness.get(host), args["generated"]) for host in dict.fromkeys(args["hosts"])]
-        return rows, args["generated"], []
+        return rows_from_audit(args, task_vars), args["generated"], []
     paths = report.expand_parts(args["merge"])
     parts = [report.load_report(path) for path in paths]
     rows, latest = report.merge(parts)
@@ -97,10 +153,12 @@ class ActionModule(ActionBase):
         if problem:
             return dict(result, failed=True, msg=problem)
         try:
-            rows, generated, merged_from = rows_and_parts(args)
+            rows, generated, merged_from = rows_and_parts(args, task_vars or {})
         except report.ReportError as exc:
             return dict(result, failed=True, msg="%s Nothing was written." % exc)
-        dest = args["dest"]
+        dest = args["dest"] or report.default_dest(
+            (task_vars or {}).get("ansible_inventory_sources") or [], os.path.expanduser("~")
+        )
         files = [os.path.join(dest, name) for name in (report.JSON_NAME, report.CSV_NAME, report.HTML_NAME)]
         previous_path, previous = report.previous_report(dest)
         document = report.build(rows, generated, previous, args["language"], merged_from)
@@ -109,7 +167,9 @@ class ActionModule(ActionBase):
             said = {key: previous.get(key) or document[key] for key in ("groups", "expiring", "changes")}
             if not os.path.isfile(prom) and not self._task.check_mode:  # a report folder from before issue 25
                 write(prom, to_prom(document))
-            return dict(result, changed=False, summary=previous["summary"], files=files, archived=None, **said)
+            return dict(
+                result, changed=False, summary=previous["summary"], dest=dest, files=files, archived=None, **said
+            )
         try:
             page = report.to_html(document, template)
         except report.TEMPLATE_ERROR as exc:  # a broken template: its syntax or an undefined variable, named
@@ -126,4 +186,4 @@ class ActionModule(ActionBase):
             write(prom, to_prom(document))
             write(files[0], report.to_json(document))  # last: a readiness.json means the other two are its own
         said = {key: document[key] for key in ("summary", "groups", "expiring", "changes")}
-        return dict(result, changed=True, files=files, archived=archived, **said)
+        return dict(result, changed=True, dest=dest, files=files, archived=archived, **said)

@@ -36,21 +36,47 @@ description:
     compared with that previous one.
   - When no host changed since the report in O(dest) (only its timestamp would), nothing is written and
     nothing is moved.
-  - A host without readiness (unreachable, audit failed) is reported with C(ready) null, counted as unknown.
+  - A host without readiness is reported with C(ready) null, counted as not audited, with the code of why
+    (C(audit.unreachable), C(audit.become_failed) for sudo refusing or asking for a password, C(audit.no_python),
+    C(audit.failed), C(audit.not_audited) when it has no audit result), its own problem group and next step,
+    and its municipality, IBGE code and UF from the inventory (C(rnds_readiness_municipality),
+    C(rnds_certificate_ibge_code), C(rnds_readiness_uf)). No word of Ansible's error message is kept.
+  - The page shows times in Brasília time (America/Sao_Paulo), the zone said; its problem table is in three
+    sections (not ready, not audited, ready) whose totals are the cards' numbers; it counts the fleet by UF and
+    by the inventory groups named in O(groups); the change lists name municipalities; on a phone the tables
+    scroll sideways inside the page.
   - Reports hold no secret and no CPF.
 requirements:
   - jinja2 (on the controller; Ansible itself needs it)
 options:
   hosts:
     description:
-      - Every host of the fleet; those missing from O(readiness) are reported as not audited.
+      - Every host of the fleet (C(ansible_play_hosts_all)); a host with no readiness is reported as not
+        audited, with why.
       - One of O(hosts) and O(merge) is required; they are mutually exclusive.
     type: list
     elements: str
   readiness:
-    description: Host name to its RNDS readiness (RV(esus.pec.rnds_audit#module:rnds_readiness)).
+    description:
+      - Host name to its RNDS readiness (RV(esus.pec.rnds_audit#module:rnds_readiness)).
+      - Ignored when O(audit_result) is given. Slow at state scale (templating thousands of readiness records
+        into an argument costs tens of seconds); prefer O(audit_result).
     type: dict
     default: {}
+  audit_result:
+    description:
+      - Name of the variable each host registered its M(esus.pec.rnds_audit) result in. The action reads it
+        for every host in O(hosts) itself, without templating; the readiness of the hosts audited, and for the
+        others (failed, unreachable) why they were not audited.
+      - The role esus.pec.rnds_readiness gives C(__rnds_readiness_audit).
+    type: str
+  groups:
+    description:
+      - Inventory groups to count the fleet by, besides the UF (fnmatch patterns of group names, for example
+        C(regional_*) for the regional health departments); each host's matching groups are on its row.
+    type: list
+    elements: str
+    default: []
   merge:
     description:
       - Partial reports to merge into one instead of O(hosts) (AWX job slices, or runs on parts of the fleet).
@@ -62,10 +88,13 @@ options:
     type: list
     elements: path
   dest:
-    description: Folder the report files are written to (created when missing); its C(history) folder holds the
-      previous reports.
+    description:
+      - Folder the three files are written to (created when missing); its C(history) folder holds the previous
+        reports.
+      - Left out, C(rnds-readiness-report) beside the inventory, whatever the working folder (cron, another
+        shell), next to the inventory folder or file of the first inventory source that is a path (never inside
+        an inventory folder, where Ansible would read the report as inventory), else in the home folder.
     type: path
-    required: true
   generated:
     description:
       - Timestamp of the report (ISO 8601, UTC), printed in it and used to name it in the history.
@@ -114,18 +143,13 @@ author:
 EXAMPLES = r"""
 - name: Write the fleet report on the controller, in English, keeping a year of weekly reports
   esus.pec.readiness_report:
-    hosts: "{{ ansible_play_hosts_all }}"
-    # each host's own result, registered from its esus.pec.rnds_audit task (register: audit); not the rnds_readiness
-    # fact, which ansible-core 2.21 can give another host's value within the run (ansible/ansible#87492)
-    readiness: "{{ dict(audited | zip(audited | map('extract', hostvars, 'audit')
-                   | map(attribute='rnds_readiness'))) }}"
+    hosts: "{{ ansible_play_hosts_all }}"  # the unreachable and failed hosts too: each is reported with why
+    audit_result: audit  # each host's own esus.pec.rnds_audit result (register: audit), read by the action
+    groups: [regional_*]  # counted by regional health department too, when the inventory has such groups
     dest: reports/
     generated: "{{ now(utc=true, fmt='%Y-%m-%dT%H:%M:%SZ') }}"
     language: en
     history: 52
-  vars:
-    # the hosts esus.pec.rnds_audit (add_to_group) put in a group; either group is missing while it has no host
-    audited: "{{ (groups['rnds_ready'] | default([])) + (groups['rnds_not_ready'] | default([])) }}"
   run_once: true  # written on the controller, once
 
 - name: One report from the reports of this week's AWX job slices, each in its own folder on a shared volume
@@ -180,6 +204,11 @@ changes:
     renewed: [pec-3304557]
     new_hosts: []
     gone_hosts: []
+dest:
+  description: The report folder (O(dest), or the folder chosen beside the inventory).
+  returned: always
+  type: str
+  sample: /home/equipe/estado/rnds-readiness-report
 files:
   description: The report files.
   returned: always

@@ -306,4 +306,24 @@ CODE_TEXT = {
         "The metrics file {path} could not be written: {error}",
         "check rnds_readiness_metrics_dir (it must be a folder root can write) and audit again with become",
     ),
+    # issue 24b: why a host was not audited
+    "audit.unreachable": (
+        "The controller could not get into the host (network, SSH or WinRM port, host key or account)",
+        "check that the host is up, that its SSH (22) or WinRM (5985/5986) port is open to the controller and "
+        "that Ansible's account and key get in; then audit it alone (--limit)",
+    ),
+    "audit.become_failed": (
+        "sudo refused Ansible's account or asked for a password",
+        "give the account sudo on the host (without a password, or run with --ask-become-pass / "
+        "ansible_become_password in the vault); without sudo PEC and chaves cannot be read",
+    ),
+    "audit.no_python": (
+        "The host has no Python for Ansible",
+        "install python3 on the host (apt install python3) or set ansible_python_interpreter in the inventory",
+    ),
+    "audit.failed": (
+        "The audit failed on this host",
+        "audit it alone with -v (--limit <host>) and read Ansible's message",
+    ),
+    # end of issue 24b
 }

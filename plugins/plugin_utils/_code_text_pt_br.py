@@ -319,4 +319,24 @@ CODE_TEXT = {
         "O arquivo de métricas {path} não pôde ser gravado: {error}",
         "confira rnds_readiness_metrics_dir (uma pasta em que o root possa gravar) e audite de novo com become",
     ),
+    # issue 24b: why a host was not audited
+    "audit.unreachable": (
+        "O controlador não conseguiu entrar no servidor (rede, porta do SSH ou WinRM, chave do host ou conta)",
+        "confira se o servidor está ligado, se a porta do SSH (22) ou do WinRM (5985/5986) está aberta ao "
+        "controlador e se a conta e a chave do Ansible entram nele; depois rode a auditoria só nele (--limit)",
+    ),
+    "audit.become_failed": (
+        "O sudo recusou a conta do Ansible ou pediu uma senha",
+        "dê à conta sudo no servidor (sem senha, ou rode com --ask-become-pass / ansible_become_password no "
+        "vault); sem sudo o PEC e a pasta chaves não podem ser lidos",
+    ),
+    "audit.no_python": (
+        "O servidor não tem o Python que o Ansible usa",
+        "instale o python3 no servidor (apt install python3) ou informe ansible_python_interpreter no inventário",
+    ),
+    "audit.failed": (
+        "A auditoria falhou neste servidor",
+        "rode a auditoria só nele com -v (--limit <servidor>) e leia a mensagem do Ansible",
+    ),
+    # end of issue 24b
 }

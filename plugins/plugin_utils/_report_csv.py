@@ -25,6 +25,7 @@ CSV_COLUMNS = (
     "municipality",
     "uf",
     "ibge",
+    "inventory_groups",
     "ready",
     "problem",
     "next_step",
@@ -68,6 +69,7 @@ def to_csv(document: dict) -> str:
             next_step=step,
             change=", ".join(change_text[key] for key in per_host.get(row["host"], [])),
             reasons=" | ".join(shown_reasons(row, language)),
+            inventory_groups=", ".join(row.get("inventory_groups") or []),
         )
         writer.writerow(["" if cells[c] is None else _spreadsheet_safe(cells[c]) for c in CSV_COLUMNS])
     return out.getvalue()

@@ -12,6 +12,7 @@ import datetime
 import json
 import os
 
+from ansible_collections.esus.pec.plugins.plugin_utils._report_breakdown import breakdown
 from ansible_collections.esus.pec.plugins.plugin_utils._report_grouping import (
     NOT_AUDITED,
     PROBLEMS,
@@ -25,7 +26,8 @@ WEEKS = 13  # the timeline's span: 13 weeks covers the 90 days a renewal is plan
 CHANGE_KEYS = ("newly_not_ready", "fixed", "renewed", "new_hosts", "gone_hosts")
 
 # One record per host in readiness.json. The first twelve are the keys of the first report format; ``codes``
-# are the codes of the host's failing and warning checks, ``values`` what each code's sentence needs.
+# are the codes of the host's failing and warning checks, ``values`` what each code's sentence needs;
+# ``inventory_groups`` the inventory groups of the host the team named (rnds_readiness_report_groups).
 FIELDS = (
     "host",
     "ready",
@@ -50,6 +52,7 @@ FIELDS = (
     # issue 23: the inventory's certificate when it is not the deployed one (the expiry counts include it)
     "inventory_days_left",
     "inventory_not_after",
+    "inventory_groups",
 )
 # Differs on every run while saying nothing new about the host: ignored when deciding whether to rewrite.
 VOLATILE = ("audited",)
@@ -79,18 +82,31 @@ def parse_time(text: str | None) -> datetime.datetime | None:
 # --- records ---------------------------------------------------------------------------------------------
 
 
-def record(host: str, readiness: dict | None, audited: str = "") -> dict:
-    """One report row; a host with no readiness (unreachable, audit failed) has ready = None."""
+def record(
+    host: str,
+    readiness: dict | None,
+    audited: str = "",
+    cause: str | None = None,
+    inventory: dict | None = None,
+    inventory_groups: list | None = None,
+) -> dict:
+    """One report row; a host with no readiness has ready = None and ``cause``, the code of why it was not
+    audited (plugin_utils/_report_unaudited.py). ``inventory``: municipality, ibge and uf from the host's
+    inventory, shown where the audit gave none (always, for a host that was not audited)."""
+    known = {key: value for key, value in (inventory or {}).items() if value}
     if readiness is None:
+        code = cause or NOT_AUDITED
         return dict(
             dict.fromkeys(FIELDS),
             host=host,
-            reasons=[NOT_AUDITED_REASON],
-            problem="not_audited",
+            reasons=[reason(code, {})],
+            problem=classify({"ready": None, "codes": [code]}),
             checks={},
             audited=audited or None,
-            codes=[NOT_AUDITED],
-            values={NOT_AUDITED: {}},
+            codes=[code],
+            values={code: {}},
+            inventory_groups=list(inventory_groups or []),
+            **{key: known.get(key) for key in ("municipality", "ibge", "uf")},
         )
     checks = readiness.get("checks") or []
     codes = list(readiness.get("codes") or [])
@@ -104,7 +120,11 @@ def record(host: str, readiness: dict | None, audited: str = "") -> dict:
         audited=audited or None,
         codes=codes,
         values={c["code"]: c.get("values") or {} for c in checks if c.get("code") in codes},
+        inventory_groups=list(inventory_groups or []),
     )
+    for key, value in known.items():
+        if key in ("municipality", "ibge", "uf") and not row.get(key):
+            row[key] = value
     return row
 
 
@@ -116,6 +136,7 @@ def normalize(row: dict, audited: str | None = None) -> dict:
     out["checks"] = dict(row.get("checks") or {})
     out["audited"] = row.get("audited") or audited or None
     out["values"] = dict(row.get("values") or {})
+    out["inventory_groups"] = list(row.get("inventory_groups") or [])
     if not isinstance(row.get("codes"), list):
         out["problem"] = out["problem"] if out["problem"] in PROBLEMS else None
         out["codes"] = codes_of_old_record(out)
@@ -190,7 +211,7 @@ def _renewed(before: dict, now: dict) -> bool:
 def compare(rows: list, previous: dict | None) -> dict:
     """What changed since ``previous`` (a report document): hosts that stopped or started being ready, renewed
     certificates, hosts new to or gone from the report. "Not ready" includes "could not be audited"."""
-    found = {"since": None, **{key: [] for key in CHANGE_KEYS}}
+    found = {"since": None, **{key: [] for key in CHANGE_KEYS}, "labels": {}}
     if previous is None:
         return found
     before = {r["host"]: r for r in previous.get("hosts") or []}
@@ -202,7 +223,17 @@ def compare(rows: list, previous: dict | None) -> dict:
     found["renewed"] = [h for h in common if _renewed(before[h], now[h])]
     found["new_hosts"] = sorted(set(now) - set(before))
     found["gone_hosts"] = sorted(set(before) - set(now))
+    named = {host for key in CHANGE_KEYS for host in found[key]}
+    found["labels"] = {host: place(now.get(host) or before[host]) for host in sorted(named)}
     return found
+
+
+def place(row: dict) -> str:
+    """How a coordinator knows a host: its municipality and UF ("Lages/SC"), else its inventory name."""
+    name = row.get("municipality") or ""
+    if name and row.get("uf"):
+        name = "%s/%s" % (name, row["uf"])
+    return name or row.get("host") or ""
 
 
 def host_changes(changes: dict) -> dict:
@@ -232,6 +263,7 @@ def build(
         "groups": groups(rows),
         "expiring": expiring(rows),
         "changes": compare(rows, previous),
+        "breakdown": breakdown(rows),
         "merged_from": list(merged_from or []),
         "hosts": rows,
     }

@@ -15,6 +15,10 @@ from ansible_collections.esus.pec.plugins.plugin_utils.readiness_codes import CH
 
 # Problem groups, in the order the page lists them when their counts tie.
 PROBLEMS = (
+    "unreachable",
+    "become_failed",
+    "no_python",
+    "audit_failed",
     "not_audited",
     "no_permission",
     "pec_missing",
@@ -60,6 +64,8 @@ READY_PROBLEMS = (
     "select_in_pec",
     "ok",
 )
+# the groups of the hosts that were not audited (ready is None): each cause its own (issue 24)
+UNAUDITED_PROBLEMS = ("unreachable", "become_failed", "no_python", "audit_failed", "not_audited")
 NOT_AUDITED = "audit.not_audited"
 
 # An old record's problem group: the code it most likely came from (the certificate's comes from its verdict).
@@ -88,14 +94,15 @@ _OLD_CHECK_CODES = (
 def classify(readiness: dict | None) -> str:
     """The one problem group of a host (its readiness, or its report record): its first failing code decides;
     a ready host's days left, then its first warning."""
-    if readiness is None or readiness.get("ready") is None:
+    if readiness is None:
         return "not_audited"
     codes = [code for code in readiness.get("codes") or [] if code in CODES]
-    failing = first(codes, FAIL)
-    if failing:
-        return CODES[failing].group or "not_ready_other"
-    if readiness.get("ready") is False:
-        return "not_ready_other"
+    if readiness.get("ready") is None:
+        cause = next((CODES[code].group for code in codes if CODES[code].group in UNAUDITED_PROBLEMS), None)
+        return cause or "not_audited"
+    if readiness.get("ready") is not True:  # a ready host is in a ready group: the cards and groups add up
+        failing = first(codes, FAIL)
+        return CODES[failing].group or "not_ready_other" if failing else "not_ready_other"
     days = readiness.get("days_left")
     if days is not None and days <= 30:
         return "expiring_30"
@@ -124,7 +131,17 @@ def codes_of_old_record(row: dict) -> list:
     return sorted(unique, key=lambda code: CHECK_ORDER.index(CODES[code].check))
 
 
+def kind(problem: str) -> str:
+    """The page's section of a problem group: not ready ("bad"), not audited ("unknown"), ready ("warn", "ok")."""
+    if problem == "ok":
+        return "ok"
+    if problem in READY_PROBLEMS:
+        return "warn"
+    return "unknown" if problem in UNAUDITED_PROBLEMS else "bad"
+
+
 def page_order(counts: dict) -> list:
-    """Problems as the page lists them: hosts that need work first, the largest group first; then the ready
-    ones with something to watch; then ok."""
-    return sorted(PROBLEMS, key=lambda p: (p == "ok", p in READY_PROBLEMS, -counts.get(p, 0), PROBLEMS.index(p)))
+    """Problems as the page lists them: hosts that need work first (not ready, then not audited), the largest
+    group first; then the ready ones with something to watch; then ok."""
+    section = {"bad": 0, "unknown": 1, "warn": 2, "ok": 3}
+    return sorted(PROBLEMS, key=lambda p: (section[kind(p)], -counts.get(p, 0), PROBLEMS.index(p)))

@@ -19,7 +19,22 @@ from ansible_collections.esus.pec.plugins.plugin_utils._report_document import (
 )
 
 HISTORY_FOLDER = "history"
+REPORT_FOLDER = "rnds-readiness-report"
 _HISTORY_FILE = re.compile(r"^readiness-(\d{8}T\d{6}Z)(?:-(\d+))?\.json$")
+
+
+def default_dest(inventory_sources: list, home: str) -> str:
+    """The report folder when none is given: beside the inventory, whatever folder the play is run from (cron,
+    another shell), so the history and "what changed" stay: next to the inventory folder (-i inventario/ ->
+    inventario/../rnds-readiness-report, never inside it, where Ansible would read the report as inventory) or
+    next to the inventory file (-i hosts.yml). An inventory that is not a path (-i host1,host2,): the home folder."""
+    for source in inventory_sources or []:
+        if not isinstance(source, str) or not os.path.isabs(source):
+            continue
+        source = os.path.normpath(source)
+        if os.path.exists(source):  # a folder or a file: the folder that holds it
+            return os.path.join(os.path.dirname(source), REPORT_FOLDER)
+    return os.path.join(home, REPORT_FOLDER)
 
 
 def history_stamp(generated: str | None, fallback: float) -> str:

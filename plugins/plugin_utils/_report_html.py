@@ -13,6 +13,11 @@ import hashlib
 import os
 from typing import NamedTuple
 
+try:
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+except ImportError:  # Python < 3.9
+    ZoneInfo = None
+
 import jinja2
 from markupsafe import Markup
 
@@ -22,7 +27,7 @@ from ansible_collections.esus.pec.plugins.plugin_utils._report_document import (
     host_changes,
     parse_time,
 )
-from ansible_collections.esus.pec.plugins.plugin_utils._report_grouping import READY_PROBLEMS, page_order
+from ansible_collections.esus.pec.plugins.plugin_utils._report_grouping import kind, page_order
 from ansible_collections.esus.pec.plugins.plugin_utils._report_text import (
     CHANGE_TEXT,
     MONTHS,
@@ -46,13 +51,33 @@ def show_date(day: datetime.date, language: str) -> str:
     return "%02d %s" % (day.day, month) if language == "pt-BR" else "%s %02d" % (month, day.day)
 
 
+def brasilia() -> datetime.tzinfo:
+    """Brasília time: America/Sao_Paulo from the system's zone data, else UTC-3 (Brazil has kept no daylight
+    saving time since 2019, so the two agree for every report this collection writes)."""
+    if ZoneInfo is not None:
+        try:
+            return ZoneInfo("America/Sao_Paulo")
+        except (ZoneInfoNotFoundError, ValueError, OSError):
+            pass
+    return datetime.timezone(datetime.timedelta(hours=-3), "-03")
+
+
+BRASILIA = brasilia()
+
+
 def show_time(text: str | None, language: str, with_time: bool = True) -> str:
+    """A report timestamp as a coordinator reads it: in Brasília time, the zone said ("horário de Brasília,
+    UTC-03")."""
     value = parse_time(text)
     if value is None:
         return text or ""
-    if language == "pt-BR":
-        return value.strftime("%d/%m/%Y %H:%M UTC" if with_time else "%d/%m/%Y")
-    return value.strftime("%Y-%m-%d %H:%M UTC" if with_time else "%Y-%m-%d")
+    local = value.astimezone(BRASILIA)
+    day = local.strftime("%d/%m/%Y" if language == "pt-BR" else "%Y-%m-%d")
+    if not with_time:
+        return day
+    offset = local.strftime("%z")
+    zone = "UTC%s:%s" % (offset[:3], offset[3:]) if offset else "UTC"
+    return "%s %s (%s, %s)" % (day, local.strftime("%H:%M"), PAGE_TEXT[language]["timezone"], zone)
 
 
 def timeline_chart(expiry: dict, start: datetime.date, language: str) -> dict:
@@ -105,6 +130,7 @@ class PageRow(NamedTuple):
     municipality: str
     uf: str
     ibge: str
+    inventory_groups: str
     state: str
     ready: str
     ready_sort: int
@@ -137,6 +163,7 @@ def _page_rows(document: dict) -> list:
                 municipality=row["municipality"] or "",
                 uf=row["uf"] or "",
                 ibge=row["ibge"] or "",
+                inventory_groups=", ".join(row.get("inventory_groups") or []),
                 state={True: "yes", False: "no", None: "unknown"}[row["ready"]],
                 ready=READY_TEXT[language][row["ready"]],
                 ready_sort={False: 0, None: 1, True: 2}[row["ready"]],
@@ -157,15 +184,49 @@ def _page_rows(document: dict) -> list:
     return out
 
 
+def _sections(document: dict) -> list:
+    """The group table in three sections whose totals are the cards' numbers: not ready, not audited, ready."""
+    language = document["language"]
+    counts, problems, summary_ = document["groups"], PROBLEM_TEXT[language], document["summary"]
+    shown = [p for p in page_order(counts) if counts.get(p)]
+    sections = []
+    for key, kinds, total in (
+        ("bad", ("bad",), summary_["not_ready"]),
+        ("unknown", ("unknown",), summary_["unknown"]),
+        ("ready", ("warn", "ok"), summary_["ready"]),
+    ):
+        groups = [
+            {"key": p, "label": problems[p][0], "next_step": problems[p][1], "count": counts[p], "kind": kind(p)}
+            for p in shown
+            if kind(p) in kinds
+        ]
+        if groups or total:
+            sections.append(
+                {"key": key, "title": PAGE_TEXT[language]["sections"][key], "total": total, "groups": groups}
+            )
+    return sections
+
+
+def _breakdowns(document: dict) -> list:
+    """The breakdowns worth a table: by UF when some host has one, by inventory group when the team named any."""
+    text = PAGE_TEXT[document["language"]]
+    out = []
+    for key, parts in (document.get("breakdown") or {}).items():
+        if not any(part["name"] for part in parts):
+            continue
+        rows = [dict(part, name=part["name"] or text["no_uf"]) for part in parts]
+        out.append({"key": key, "title": text["breakdowns"][key], "rows": rows})
+    return out
+
+
 def page_context(document: dict) -> dict:
     """Everything the template shows, in the document's language."""
     language = document["language"]
-    counts = document["groups"]
-    problems = PROBLEM_TEXT[language]
-    shown = [p for p in page_order(counts) if counts.get(p)]
     changes = document["changes"]
+    labels = changes.get("labels") or {}
     reference = parse_time(document["generated"]) or datetime.datetime.now(datetime.timezone.utc)
     summary_ = dict(document["summary"], expiring_60=document["expiring"]["within_60"])
+    sections = _sections(document)
     return {
         "lang": language,
         "t": PAGE_TEXT[language],
@@ -175,16 +236,10 @@ def page_context(document: dict) -> dict:
             (key, PAGE_TEXT[language]["cards"][key], summary_[key])
             for key in ("ready", "not_ready", "unknown", "expiring_30", "expiring_60", "expiring_90")
         ],
-        "groups": [
-            {
-                "key": p,
-                "label": problems[p][0],
-                "next_step": problems[p][1],
-                "count": counts[p],
-                "kind": "ok" if p == "ok" else "warn" if p in READY_PROBLEMS else "bad",
-            }
-            for p in shown
-        ],
+        "sections": sections,
+        "groups": [group for section in sections for group in section["groups"]],
+        "breakdowns": _breakdowns(document),
+        "breakdown_counts": list(PAGE_TEXT[language]["breakdown_counts"].items()),
         "since": show_time(changes.get("since"), language) if changes.get("since") else "",
         "has_previous": bool(changes.get("since")) or any(changes.get(key) for key in CHANGE_KEYS),
         "changes": [
@@ -192,13 +247,13 @@ def page_context(document: dict) -> dict:
                 "key": key,
                 "label": CHANGE_TEXT[language][key],
                 "count": len(changes.get(key) or []),
-                "hosts": (changes.get(key) or [])[:CHANGES_LISTED],
+                "hosts": [(labels.get(host) or host, host) for host in (changes.get(key) or [])[:CHANGES_LISTED]],
                 "more": max(0, len(changes.get(key) or []) - CHANGES_LISTED),
             }
             for key in CHANGE_KEYS
         ],
         "expiring": document["expiring"],
-        "chart": timeline_chart(document["expiring"], reference.date(), language),
+        "chart": timeline_chart(document["expiring"], reference.astimezone(BRASILIA).date(), language),
         "rows": _page_rows(document),
         "total": len(document["hosts"]),
     }

@@ -8,8 +8,26 @@ from __future__ import annotations
 
 # problem group: (label, next step)
 PROBLEMS = {
+    # issue 24b: one group per reason a host was not audited
+    "unreachable": (
+        "Host unreachable (network, SSH or WinRM)",
+        "check that the host is up and its SSH (22) or WinRM (5985/5986) port is open to the controller, with "
+        "Ansible's account and key; then audit it alone (--limit)",
+    ),
+    "become_failed": (
+        "sudo refused or asking for a password",
+        "give Ansible's account sudo on the host, or run with --ask-become-pass (ansible_become_password in the vault)",
+    ),
+    "no_python": (
+        "Host without Python",
+        "install python3 on the host or set ansible_python_interpreter in the inventory",
+    ),
+    "audit_failed": (
+        "The audit failed",
+        "audit that host alone with -v (--limit <host>) and read the message",
+    ),
     "not_audited": (
-        "Host not audited (unreachable)",
+        "Host not audited (no audit result)",
         "check that the host is up and reachable (SSH or WinRM) with Ansible's account, then audit again",
     ),
     "no_permission": (
@@ -118,7 +136,7 @@ PROBLEMS = {
         "Certificate renewed: select it in PEC",
         "the municipal administrator selects the new file and types its password in Gestão Municipal > Certificados",
     ),
-    "ok": ("Ready", "nothing to do"),
+    "ok": ("Ready, nothing pending", "nothing to do"),
 }
 
 CHANGES = {
@@ -135,6 +153,7 @@ CSV_HEADERS = {
     "municipality": "municipality",
     "uf": "uf",
     "ibge": "ibge",
+    "inventory_groups": "inventory_groups",
     "ready": "ready",
     "problem": "problem",
     "next_step": "next_step",
@@ -161,10 +180,27 @@ PAGE = {
         "ready": "Ready",
         "not_ready": "Not ready",
         "unknown": "Not audited",
-        "expiring_30": "Expire in 30 days",
-        "expiring_60": "Expire in 60 days",
-        "expiring_90": "Expire in 90 days",
+        "expiring_30": "Expire within 30 days",
+        "expiring_60": "Expire within 60 days",
+        "expiring_90": "Expire within 90 days",
     },
+    # the group table's sections: each one's total is its card's number
+    "sections": {
+        "bad": "Not ready",
+        "unknown": "Not audited",
+        "ready": "Ready",
+    },
+    "timezone": "Brasília time",
+    "breakdown": "By UF and by group",
+    "breakdowns": {"uf": "UF", "inventory_groups": "Inventory group"},
+    "breakdown_counts": {
+        "hosts": "Hosts",
+        "ready": "Ready",
+        "not_ready": "Not ready",
+        "unknown": "Not audited",
+        "expiring_30": "Expire within 30 days",
+    },
+    "no_uf": "(no UF)",
     "groups": "What to do, by problem",
     "group": "Problem",
     "hosts_count": "Hosts",
@@ -193,6 +229,7 @@ PAGE = {
         "municipality": "Municipality",
         "uf": "UF",
         "ibge": "IBGE",
+        "inventory_groups": "Group",
         "ready": "Ready",
         "problem": "Problem",
         "change": "Change",
@@ -200,7 +237,7 @@ PAGE = {
         "expires": "Expires on",
         "pec_status": "PEC would show",
         "cadsus": "Ready for CADSUS",  # issue 23
-        "reasons": "Reasons (from the audit)",
+        "reasons": "Reasons",
     },
 }
 

@@ -8,8 +8,26 @@ from __future__ import annotations
 
 # problem group: (label, next step)
 PROBLEMS = {
+    # issue 24b: one group per reason a host was not audited
+    "unreachable": (
+        "Servidor inacessível (rede, SSH ou WinRM)",
+        "confira se o servidor está ligado e se a porta do SSH (22) ou do WinRM (5985/5986) está aberta ao "
+        "controlador, com a conta e a chave do Ansible; depois rode a auditoria só nele (--limit)",
+    ),
+    "become_failed": (
+        "sudo recusado ou pedindo senha",
+        "dê sudo à conta do Ansible no servidor, ou rode com --ask-become-pass (ansible_become_password no vault)",
+    ),
+    "no_python": (
+        "Servidor sem Python",
+        "instale o python3 no servidor ou informe ansible_python_interpreter no inventário",
+    ),
+    "audit_failed": (
+        "A auditoria falhou",
+        "rode a auditoria só nesse servidor com -v (--limit <servidor>) e leia a mensagem",
+    ),
     "not_audited": (
-        "Servidor não auditado (inacessível)",
+        "Servidor não auditado (sem resultado da auditoria)",
         "confira se o servidor está ligado e acessível (SSH ou WinRM) com a conta do Ansible e rode a "
         "auditoria de novo",
     ),
@@ -123,7 +141,7 @@ PROBLEMS = {
         "Certificado renovado: selecione-o no PEC",
         "o administrador municipal seleciona o novo arquivo e digita a senha dele em Gestão Municipal > Certificados",
     ),
-    "ok": ("Pronto", "nada a fazer"),
+    "ok": ("Pronto, sem pendência", "nada a fazer"),
 }
 
 CHANGES = {
@@ -140,6 +158,7 @@ CSV_HEADERS = {
     "municipality": "município",
     "uf": "UF",
     "ibge": "IBGE",
+    "inventory_groups": "grupo",
     "ready": "pronto",
     "problem": "problema",
     "next_step": "próximo passo",
@@ -166,10 +185,27 @@ PAGE = {
         "ready": "Prontos",
         "not_ready": "Não prontos",
         "unknown": "Não auditados",
-        "expiring_30": "Vencem em 30 dias",
-        "expiring_60": "Vencem em 60 dias",
-        "expiring_90": "Vencem em 90 dias",
+        "expiring_30": "Vencem em até 30 dias",
+        "expiring_60": "Vencem em até 60 dias",
+        "expiring_90": "Vencem em até 90 dias",
     },
+    # the group table's sections: each one's total is its card's number
+    "sections": {
+        "bad": "Não prontos",
+        "unknown": "Não auditados",
+        "ready": "Prontos",
+    },
+    "timezone": "horário de Brasília",
+    "breakdown": "Por UF e por grupo",
+    "breakdowns": {"uf": "UF", "inventory_groups": "Grupo do inventário"},
+    "breakdown_counts": {
+        "hosts": "Servidores",
+        "ready": "Prontos",
+        "not_ready": "Não prontos",
+        "unknown": "Não auditados",
+        "expiring_30": "Vencem em até 30 dias",
+    },
+    "no_uf": "(sem UF)",
     "groups": "O que fazer, por problema",
     "group": "Problema",
     "hosts_count": "Servidores",
@@ -198,6 +234,7 @@ PAGE = {
         "municipality": "Município",
         "uf": "UF",
         "ibge": "IBGE",
+        "inventory_groups": "Grupo",
         "ready": "Pronto",
         "problem": "Problema",
         "change": "Mudança",
@@ -205,7 +242,7 @@ PAGE = {
         "expires": "Vence em",
         "pec_status": "O PEC mostraria",
         "cadsus": "Pronto para o CADSUS",  # issue 23
-        "reasons": "Motivos (da auditoria)",
+        "reasons": "Motivos",
     },
 }
 

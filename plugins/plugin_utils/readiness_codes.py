@@ -180,6 +180,12 @@ CODES = {
     "renewal.select_in_pec": _fine("renewal", WARN, "select_in_pec"),
     # issue 25: the Prometheus files the audit leaves on the host (plugin_utils/host_metrics.py)
     "metrics.not_written": Code("metrics", WARN, None, None),
+    # issue 24b: why a host was not audited, read from the audit task's result (plugin_utils/_report_unaudited.py)
+    "audit.unreachable": Code("audit", UNKNOWN, "unreachable", None),
+    "audit.become_failed": Code("audit", UNKNOWN, "become_failed", None),
+    "audit.no_python": Code("audit", UNKNOWN, "no_python", None),
+    "audit.failed": Code("audit", UNKNOWN, "audit_failed", None),
+    # end of issue 24b
 }
 
 CODE_TEXT = {"pt-BR": _code_text_pt_br.CODE_TEXT, "en": _code_text_en.CODE_TEXT}

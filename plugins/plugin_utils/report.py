@@ -28,7 +28,13 @@ from ansible_collections.esus.pec.plugins.plugin_utils._report_document import (
     unchanged,
 )
 from ansible_collections.esus.pec.plugins.plugin_utils._report_grouping import PROBLEMS, classify
-from ansible_collections.esus.pec.plugins.plugin_utils._report_history import archive, history_files, previous_report
+from ansible_collections.esus.pec.plugins.plugin_utils._report_history import (
+    REPORT_FOLDER,
+    archive,
+    default_dest,
+    history_files,
+    previous_report,
+)
 from ansible_collections.esus.pec.plugins.plugin_utils._report_html import (
     HTML_NAME,
     TEMPLATE,
@@ -59,12 +65,14 @@ __all__ = [
     "PAGE_TEXT",
     "PROBLEMS",
     "PROBLEM_TEXT",
+    "REPORT_FOLDER",
     "TEMPLATE",
     "TEMPLATE_ERROR",
     "ReportError",
     "archive",
     "build",
     "classify",
+    "default_dest",
     "expand_parts",
     "expiring",
     "history_files",

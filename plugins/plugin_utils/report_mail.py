@@ -96,8 +96,10 @@ def recipients(mail_to) -> list[tuple[str, list]]:
     return [(uf, [addresses] if isinstance(addresses, str) else list(addresses)) for uf, addresses in groups]
 
 
-def _names(hosts: list, words: dict) -> list:
-    shown = ["- %s" % host for host in hosts[:LISTED]]
+def _names(hosts: list, words: dict, labels: dict | None = None) -> list:
+    """One line per host of a change list: its municipality/UF (the report's ``changes.labels``) and its id."""
+    labels = labels or {}
+    shown = ["- %s (%s)" % (labels[h], h) if labels.get(h) and labels[h] != h else "- %s" % h for h in hosts[:LISTED]]
     return shown + ([words["more"] % (len(hosts) - LISTED)] if len(hosts) > LISTED else [])
 
 
@@ -118,7 +120,7 @@ def body(rows: list, changes: dict, generated: str, language: str, uf: str, page
             if hosts:
                 found = True
                 lines += ["%s (%d):" % (report.CHANGE_TEXT[language][key].capitalize(), len(hosts))]
-                lines += _names(hosts, words)
+                lines += _names(hosts, words, changes.get("labels"))
         lines += [] if found else [words["none"]]
     else:
         lines.append(words["first"])

@@ -126,7 +126,7 @@ def test_summary_counts(demo):
 
 
 GROUPS = {  # host: the report's problem group, and how the page names it in pt-BR (the default)
-    "pec-demo-ok": ("ok", "Pronto"),
+    "pec-demo-ok": ("ok", "Pronto, sem pendência"),  # issue 24: "Prontos" (card) is every ready group, not only this
     "pec-demo-expiring": ("expiring_30", "Certificado vence em até 30 dias"),
     # the inventory's file is bad: fixed in e-Gestor AB or the vault, not by a deploy (issue 23)
     "pec-demo-expired": ("inventory_expired", "Certificado vencido no inventário (vault)"),
@@ -141,11 +141,12 @@ def test_csv_has_one_row_per_host_and_no_cpf(demo):
     csv_text = (demo["work"] / "report" / "readiness.csv").read_text(encoding="utf-8-sig")
     assert len(csv_text.strip().splitlines()) == 8
     table = list(csv.DictReader(io.StringIO(csv_text), delimiter=";"))  # pt-BR: Excel in Brazil splits on ';'
-    assert list(table[0])[:8] == [
+    assert list(table[0])[:9] == [
         "servidor",
         "município",
         "UF",
         "IBGE",
+        "grupo",  # issue 24: the inventory groups named by rnds_readiness_report_groups
         "pronto",
         "problema",
         "próximo passo",

@@ -97,6 +97,8 @@ def test_successive_reports_keep_a_bounded_history_and_say_what_changed(tmp_path
         "renewed": ["b", "c"],
         "new_hosts": ["new"],
         "gone_hosts": ["gone"],
+        # issue 24: how the page names the hosts it lists (municipality/UF, not the host id)
+        "labels": {h: "São José %s/SC" % h for h in ("a", "b", "c", "gone", "new")},
     }
     table = list(
         csv.reader(io.StringIO((tmp_path / "report" / "readiness.csv").read_text(encoding="utf-8-sig")), delimiter=";")
@@ -110,7 +112,9 @@ def test_successive_reports_keep_a_bounded_history_and_say_what_changed(tmp_path
         "new": "novo no relatório",
     }
     page = (tmp_path / "report" / "readiness.html").read_text()
-    assert "Mudanças desde o relatório de 04/11/2026 06:00 UTC" in page and "<li>gone</li>" in page
+    # issue 24: Brasília time with the zone; the municipality, not the host id
+    assert "Mudanças desde o relatório de 04/11/2026 03:00 (horário de Brasília, UTC-03:00)" in page
+    assert '<li title="gone">São José gone/SC</li>' in page
 
     third = write_week(tmp_path, "2026-11-18T06:00:00Z", WEEK_3, "-e", "report_history=2")
     assert third["changes"]["newly_not_ready"] == ["d"] and third["changes"]["fixed"] == ["a", "new"]
@@ -232,6 +236,33 @@ def chromium(page: Path, profile: Path, *flags: str, fragment: str = "") -> str:
     return subprocess.run(command, capture_output=True, text=True, timeout=300, check=True).stdout
 
 
+PHONE = 412  # CSS pixels: a common Android phone's width (headless Chromium windows are at least 500 wide)
+# The report page, unchanged (its own policy and script), in a phone-wide frame; this page measures it
+PHONE_FRAME = """<!DOCTYPE html><html><body style="margin:0">
+<iframe id="phone" src="%(page)s" style="width:%(width)dpx;height:900px;border:0"></iframe>
+<script>document.getElementById("phone").addEventListener("load", function () {
+  var doc = this.contentDocument, view = this.contentWindow;
+  var out = Array.prototype.filter.call(doc.querySelectorAll("main *"), function (element) {
+    return !element.closest(".scroll") && element.getBoundingClientRect().right > view.innerWidth + 0.5;
+  }).map(function (element) { return element.tagName + (element.id ? "#" + element.id : ""); });
+  var groups = doc.getElementById("groups").parentNode;  // what to do: read without scrolling sideways
+  document.body.setAttribute("data-phone", [doc.documentElement.scrollWidth, view.innerWidth,
+    groups.scrollWidth <= groups.clientWidth ? "fits" : "scrolls",
+    doc.body.getAttribute("data-ready"), out.slice(0, 10).join(",")].join(" "));
+});</script></body></html>
+"""
+
+
+def on_a_phone(page: Path, profile: Path) -> tuple:
+    """(page width, viewport width, whether the problem table fits the screen, the page's script ran, elements
+    beyond the screen outside a scroll box) of the page in a 412 px wide frame, as a phone shows it."""
+    frame = page.with_name("phone-frame.html")
+    frame.write_text(PHONE_FRAME % {"page": page.name, "width": PHONE})
+    dom = chromium(frame, profile, "--allow-file-access-from-files", "--window-size=800,1000", "--dump-dom")
+    width, viewport, groups, ready, *beyond = re.search(r'data-phone="([^"]*)"', dom).group(1).split(" ")
+    return int(width), int(viewport), groups, ready, " ".join(beyond)
+
+
 def host_rows(dom: str) -> list:
     """(problem group, hidden) of each host row, in the table's order."""
     body = dom[dom.index('<table id="hosts">') :]
@@ -280,6 +311,12 @@ def test_a_country_sized_page_in_headless_chromium(tmp_path):
     days = [int(d) for d in re.findall(r'<td class="days" data-sort="(-?\d+)">', dom)]
     assert len(days) == COUNTRY and days == sorted(days, reverse=True)
     assert re.search(r'data-key="days" aria-sort="descending"', dom)
+
+    # issue 24: usable on a 412 px phone: nothing wider than the screen but inside a box that scrolls sideways
+    width, viewport, groups, ready, beyond = on_a_phone(page, profile)
+    assert (viewport, groups, ready) == (PHONE, "fits", "yes")
+    assert width <= viewport and not beyond, (width, beyond)
+    assert re.search(r'<div class="scroll">\s*<table id="hosts">', dom)
 
     shot = REPO / ".cache" / "results" / "report-5570.png"
     shot.parent.mkdir(parents=True, exist_ok=True)

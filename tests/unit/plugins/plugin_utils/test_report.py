@@ -283,7 +283,17 @@ def test_summary_and_first_format_keys_stay():
     first_format = ("host", "ready", "verdict", "days_left", "pec_status", "municipality", "ibge", "uf")
     first_format += ("pec_version", "not_after", "cnpj", "reasons")
     data = json.loads(report.to_json(document))
-    assert set(data) == {"generated", "language", "summary", "groups", "expiring", "changes", "merged_from", "hosts"}
+    # breakdown (issue 24): the fleet by UF and by the inventory groups the team names, a key added
+    assert set(data) == {
+        "generated",
+        "language",
+        "summary",
+        "groups",
+        "expiring",
+        "changes",
+        "merged_from",
+        "hosts",
+    } | {"breakdown"}
     assert all(set(first_format) <= set(row) for row in data["hosts"])
     unknown = {row["host"]: row for row in data["hosts"]}["c"]
     assert unknown["ready"] is None and unknown["reasons"] == [report.NOT_AUDITED_REASON]
@@ -318,6 +328,7 @@ def test_changes_across_three_successive_reports(tmp_path):
         "renewed": [],
         "new_hosts": [],
         "gone_hosts": [],
+        "labels": {},  # issue 24: how the page names each host it lists (municipality/UF)
     }
     second = report.build(
         rows_of({"a": "wrong_password", "b": ("ok", 365, "B2"), "c": ("ok", 560, "C2"), "d": "ok", "new": "no_chaves"}),
@@ -331,6 +342,7 @@ def test_changes_across_three_successive_reports(tmp_path):
         "renewed": ["b", "c"],  # b was fixed by a new certificate
         "new_hosts": ["new"],
         "gone_hosts": ["gone"],
+        "labels": {"a": "a/SP", "b": "b/SP", "c": "c/SP", "gone": "gone/SP", "new": "new/SP"},
     }
     third = report.build(
         rows_of({"a": "ok", "b": ("ok", 365, "B2"), "c": ("ok", 560, "C2"), "d": "unreachable", "new": "ok"}),
@@ -344,6 +356,7 @@ def test_changes_across_three_successive_reports(tmp_path):
         "renewed": [],  # a's certificate was not readable last time; b and c kept theirs
         "new_hosts": [],
         "gone_hosts": [],
+        "labels": {"a": "a/SP", "d": "d", "new": "new/SP"},  # d was not audited: no identity given in this test
     }
 
 
@@ -499,9 +512,14 @@ def test_a_report_written_before_codes_is_read_with_the_codes_its_records_stand_
         "h": [],
     }
     assert {host: row["problem"] for host, row in loaded.items()} == {r["host"]: r["problem"] for r in rows}
-    # no values to write them from: the CSV and the page show the audit's own reasons
+    # no values to write them from: the pt-BR CSV and page show each code's problem and next step in pt-BR, never
+    # the audit's English words (issue 24: the page was half English); the English report keeps the audit's
     table = csv_table(report.to_csv(report.build(list(loaded.values()), GENERATED)), ";")
-    assert "Cannot list chaves" in {row[0]: dict(zip(table[0], row)) for row in table[1:]}["a"]["motivos"]
+    said = {row[0]: dict(zip(table[0], row)) for row in table[1:]}["a"]["motivos"]
+    assert said.startswith("Sem permissão para ler o PEC ou a pasta chaves: rode a auditoria com become")
+    assert "Cannot" not in said
+    table = csv_table(report.to_csv(report.build(list(loaded.values()), GENERATED, language="en")), ",")
+    assert "Cannot list chaves" in {row[0]: dict(zip(table[0], row)) for row in table[1:]}["a"]["reasons"]
 
 
 @pytest.mark.parametrize(
@@ -587,11 +605,12 @@ def test_csv_is_in_portuguese_by_default_with_the_change_column(tmp_path):
     before = roundtrip(report.build(rows_of({"a": "ok", "b": "expired"}), "2026-11-18T06:00:00Z"), tmp_path)
     document = report.build(rows_of({"a": "wrong_password", "b": "ok", "c": "unreachable"}), GENERATED, before)
     table = csv_table(report.to_csv(document), ";")
-    assert table[0][:8] == [
+    assert table[0][:9] == [
         "servidor",
         "município",
         "UF",
         "IBGE",
+        "grupo",  # issue 24: the inventory groups the team named (rnds_readiness_report_groups)
         "pronto",
         "problema",
         "próximo passo",
@@ -645,21 +664,24 @@ def test_page_in_portuguese_groups_hosts_by_problem_with_the_next_step():
     page = report.to_html(report.build(rows, GENERATED), TEMPLATE)
     assert '<html lang="pt-BR">' in page and "Prontidão dos servidores PEC para a RNDS" in page
     groups = re.findall(r'<tr class="(\w+)" id="group-(\w+)"><td>([^<]*)</td><td class="count">(\d+)</td>', page)
+    # issue 24: in three sections whose totals are the cards (not ready, not audited, ready); a host not audited
+    # is no longer among the "bad" ones
     assert groups == [
         ("bad", "wrong_password", "Senha errada", "2"),
-        ("bad", "not_audited", "Servidor não auditado (inacessível)", "1"),
         ("bad", "expired", "Certificado vencido", "1"),
-        ("ok", "ok", "Pronto", "1"),
+        ("unknown", "not_audited", "Servidor não auditado (sem resultado da auditoria)", "1"),
+        ("ok", "ok", "Pronto, sem pendência", "1"),
     ]
     assert "confira a senha do certificado no inventário (vault) e rode o deploy de novo" in page
     assert "peça um novo certificado no e-Gestor AB" in page
-    assert "Primeiro relatório nesta pasta" in page and "25/11/2026 06:00 UTC" in page
+    # issue 24: Brasília time, the zone said
+    assert "Primeiro relatório nesta pasta" in page and "25/11/2026 03:00 (horário de Brasília, UTC-03:00)" in page
     table_rows = re.findall(r'<tr class="(yes|no|unknown)" data-group="(\w+)" data-change="([\w ]*)">', page)
     assert [group for _state, group, _change in table_rows] == [
         "wrong_password",
         "wrong_password",
-        "not_audited",
         "expired",
+        "not_audited",
         "ok",
     ]  # the table starts in the order of the groups above it
 
@@ -667,7 +689,7 @@ def test_page_in_portuguese_groups_hosts_by_problem_with_the_next_step():
 def test_page_in_english():
     page = report.to_html(report.build(rows_of({"a": "wrong_password"}), GENERATED, language="en"), TEMPLATE)
     assert '<html lang="en">' in page and "Wrong password" in page and "Senha errada" not in page
-    assert "2026-11-25 06:00 UTC" in page and "RNDS readiness of the PEC servers" in page
+    assert "2026-11-25 03:00 (Brasília time, UTC-03:00)" in page and "RNDS readiness of the PEC servers" in page
 
 
 def test_page_lists_the_changes(tmp_path):
@@ -676,11 +698,11 @@ def test_page_lists_the_changes(tmp_path):
     )
     page = report.to_html(report.build(rows_of({"a": "expired", "b": "ok"}), GENERATED, before), TEMPLATE)
     # a: a valid certificate replaced by an expired one (newly not ready, renewed); b: the reverse
-    assert "Mudanças desde o relatório de 18/11/2026 06:00 UTC" in page
+    assert "Mudanças desde o relatório de 18/11/2026 03:00 (horário de Brasília, UTC-03:00)" in page
     found = dict(re.findall(r'<details id="change-(\w+)"[^>]*>\s*<summary><b class="count">(\d+)</b>', page))
     assert found == {"newly_not_ready": "1", "fixed": "1", "renewed": "2", "new_hosts": "0", "gone_hosts": "1"}
     assert re.search(r'data-group="expired" data-change="newly_not_ready renewed"><td>a</td>', page)
-    assert "<li>gone</li>" in page
+    assert '<li title="gone">gone/SP</li>' in page  # issue 24: the municipality, not the host id
 
 
 HOSTILE = '<script>alert("host")</script>'

@@ -22,7 +22,9 @@ ALL_HOSTS = [*HOSTS, "pec-rj-down"]  # in the play, not audited
 RESULT = {
     "files": ["/r/readiness.json", "/r/readiness.csv", "/r/readiness.html"],
     "changes": {"since": "2026-11-30T06:00:00Z", "newly_not_ready": ["pec-rj-wrong"], "renewed": ["pec-sp-ok"],
-                "fixed": [], "new_hosts": [], "gone_hosts": ["pec-mg-old"]},
+                "fixed": [], "new_hosts": [], "gone_hosts": ["pec-mg-old"],
+                # what the report writes beside the lists (issue 24): each host's municipality/UF
+                "labels": {"pec-rj-wrong": "Niterói/RJ", "pec-sp-ok": "São Paulo/SP", "pec-mg-old": "pec-mg-old"}},
 }  # fmt: skip
 
 
@@ -42,8 +44,9 @@ def test_a_list_gets_the_whole_fleet_in_one_message():
         "1 certificados vencem em até 30 dias"
     )
     body = message["body"]
-    assert "Mudanças desde o relatório de 30/11/2026 06:00 UTC:" in body
-    assert "Deixou de estar pronto (1):\n- pec-rj-wrong" in body
+    assert "Mudanças desde o relatório de 30/11/2026 03:00 (horário de Brasília, UTC-03:00):" in body
+    assert "- Niterói/RJ (pec-rj-wrong)" in body  # municipalities in change lists, the id beside
+    assert "Deixou de estar pronto (1):\n- Niterói/RJ (pec-rj-wrong)" in body
     assert "Saiu do relatório (1):\n- pec-mg-old" in body
     assert "- pec-rj-down: Servidor não auditado (inacessível); próximo passo:" in body
     assert "- pec-rj-wrong (Niterói, RJ): Senha errada; próximo passo:" in body
@@ -56,7 +59,7 @@ def test_a_dict_gives_each_uf_its_own_hosts_and_changes():
     assert sp["to"] == ["sp@saude.example"] and sp["attach"] == ["/r/readiness.html", "/r/readiness.csv"]
     assert sp["subject"].startswith("Prontidão RNDS (SP): 2 de 2 servidores PEC prontos, 0 não prontos")
     assert "pec-rj" not in sp["body"] and "pec-mg-old" not in sp["body"]
-    assert "Certificado renovado (1):\n- pec-sp-ok" in sp["body"]
+    assert "Certificado renovado (1):\n- São Paulo/SP (pec-sp-ok)" in sp["body"]
     assert "Todos os servidores estão prontos." in sp["body"]
     assert by_uf["RJ"]["subject"].startswith("Prontidão RNDS (RJ): 0 de 1 servidores PEC prontos, 1 não prontos")
 
@@ -64,7 +67,7 @@ def test_a_dict_gives_each_uf_its_own_hosts_and_changes():
 def test_english_on_request():
     (message,) = messages(["a@saude.example"], language="en")
     assert message["subject"].startswith("RNDS readiness: 2 of 4 PEC servers ready")
-    assert "Changes since the report of 2026-11-30 06:00 UTC:" in message["body"]
+    assert "Changes since the report of 2026-11-30 03:00 (Brasília time, UTC-03:00):" in message["body"]
 
 
 @pytest.mark.parametrize(
