@@ -48,7 +48,7 @@ def test_a_list_gets_the_whole_fleet_in_one_message():
     assert "- Niterói/RJ (pec-rj-wrong)" in body  # municipalities in change lists, the id beside
     assert "Deixou de estar pronto (1):\n- Niterói/RJ (pec-rj-wrong)" in body
     assert "Saiu do relatório (1):\n- pec-mg-old" in body
-    assert "- pec-rj-down: Servidor não auditado (inacessível); próximo passo:" in body
+    assert "- pec-rj-down: Servidor não auditado (sem resultado da auditoria); próximo passo:" in body
     assert "- pec-rj-wrong (Niterói, RJ): Senha errada; próximo passo:" in body
 
 
