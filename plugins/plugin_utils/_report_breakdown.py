@@ -10,10 +10,22 @@ row. Another breakdown or count (a CADSUS column, say) is one more entry, and th
 
 from __future__ import annotations
 
+
+def cadsus_part(row: dict) -> str:
+    """A host's CADSUS state (issue 23, the second verdict): ready, its first failing or warning code, not checked,
+    or not audited."""
+    if row.get("ready") is None:
+        return "not_audited"
+    if row.get("cadsus_ready") is True:
+        return "cadsus.ready"
+    return (row.get("cadsus_codes") or ["cadsus.not_checked"])[0]
+
+
 # breakdown: the parts of the fleet a report row belongs to (a row may be in several inventory groups)
 BREAKDOWNS = {
     "uf": lambda row: [row.get("uf") or ""],
     "inventory_groups": lambda row: list(row.get("inventory_groups") or []),
+    "cadsus": lambda row: [cadsus_part(row)],  # the CADSUS verdict's own group (issue 23)
 }
 # count: does a row count in it (the cards' counts: the sums of a breakdown's parts equal the cards)
 COUNTS = {

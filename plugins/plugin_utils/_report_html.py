@@ -214,7 +214,8 @@ def _breakdowns(document: dict) -> list:
     for key, parts in (document.get("breakdown") or {}).items():
         if not any(part["name"] for part in parts):
             continue
-        rows = [dict(part, name=part["name"] or text["no_uf"]) for part in parts]
+        names = text["cadsus_parts"] if key == "cadsus" else {}  # the CADSUS states, in words
+        rows = [dict(part, name=names.get(part["name"], part["name"]) or text["no_uf"]) for part in parts]
         out.append({"key": key, "title": text["breakdowns"][key], "rows": rows})
     return out
 

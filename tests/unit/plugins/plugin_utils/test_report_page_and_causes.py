@@ -145,7 +145,7 @@ def test_breakdown_by_uf_and_by_named_inventory_groups_adds_up():
     assert (groups["regional_norte"]["hosts"], groups["regional_sul"]["hosts"]) == (100, 150)
     page = report.to_html(document, TEMPLATE)
     assert 'id="breakdown-uf"' in page and 'id="breakdown-inventory_groups"' in page
-    assert "<td>regional_norte</td>" in page and "Por UF e por grupo" in page
+    assert "<td>regional_norte</td>" in page and "Por UF, por grupo e CADSUS" in page
     # no group named: no group table, and no empty group column
     plain = report.to_html(
         report.build([report.record(h, readiness.get(h), GENERATED) for h in hosts], GENERATED), TEMPLATE
@@ -185,3 +185,38 @@ def test_the_report_folder_is_beside_the_inventory_whatever_the_working_folder(t
     assert report.default_dest([str(hosts_file)], "/home/x") == expected
     assert report.default_dest(["host1,host2,"], "/home/x") == "/home/x/rnds-readiness-report"
     assert report.default_dest([], "/home/x") == "/home/x/rnds-readiness-report"
+
+
+def test_the_cadsus_verdict_has_its_own_group_table_in_words():
+    """Issue 23: CADSUS, the second verdict, is grouped on its own (one part per state, in words on the page); every
+    cadsus.* code the audit can give has its words in both languages, so none shows up raw."""
+    from ansible_collections.esus.pec.plugins.plugin_utils._report_breakdown import breakdown
+    from ansible_collections.esus.pec.plugins.plugin_utils._report_text import PAGE_TEXT
+    from ansible_collections.esus.pec.plugins.plugin_utils.readiness_codes import CODES
+
+    rows = [
+        {"host": "a", "ready": True, "cadsus_ready": True, "cadsus_codes": []},
+        {"host": "b", "ready": True, "cadsus_ready": False, "cadsus_codes": ["cadsus.no_https"]},
+        {
+            "host": "c",
+            "ready": False,
+            "cadsus_ready": False,
+            "cadsus_codes": ["cadsus.no_https", "cadsus.no_govbr_login"],
+        },
+        {"host": "d", "ready": None},
+    ]
+    parts = {part["name"]: part for part in breakdown(rows)["cadsus"]}
+    assert {name: part["hosts"] for name, part in parts.items()} == {
+        "cadsus.ready": 1,
+        "cadsus.no_https": 2,
+        "not_audited": 1,
+    }
+    assert parts["cadsus.no_https"]["ready"] == 1 and parts["cadsus.no_https"]["not_ready"] == 1
+    for language in ("pt-BR", "en"):
+        named = PAGE_TEXT[language]["cadsus_parts"]
+        assert {c for c in CODES if c.startswith("cadsus.") and c != "cadsus.https_ok"} <= set(named), language
+    hosts, readiness, _groups = fleet(5)
+    page = report.to_html(
+        report.build([report.record(h, readiness.get(h), GENERATED) for h in hosts], GENERATED), TEMPLATE
+    )
+    assert 'id="breakdown-cadsus"' in page and "CADSUS (segundo veredito)" in page
