@@ -7,27 +7,16 @@ from __future__ import annotations
 DOCUMENTATION = r"""
 name: deploy_summary
 short_description: "The deploy's summary: counts, then each refused host with its code and next step"
-version_added: 0.2.0
+version_added: 0.1.0
 author: esus.pec contributors (@esus-pec)
 description:
   - Counts the hosts changed, unchanged, refused (left untouched) and without an answer, from each host's registered
     C(rnds_certificate_result), then gives one line per refused or unanswering host with the municipality, host, IBGE
     code, the code that decided and the next step.
   - Run once at the end of the play (C(run_once)); in Brazilian Portuguese unless the language is C(en).
+extends_documentation_fragment:
+  - esus.pec.run_summary
 options:
-  _input:
-    description: The hosts of the play (C(ansible_play_hosts_all)).
-    type: list
-    elements: string
-    required: true
-  hostvars:
-    description: C(hostvars).
-    type: dict
-    required: true
-  language:
-    description: C(pt-BR) or C(en) (C(rnds_readiness_report_language)).
-    type: string
-    default: pt-BR
   result:
     description: The name each host registered its result under.
     type: string

@@ -7,7 +7,7 @@ from __future__ import annotations
 DOCUMENTATION = r"""
 name: readiness_mail
 short_description: The fleet report's mail messages, one per recipient group
-version_added: 0.2.0
+version_added: 0.1.0
 author: esus.pec contributors (@esus-pec)
 description:
   - From what M(esus.pec.readiness_report) returned, the messages the role C(esus.pec.rnds_readiness) sends with

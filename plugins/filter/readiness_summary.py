@@ -7,27 +7,16 @@ from __future__ import annotations
 DOCUMENTATION = r"""
 name: readiness_summary
 short_description: "The audit's summary: counts, then each host not ready with its code and next step"
-version_added: 0.2.0
+version_added: 0.1.0
 author: esus.pec contributors (@esus-pec)
 description:
   - Counts the hosts ready, not ready and not audited, from each host's registered audit result
     (C(__rnds_readiness_audit) in the role), then gives one line per host not ready or not audited with the
     municipality, host, IBGE code, its first failing code and that code's next step.
   - Run once at the end of the play (C(run_once)); in Brazilian Portuguese unless the language is C(en).
+extends_documentation_fragment:
+  - esus.pec.run_summary
 options:
-  _input:
-    description: The hosts of the play (C(ansible_play_hosts_all)).
-    type: list
-    elements: string
-    required: true
-  hostvars:
-    description: C(hostvars).
-    type: dict
-    required: true
-  language:
-    description: C(pt-BR) or C(en) (C(rnds_readiness_report_language)).
-    type: string
-    default: pt-BR
   result:
     description: The name each host registered its result under.
     type: string

@@ -7,7 +7,7 @@ from __future__ import annotations
 DOCUMENTATION = r"""
 name: windows_host
 short_description: Whether a host is a Windows host, by the rule the collection's actions use
-version_added: 0.2.0
+version_added: 0.1.0
 author: esus.pec contributors (@esus-pec)
 description:
   - True for a Windows connection (C(winrm), C(psrp), with or without their collection prefix) or a Windows shell
