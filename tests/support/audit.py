@@ -31,6 +31,8 @@ def audit_play(expected_cnpj: str, *extra: str, task_keywords: tuple = (), then:
         '        group: "{{ group }}"',
         "        check_network: false",
         '        fact_path: "{{ fact_path }}"',
+        '        pec_config: "{{ pec_config }}"',
+        '        pec_service: "{{ pec_service }}"',
         *("        %s" % line for line in extra),
         "      register: audited",
         *("      %s" % line for line in task_keywords),
@@ -39,9 +41,13 @@ def audit_play(expected_cnpj: str, *extra: str, task_keywords: tuple = (), then:
 
 
 def sandbox_pec(pki, tmp_path: Path, cnpj_value: str, password: str, name: str) -> tuple[Path, dict]:
-    """(the PEC webserver folder, the host's variables): chaves 0750 holding one certificate 0600, the local
-    connection, this Python, the fact file under tmp_path."""
+    """(the PEC webserver folder, the host's variables): a PEC installed as the installer leaves it (its
+    pec.config under tmp_path, tests/support/pec_tree.py), chaves 0750 holding one certificate 0600, the local
+    connection, this Python, the fact file under tmp_path; no service to ask about (a sandbox folder has none)."""
+    from tests.support.pec_tree import build
+
     root = tmp_path / "pec" / "webserver"
+    build(root, tmp_path / "pec.config")
     chaves = root / "chaves"
     chaves.mkdir(parents=True)
     chaves.chmod(0o750)
@@ -56,5 +62,7 @@ def sandbox_pec(pki, tmp_path: Path, cnpj_value: str, password: str, name: str) 
         "owner": getpass.getuser(),
         "group": grp.getgrgid(os.getgid()).gr_name,
         "fact_path": str(tmp_path / "facts.d" / "esus_pec_rnds.fact"),
+        "pec_config": str(tmp_path / "pec.config"),
+        "pec_service": "",
     }
     return root, host
