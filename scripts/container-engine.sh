@@ -121,60 +121,47 @@ _esus_image_build_one() {
         "$tarball" "${image}" >/dev/null
 }
 
-# A Debian 12 host with a real systemd as PID 1 (Molecule scenario pec_service, issue 23): the Molecule image plus
-# systemd-sysv, installed from Debian in a container and committed (no second debootstrap), tagged apart so the
-# other scenarios' images do not change. Run it privileged with cgroupns host and /sbin/init as the command.
-ESUS_SYSTEMD_IMAGE="${ESUS_SYSTEMD_IMAGE:-localhost/esus-debian-systemd:12}"
-ESUS_SYSTEMD_PACKAGES="systemd systemd-sysv faketime"  # faketime: the clock-skew run
-esus_systemd_image_build() {
-    local base="localhost/esus-debian:12" recipe name
-    _esus_image_build_one 12 || return 1
-    recipe="$(printf '%s|%s' "$(docker image inspect --format '{{ .Id }}' "$base")" "$ESUS_SYSTEMD_PACKAGES" |
-        sha256sum | cut -c1-10)"
-    if [ "$(docker image inspect --format '{{ index .Config.Labels "esus.recipe" }}' "$ESUS_SYSTEMD_IMAGE" \
-        2>/dev/null)" = "$recipe" ]; then
+# _esus_derived_image RELEASE IMAGE PACKAGES CMD: localhost/esus-debian:RELEASE plus Debian PACKAGES, installed in a
+# container with the host's network and committed as IMAGE with CMD (no second debootstrap); rebuilt only when the
+# base image or the package list changed (the recipe label).
+_esus_derived_image() {
+    local release="$1" image="$2" packages="$3" command="$4" base="localhost/esus-debian:$1" recipe name log
+    _esus_image_build_one "$release" || return 1
+    recipe="$(printf '%s|%s' "$(docker image inspect --format '{{ .Id }}' "$base")" "$packages" | sha256sum | cut -c1-10)"
+    if [ "$(docker image inspect --format '{{ index .Config.Labels "esus.recipe" }}' "$image" 2>/dev/null)" = "$recipe" ]
+    then
         return 0
     fi
-    name="esus-systemd-build-$$"
-    esus_engine_log "building ${ESUS_SYSTEMD_IMAGE} from ${base} (+ ${ESUS_SYSTEMD_PACKAGES})"
+    name="esus-derived-build-$$"
+    log="/tmp/esus-pec-$(basename "${image%%:*}")-image.log"
+    esus_engine_log "building ${image} from ${base} (+ ${packages})"
     if ! docker run --name "$name" --network host "$base" sh -c "apt-get update -q &&
-        DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends ${ESUS_SYSTEMD_PACKAGES} &&
-        apt-get clean && rm -rf /var/lib/apt/lists/*" >/tmp/esus-pec-systemd-image.log 2>&1; then
-        esus_engine_log "building ${ESUS_SYSTEMD_IMAGE} failed; its log:"
-        tail -n 30 /tmp/esus-pec-systemd-image.log >&2
+        DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends ${packages} &&
+        apt-get clean && rm -rf /var/lib/apt/lists/*" >"$log" 2>&1; then
+        esus_engine_log "building ${image} failed; its log:"
+        tail -n 30 "$log" >&2
         docker rm -f "$name" >/dev/null 2>&1
         return 1
     fi
-    docker commit --change "LABEL esus.recipe=${recipe}" --change 'CMD ["/sbin/init"]' \
-        "$name" "$ESUS_SYSTEMD_IMAGE" >/dev/null && docker rm "$name" >/dev/null
+    docker commit --change "LABEL esus.recipe=${recipe}" --change "CMD ${command}" "$name" "$image" >/dev/null &&
+        docker rm "$name" >/dev/null
+}
+
+# A Debian 12 host with a real systemd as PID 1 (Molecule scenario pec_service, issue 23), tagged apart so the other
+# scenarios' images do not change. Run it with cgroupns host and /sbin/init as the command.
+ESUS_SYSTEMD_IMAGE="${ESUS_SYSTEMD_IMAGE:-localhost/esus-debian-systemd:12}"
+ESUS_SYSTEMD_PACKAGES="systemd systemd-sysv faketime"  # faketime: the clock-skew run
+esus_systemd_image_build() {
+    _esus_derived_image 12 "$ESUS_SYSTEMD_IMAGE" "$ESUS_SYSTEMD_PACKAGES" '["/sbin/init"]'
 }
 
 # The controller of the matrix sessions that need Python >= 3.12: the Debian 13 host image (built once for Molecule
 # too) plus venv (nox and ansible-test make virtualenvs), git (ansible-test sanity) and the openssl CLI (the unit
-# tests' legacy files), installed from Debian in a container and committed: no second debootstrap.
+# tests' legacy files).
 ESUS_CONTROLLER_IMAGE="${ESUS_CONTROLLER_IMAGE:-localhost/esus-controller:13}"
 ESUS_CONTROLLER_PACKAGES="python3-venv git openssl ca-certificates"
 esus_controller_image_build() {
-    local base="localhost/esus-debian:13" recipe name
-    _esus_image_build_one 13 || return 1
-    recipe="$(printf '%s|%s' "$(docker image inspect --format '{{ .Id }}' "$base")" "$ESUS_CONTROLLER_PACKAGES" |
-        sha256sum | cut -c1-10)"
-    if [ "$(docker image inspect --format '{{ index .Config.Labels "esus.recipe" }}' "$ESUS_CONTROLLER_IMAGE" \
-        2>/dev/null)" = "$recipe" ]; then
-        return 0
-    fi
-    name="esus-controller-build-$$"
-    esus_engine_log "building ${ESUS_CONTROLLER_IMAGE} from ${base} (+ ${ESUS_CONTROLLER_PACKAGES})"
-    if ! docker run --name "$name" --network host "$base" sh -c "apt-get update -q &&
-        DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends ${ESUS_CONTROLLER_PACKAGES} &&
-        apt-get clean && rm -rf /var/lib/apt/lists/*" >/tmp/esus-pec-controller-image.log 2>&1; then
-        esus_engine_log "building ${ESUS_CONTROLLER_IMAGE} failed; its log:"
-        tail -n 30 /tmp/esus-pec-controller-image.log >&2
-        docker rm -f "$name" >/dev/null 2>&1
-        return 1
-    fi
-    docker commit --change "LABEL esus.recipe=${recipe}" --change 'CMD ["sleep", "infinity"]' \
-        "$name" "$ESUS_CONTROLLER_IMAGE" >/dev/null && docker rm "$name" >/dev/null
+    _esus_derived_image 13 "$ESUS_CONTROLLER_IMAGE" "$ESUS_CONTROLLER_PACKAGES" '["sleep", "infinity"]'
 }
 
 # esus_controller_run COMMAND...: run COMMAND in a throwaway controller container, as root, with this checkout
