@@ -228,10 +228,15 @@ def builders() -> dict:
     return found
 
 
+FILTER_FRAGMENTS = {"run_summary"}  # options of filter plugins: no module, so no argument spec to build
+
+
 def fragments() -> dict:
     """Fragment name (file, or file.variable for a variable other than DOCUMENTATION) -> its options."""
     found = {}
     for path in sorted((PLUGINS / "doc_fragments").glob("*.py")):
+        if path.stem in FILTER_FRAGMENTS:
+            continue
         module = importlib.import_module("%s.doc_fragments.%s" % (PACKAGE, path.stem))
         for variable, text in vars(module.ModuleDocFragment).items():
             if variable.isupper() and isinstance(text, str):
