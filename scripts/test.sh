@@ -169,9 +169,17 @@ for core, python in pythons.items():
         local sessions=()
         mapfile -t sessions < <(_matrix_sessions "${here[@]}")
         esus_log "matrix: ansible-core ${here[*]} on this machine (log: .cache/results/matrix/host.log)"
-        nox -f scripts/noxfile.py --report "$out/host.json" -s "${sessions[@]}" >"$out/host.log" 2>&1
+        ESUS_MATRIX_RESULTS="$out" nox -f scripts/noxfile.py --report "$out/host.json" -s "${sessions[@]}" \
+            >"$out/host.log" 2>&1
     fi
     [ -n "$pid" ] && wait "$pid"
+    # the container writes into this checkout's .cache/results/matrix (mounted at its own path): when the results
+    # go elsewhere (ESUS_RESULTS), its cores' junit files and report come along
+    local shared="$PWD/.cache/results/matrix"
+    if [ "${#inside[@]}" -gt 0 ] && [ "$(realpath -m "$out")" != "$(realpath -m "$shared")" ]; then
+        for core in "${inside[@]}"; do [ -d "$shared/$core" ] && cp -r "$shared/$core" "$out/"; done
+        [ -f "$shared/container.json" ] && cp "$shared/container.json" "$out/"
+    fi
     local kind status duration log xml before
     while read -r kind core status duration log; do
         xml="$out/$core/$kind.xml"
