@@ -424,3 +424,23 @@ def test_the_installers_record_decides_end_to_end(demo):
         if code == "pec_config.other_root":
             assert "rnds_certificate_pec_root" in " ".join(record["reasons"])
         assert pec_tree.DATABASE_PASSWORD not in result.stdout + json.dumps(record)
+
+
+def test_switches_given_on_the_command_line_as_strings_work(demo):
+    """``-e rnds_readiness_write_report=false`` gives the string "false" (no spec converts it: the playbooks do not
+    validate the role's arguments); the role's conditions read it as a boolean instead of failing the run with
+    "Conditionals must have a boolean result" (ansible-core 2.19)."""
+    result = audit(
+        demo,
+        "-e",
+        "rnds_readiness_write_report=false",
+        "-e",
+        "rnds_readiness_fail_when_not_ready=false",
+        "-e",
+        "rnds_readiness_check_network=false",
+        "-e",
+        "rnds_readiness_persist_fact=false",
+    )
+    assert result.returncode == 0, result.stdout[-3000:]
+    assert "Conditionals must have a boolean result" not in result.stdout
+    assert "RESUMO DA AUDITORIA" in result.stdout
