@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import difflib
 import functools
+import re
 from pathlib import Path
 
 import yaml
@@ -90,9 +91,25 @@ _WORDS = {
 }
 
 
+# An option of argument_specs.<entry point>.options: a key at the sixth column of the file, alone on its line
+_OPTION_LINE = re.compile(r"^      ([A-Za-z_][A-Za-z0-9_]*):[ \t]*$", re.M)
+
+
 @functools.lru_cache(maxsize=None)
 def known(roles: Path = _ROLES) -> frozenset:
-    """Every variable the roles declare (their meta/argument_specs.yml), and those the collection sets itself."""
+    """Every variable the roles declare (their meta/argument_specs.yml), and those the collection sets itself.
+
+    Read as lines, not parsed as YAML: this runs in every host's worker process (a fork, so no cache outlives
+    it), and PyYAML's parser took ~60 ms of controller CPU per host, a third of the audit's whole cost at N=200.
+    tests/unit/plugins/plugin_utils/test_input_names.py holds the lines and the parsed specs equal."""
+    names = set(SET_BY_THE_COLLECTION)
+    for spec_file in sorted(roles.glob("*/meta/argument_specs.yml")):
+        names.update(_OPTION_LINE.findall(spec_file.read_text(encoding="utf-8")))
+    return frozenset(names)
+
+
+def known_parsed(roles: Path = _ROLES) -> frozenset:
+    """known(), by parsing the specs as YAML: what the line reading must equal."""
     names = set(SET_BY_THE_COLLECTION)
     for spec_file in sorted(roles.glob("*/meta/argument_specs.yml")):
         specs = (yaml.safe_load(spec_file.read_text(encoding="utf-8")) or {}).get("argument_specs") or {}

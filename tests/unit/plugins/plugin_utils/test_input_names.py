@@ -90,3 +90,22 @@ def test_a_value_the_vault_cannot_decrypt_is_told_as_such():
     value, message, code = input_names.password(_VaultRefusing(), Raw("x"), "rnds_certificate_password", "pec-1", "en")
     assert value is None and code == input_names.PASSWORD_VAULT
     assert "(at /inv/host_vars/pec-1.yml:7) cannot be decrypted" in message and "vault id: outro" in message
+
+
+def test_the_names_read_as_lines_are_the_parsed_specs_options():
+    """known() reads the specs' option lines (PyYAML per host cost ~60 ms of CPU); a layout the line reading
+    misses would make a declared variable look unknown, so the two must agree, on the real files and on a changed
+    copy."""
+    assert input_names.known() == input_names.known_parsed()
+    assert "rnds_certificate_expected_cnpj" in input_names.known() and len(input_names.known()) > 50
+
+
+def test_a_spec_layout_the_line_reading_misses_is_caught(tmp_path):
+    role = tmp_path / "roles" / "some_role" / "meta"
+    role.mkdir(parents=True)
+    (role / "argument_specs.yml").write_text(
+        "argument_specs:\n  main:\n    options:\n      rnds_readiness_a:\n        type: str\n"
+        "      rnds_readiness_b: {type: str}\n"  # a flow mapping on the option's own line
+    )
+    roles = tmp_path / "roles"
+    assert input_names.known(roles) != input_names.known_parsed(roles)
