@@ -80,7 +80,17 @@ def junit(core: str, name: str) -> str:
 def units(session: nox.Session, core: str) -> None:
     """pytest tests/unit."""
     # jsonschema: the Zabbix template's schema; pypsrp and pywinrm: what a Windows controller installs (README)
-    install(session, core, "cryptography", "pytest", "tree-sitter", "tree-sitter-powershell", "jsonschema", "pypsrp", "pywinrm")
+    install(
+        session,
+        core,
+        "cryptography",
+        "pytest",
+        "tree-sitter",
+        "tree-sitter-powershell",
+        "jsonschema",
+        "pypsrp",
+        "pywinrm",
+    )
     session.install("--quiet", "--no-deps", ANSIBLE)  # its collections only: this session's ansible-core stays
     check_core(session, core)
     session.run("python", "-m", "pytest", "-q", "-p", "no:cacheprovider", junit(core, "units"), "tests/unit")
