@@ -127,13 +127,17 @@ def playbook_run(hosts: list, readiness: dict, work: Path, write_report: bool) -
     (work / "inventory.json").write_text(json.dumps(inventory))
     (work / "report.yml").write_text(REPORT_PLAY)
     env = dict(ansible_env(), ANSIBLE_CALLBACKS_ENABLED="ansible.posix.profile_tasks", ANSIBLE_FORKS="10")
-    command = [sys.executable, "-c", PEAK_RSS, shutil.which("ansible-playbook") or "ansible-playbook"]
+    playbook = Path(sys.executable).with_name("ansible-playbook")  # the venv's, whatever PATH says
+    command = [sys.executable, "-c", PEAK_RSS, str(playbook)]
     command += ["-i", str(work / "inventory.json"), str(work / "report.yml")]
     command += [
         "-e",
         json.dumps({"rnds_readiness_write_report": write_report, "rnds_readiness_report_dir": str(work / "out")}),
     ]
-    found = subprocess.run(command, env=env, capture_output=True, text=True, timeout=7200, check=True).stdout
+    run = subprocess.run(command, env=env, capture_output=True, text=True, timeout=7200, check=False)
+    if run.returncode != 0:  # say why: the run's own last lines
+        raise SystemExit("the report play failed (exit %d):\n%s" % (run.returncode, (run.stdout + run.stderr)[-3000:]))
+    found = run.stdout
     task = re.search(r"Write the fleet report on the controller.*? -+ ([\d.]+)s$", found, re.M)
     return {
         "report_task_s": float(task.group(1)) if task else None,
