@@ -133,6 +133,11 @@ def chaves(state, host):
     return state["work"] / "root" / host / "webserver" / "chaves"
 
 
+def tree(folder: Path) -> dict:
+    """Every file under ``folder`` with its bytes and mode ({} when the folder does not exist)."""
+    return {str(p.relative_to(folder)): (p.read_bytes(), p.stat().st_mode) for p in folder.rglob("*") if p.is_file()}
+
+
 def test_each_mistake_fails_its_own_municipality_and_the_others_finish(state):
     result, said = play(state, "deploy.yml")
     counts = recap(result)
@@ -248,6 +253,34 @@ def test_a_refusal_prints_its_message_not_the_certificates_details(state):
     shown = json.loads(fatal.group(1))
     assert shown["verdict"] == "identity_mismatch" and "certificate" not in shown and "host pec-a" in shown["msg"]
     assert (target.read_bytes() if target.exists() else None) == before  # nothing changed on the refused host
+
+
+def test_when_every_host_is_refused_the_summary_and_the_report_still_come(state):
+    """Every host of the run refused (pec-b, the one without a mistake, left out): the deploy still ends with its
+    summary, and the audit still writes its report and ends with its summary, each refused host in them with its
+    code. The summary and the report are run_once tasks: with every host failed in the task before them, no host
+    was left to run them, and a run where the whole state made the same mistake ended with no summary at all."""
+    refused = ("pec-a", "pec-c", "pec-d")
+    before = {host: tree(chaves(state, host)) for host in refused}  # pec-a may hold what an earlier test deployed
+    result, said = play(state, "deploy.yml", "--limit", ",".join(refused))
+    assert result.returncode != 0
+    assert {host: recap(result)[host]["failed"] for host in refused} == dict.fromkeys(refused, 1)
+    assert (
+        "RESUMO DO DEPLOY: 3 servidor(es): 0 alterado(s), 0 sem mudança, 3 recusado(s) (nada alterado neles), "
+        "0 sem resposta" in said
+    ), said[-3000:]
+    assert "): input.password_vault: host pec-c:" in said and "): input.password_template: host pec-d:" in said
+    assert {host: tree(chaves(state, host)) for host in refused} == before  # nothing changed on a refused host
+
+    report = state["work"] / "relatorio-recusados"
+    result, said = play(state, "readiness.yml", "--limit", "pec-c,pec-d", "-e", "rnds_readiness_report_dir=%s" % report)
+    assert result.returncode != 0
+    assert "RESUMO DA AUDITORIA: 2 servidor(es): 0 pronto(s) para a RNDS, 0 não pronto(s), 2 não auditado(s)" in said
+    assert "host pec-c: rnds_certificate_password (em" in said.split("RESUMO DA AUDITORIA")[-1]  # its own line
+    rows = {row["host"]: row for row in json.loads((report / "readiness.json").read_text())["hosts"]}
+    assert set(rows) == {"pec-c", "pec-d"}
+    assert all(not row["ready"] for row in rows.values()), rows
+    assert all(row["municipality"] for row in rows.values()), rows  # who it is, from the inventory
 
 
 def test_a_password_through_another_variable_still_works(state, pki, tmp_path):
