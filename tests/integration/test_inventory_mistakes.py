@@ -31,6 +31,7 @@ from pathlib import Path
 import pytest
 
 from tests.support.collection import REPO, ansible_env, run_playbook, vault_encrypt
+from tests.support.deploy import snapshot
 from tests.support.doc_blocks import block
 from tests.support.leaks import file_material, key_material, leaks
 from tests.support.pki import cnpj
@@ -131,11 +132,6 @@ def recap(result) -> dict:
 
 def chaves(state, host):
     return state["work"] / "root" / host / "webserver" / "chaves"
-
-
-def tree(folder: Path) -> dict:
-    """Every file under ``folder`` with its bytes and mode ({} when the folder does not exist)."""
-    return {str(p.relative_to(folder)): (p.read_bytes(), p.stat().st_mode) for p in folder.rglob("*") if p.is_file()}
 
 
 def test_each_mistake_fails_its_own_municipality_and_the_others_finish(state):
@@ -261,7 +257,8 @@ def test_when_every_host_is_refused_the_summary_and_the_report_still_come(state)
     code. The summary and the report are run_once tasks: with every host failed in the task before them, no host
     was left to run them, and a run where the whole state made the same mistake ended with no summary at all."""
     refused = ("pec-a", "pec-c", "pec-d")
-    before = {host: tree(chaves(state, host)) for host in refused}  # pec-a may hold what an earlier test deployed
+    roots = {host: state["work"] / "root" / host for host in refused}
+    before = {host: snapshot(root) for host, root in roots.items()}  # pec-a may hold what an earlier test deployed
     result, said = play(state, "deploy.yml", "--limit", ",".join(refused))
     assert result.returncode != 0
     assert {host: recap(result)[host]["failed"] for host in refused} == dict.fromkeys(refused, 1)
@@ -270,7 +267,7 @@ def test_when_every_host_is_refused_the_summary_and_the_report_still_come(state)
         "0 sem resposta" in said
     ), said[-3000:]
     assert "): input.password_vault: host pec-c:" in said and "): input.password_template: host pec-d:" in said
-    assert {host: tree(chaves(state, host)) for host in refused} == before  # nothing changed on a refused host
+    assert {host: snapshot(root) for host, root in roots.items()} == before  # nothing changed on a refused host
 
     report = state["work"] / "relatorio-recusados"
     result, said = play(state, "readiness.yml", "--limit", "pec-c,pec-d", "-e", "rnds_readiness_report_dir=%s" % report)

@@ -129,11 +129,17 @@ class Sandbox:
 
     def snapshot(self) -> dict:
         """Every path under the PEC root with its mode and bytes: what --check must leave as it was."""
-        found = {}
-        for path in sorted(self.root.rglob("*")):
-            info = path.lstat()
-            found[str(path)] = (stat.S_IMODE(info.st_mode), path.read_bytes() if path.is_file() else None)
-        return found
+        return snapshot(self.root)
+
+
+def snapshot(root: Path) -> dict:
+    """Every path under ``root`` (folders too) with its mode and bytes: what a refused or --check run must leave as
+    it was ({} when ``root`` does not exist)."""
+    found = {}
+    for path in sorted(root.rglob("*")):
+        info = path.lstat()
+        found[str(path)] = (stat.S_IMODE(info.st_mode), path.read_bytes() if path.is_file() else None)
+    return found
 
 
 def changed(result: subprocess.CompletedProcess) -> int:
