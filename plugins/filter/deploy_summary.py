@@ -37,10 +37,11 @@ _value:
   elements: string
 """
 
-from ansible_collections.esus.pec.plugins.plugin_utils.run_summary import deploy_lines
-
 
 def deploy_summary(hosts, hostvars, language="pt-BR", result="rnds_certificate_result"):
+    # imported when the filter runs: see readiness_mail.py
+    from ansible_collections.esus.pec.plugins.plugin_utils.run_summary import deploy_lines
+
     return deploy_lines(list(hosts), hostvars, language, result)
 
 

@@ -96,10 +96,13 @@ _value:
 
 from ansible.errors import AnsibleFilterError
 
-from ansible_collections.esus.pec.plugins.plugin_utils.report_mail import MailError, messages
-
 
 def readiness_mail(report_result, hosts, readiness, mail_to, generated="", language="pt-BR", attach_csv=False):
+    # Imported when the filter runs, not when the file loads: a lookup of any esus.pec filter (the play's become
+    # uses esus.pec.windows_host) loads every file in plugins/filter in every worker process (Ansible's Jinja2Loader),
+    # and the report's modules cost a worker more than the audit's own checks (benchmarks/README.md).
+    from ansible_collections.esus.pec.plugins.plugin_utils.report_mail import MailError, messages
+
     try:
         return messages(report_result, hosts, readiness, mail_to, generated, language, attach_csv)
     except MailError as exc:

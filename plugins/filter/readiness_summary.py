@@ -37,10 +37,11 @@ _value:
   elements: string
 """
 
-from ansible_collections.esus.pec.plugins.plugin_utils.run_summary import readiness_lines
-
 
 def readiness_summary(hosts, hostvars, language="pt-BR", result="__rnds_readiness_audit"):
+    # imported when the filter runs: see readiness_mail.py
+    from ansible_collections.esus.pec.plugins.plugin_utils.run_summary import readiness_lines
+
     return readiness_lines(list(hosts), hostvars, language, result)
 
 

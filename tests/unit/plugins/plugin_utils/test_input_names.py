@@ -109,3 +109,113 @@ def test_a_spec_layout_the_line_reading_misses_is_caught(tmp_path):
     )
     roles = tmp_path / "roles"
     assert input_names.known(roles) != input_names.known_parsed(roles)
+
+
+# - the options the actions read from the variables option_names names (read_options) -
+
+
+def real_templar(variables: dict):
+    """Ansible's own Templar over ``variables`` (trusted, as inventory values are), as the action's is."""
+    from ansible.parsing.dataloader import DataLoader
+    from ansible.template import Templar
+
+    try:
+        from ansible.template import trust_as_template  # 2.19 and later: inventory values are trusted templates
+    except ImportError:  # 2.17, 2.18: every string is a template
+
+        def trust_as_template(value):
+            return value
+
+    def trust(value):
+        if isinstance(value, dict):
+            return {key: trust(item) for key, item in value.items()}
+        if isinstance(value, list):
+            return [trust(item) for item in value]
+        return trust_as_template(value) if isinstance(value, str) else value
+
+    trusted = trust(variables)
+    return Templar(loader=DataLoader(), variables=trusted), trusted
+
+
+SPEC = {
+    "pec_root": {"type": "path", "required": True},
+    "fact_path": {"type": "str"},
+    "endpoints": {"type": "list", "elements": "dict", "default": []},
+    "network_timeout": {"type": "float", "default": 5},
+    "owner": {"type": "str", "default": "root"},
+    "option_names": {"type": "dict", "default": {}},
+}
+NAMES = {
+    "pec_root": "rnds_certificate_pec_root",
+    "fact_path": "rnds_readiness_fact_path",
+    "endpoints": "rnds_readiness_endpoints",
+    "network_timeout": "rnds_readiness_network_timeout",
+    "owner": "rnds_certificate_owner",
+    "password": "rnds_certificate_password",
+}
+
+
+def test_each_option_the_task_does_not_set_is_read_from_its_variable_and_templated():
+    templar, variables = real_templar(
+        {
+            "inventory_hostname": "pec-7",
+            "rnds_certificate_pec_root": "/srv/{{ inventory_hostname }}/webserver",  # a template: rendered
+            "rnds_readiness_fact_path": "",  # empty, no default: left unset, as `if ... else omit` did
+            "rnds_readiness_endpoints": [{"host": "{{ inventory_hostname }}.example", "port": 443}],
+            "rnds_readiness_network_timeout": 2.5,
+            "rnds_certificate_owner": "pecadmin",
+            "rnds_certificate_password": "{{ never read here }}",
+        }
+    )
+    task = {"option_names": NAMES, "owner": "given"}  # the task sets owner: it wins over the variable
+    arguments, problem = input_names.read_options(templar, variables, task, SPEC)
+    assert problem is None
+    assert arguments == {
+        "option_names": NAMES,
+        "pec_root": "/srv/pec-7/webserver",
+        "endpoints": [{"host": "pec-7.example", "port": 443}],
+        "network_timeout": 2.5,
+        "owner": "given",
+    }
+
+
+def test_an_unset_required_variable_and_a_broken_template_fail_naming_host_variable_and_option():
+    templar, variables = real_templar({"inventory_hostname": "pec-7", "rnds_readiness_report_language": "en"})
+    arguments, problem = input_names.read_options(templar, variables, {"option_names": NAMES}, SPEC)
+    assert problem == (
+        "host pec-7: variable rnds_certificate_pec_root (option pec_root) is not set. Set it in the inventory. "
+        "Nothing was changed on the host."
+    )
+    templar, variables = real_templar(
+        {"inventory_hostname": "pec-7", "rnds_certificate_pec_root": "/srv/{{ no_such_variable }}"}
+    )
+    arguments, problem = input_names.read_options(templar, variables, {"option_names": NAMES}, SPEC)
+    assert problem.startswith("host pec-7: a variável rnds_certificate_pec_root (opção pec_root) não pôde ser lida: ")
+    assert "no_such_variable" in problem and problem.endswith("Nada foi alterado no servidor.")
+    # an option that is not the action's is not read (the role contract test refuses such a name)
+    templar, variables = real_templar({"inventory_hostname": "pec-7", "rnds_x": "1", "rnds_certificate_pec_root": "/p"})
+    arguments, problem = input_names.read_options(templar, variables, {"option_names": {"nope": "rnds_x"}}, SPEC)
+    assert problem is None and "nope" not in arguments
+
+
+def test_loading_the_filter_files_does_not_import_the_report():
+    """Ansible loads every file of plugins/filter in every worker process when the play's become looks up
+    esus.pec.windows_host; the report's modules (report_mail, report, ...) cost more than the audit's checks, so
+    they are imported only when their filter runs. A fresh interpreter: this process may have them already."""
+    import subprocess
+    import sys
+
+    from tests.support.collection import collections_path
+
+    code = (
+        "import sys; sys.path.insert(0, %r)\n"
+        "import importlib\n"
+        "for name in ('deploy_summary', 'readiness_mail', 'readiness_summary', 'windows_host'):\n"
+        "    importlib.import_module('ansible_collections.esus.pec.plugins.filter.' + name).FilterModule().filters()\n"
+        "ours = 'ansible_collections.esus.pec.plugins.plugin_utils.'\n"
+        "print(sorted(m.rsplit('.', 1)[-1] for m in sys.modules if m.startswith(ours)))\n"
+    ) % str(collections_path())
+    loaded = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    for heavy in ("report", "report_mail", "run_summary", "_report_html", "readiness_codes"):
+        assert "'%s'" % heavy not in loaded, loaded
+    assert "'hosts'" in loaded  # windows_host's own rule is loaded: the check sees what was imported
