@@ -17,7 +17,7 @@ Writing the local fact and the decision's metrics stays in the module (``atomic_
 
 from __future__ import annotations
 
-import base64
+import binascii
 import contextlib
 import grp
 import json
@@ -26,7 +26,6 @@ import pwd
 import socket
 import stat
 import sys
-import tempfile
 import time
 
 # Not "if __package__": under AnsiballZ on Python 3.9 (zipimport) it is still None while the module runs
@@ -164,6 +163,8 @@ def write_text(path: str, content: str) -> None:
     mode 0644; the folder is made (0755) when missing."""
     directory = os.path.dirname(path)
     os.makedirs(directory, mode=0o755, exist_ok=True)
+    import tempfile  # only when a file is written: the look imports no more than it uses (direct_probe.py)
+
     handle, temp = tempfile.mkstemp(dir=directory, prefix=".esus-pec-")
     try:
         with os.fdopen(handle, "w", encoding="utf-8") as out:
@@ -214,7 +215,7 @@ def look(params: dict) -> dict:
     pkcs12 = [f for f in files if file_kind(f["name"]) == "pkcs12"]
     if params["read_certificate"] and len(pkcs12) == 1 and pkcs12[0]["readable"] and pkcs12[0]["size"] <= MAX_SIZE:
         with open(os.path.join(chaves_path, pkcs12[0]["name"]), "rb") as handle:
-            result["certificate_b64"] = base64.b64encode(handle.read(MAX_SIZE + 1)).decode("ascii")
+            result["certificate_b64"] = binascii.b2a_base64(handle.read(MAX_SIZE + 1), newline=False).decode("ascii")
     if params.get("dest_name"):  # the deploy's look: its own file, even when it is not a regular one
         result["dest"] = {"kind": path_kind(os.path.join(chaves_path, params["dest_name"]))}
         result["accounts"] = {
@@ -255,7 +256,7 @@ DEFAULTS = {
 def run(encoded: str) -> None:
     """The direct entry point: ``encoded`` is the base64 JSON of look's params; prints MARK + JSON."""
     try:
-        params = dict(DEFAULTS, **json.loads(base64.b64decode(encoded).decode("utf-8")))
+        params = dict(DEFAULTS, **json.loads(binascii.a2b_base64(encoded).decode("utf-8")))
         # as the module's type=path options are
         for key in ("pec_root", "pec_config", "fact_path", "metrics_path", "timestamp_path"):
             params[key] = os.path.expanduser(os.path.expandvars(params[key])) if params[key] else params[key]

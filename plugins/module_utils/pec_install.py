@@ -15,12 +15,10 @@ the collection (plugin_utils/direct_probe.py runs it on the host beside host_pro
 
 from __future__ import annotations
 
-import base64
+import binascii
 import json
 import os
 import socket
-import ssl
-import subprocess
 
 # pec.config key -> the probe's name for it. Only these are read back; never databasePassword/Url/Username.
 CONFIG_KEYS = {
@@ -71,6 +69,8 @@ def service_state(name: str) -> dict:
     result = {"name": name, "state": "unknown", "detail": None}
     if not os.path.isdir("/run/systemd/system"):  # sd_booted(): systemd is not PID 1 here
         return dict(result, state="no_systemd")
+    import subprocess  # only on a systemd host: the look imports no more than it uses (direct_probe.py)
+
     command = ["systemctl", "show", "--no-pager", "--property=LoadState,ActiveState,SubState,Result", "--", name]
     try:
         # the direct probe runs without AnsiballZ, so there is no AnsibleModule.run_command to call here
@@ -129,14 +129,22 @@ def cadsus_config(webserver: str) -> dict:
 def https_certificate(host: str, port: int, timeout: float) -> dict:
     """The certificate PEC's HTTPS port presents (DER, base64: public), or why there is none."""
     result = {"host": host, "port": port, "answered": False, "certificate_der_b64": None, "error": None}
+    try:
+        raw = socket.create_connection((host, port), timeout=timeout)
+    except OSError as exc:  # nothing listens: ssl, a large import, is not needed (direct_probe.py)
+        result["error"] = getattr(exc, "strerror", None) or type(exc).__name__
+        return result
+    import ssl
+
     context = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
     context.check_hostname = False
     context.verify_mode = ssl.CERT_NONE  # what it presents is judged on the controller; nothing is sent
     try:
-        with socket.create_connection((host, port), timeout=timeout) as raw, context.wrap_socket(raw) as tls:
+        with raw, context.wrap_socket(raw) as tls:
             der = tls.getpeercert(binary_form=True)
     except (OSError, ssl.SSLError) as exc:
         result["error"] = getattr(exc, "strerror", None) or getattr(exc, "reason", None) or type(exc).__name__
         return result
-    result.update(answered=True, certificate_der_b64=base64.b64encode(der).decode("ascii") if der else None)
+    encoded = binascii.b2a_base64(der, newline=False).decode("ascii") if der else None
+    result.update(answered=True, certificate_der_b64=encoded)
     return result
