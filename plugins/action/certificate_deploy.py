@@ -36,6 +36,7 @@ from ansible_collections.esus.pec.plugins.plugin_utils.chaves_plan import expect
 from ansible_collections.esus.pec.plugins.plugin_utils.chaves_words import blocker_message, describe, diff
 from ansible_collections.esus.pec.plugins.plugin_utils.direct_probe import direct_probe
 from ansible_collections.esus.pec.plugins.plugin_utils.hosts import Platform, platform_of
+from ansible_collections.esus.pec.plugins.plugin_utils.input_names import UNREADABLE_VARIABLE, validated_options
 from ansible_collections.esus.pec.plugins.plugin_utils.input_names import check as check_variables
 from ansible_collections.esus.pec.plugins.plugin_utils.vaulted_source import read_and_validate
 from ansible_collections.esus.pec.plugins.plugin_utils.windows_acl import FILE_SDDL, SddlError, chaves_template
@@ -145,8 +146,11 @@ class ActionModule(ActionBase):
     def _decide_and_deploy(self, tmp, task_vars):
         result = super().run(tmp, task_vars)
         del tmp  # made only when bytes are sent
-        _validation, args = self.validate_argument_spec(argument_spec=_argspec.certificate_deploy_spec())
         host = (task_vars or {}).get("inventory_hostname", "?")
+        # the options the task does not set, read from the variables option_names names (input_names.py)
+        args, unread = validated_options(self, task_vars or {}, _argspec.certificate_deploy_spec())
+        if unread:
+            return dict(result, failed=True, changed=False, code=UNREADABLE_VARIABLE, msg=unread)
         # the inventory's names against the roles' contract, and the password read raw (input_names.py)
         variables = check_variables(
             self._templar, task_vars or {}, args["option_names"], "password" in self._task.args, required=True

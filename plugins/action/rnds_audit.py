@@ -34,6 +34,7 @@ from ansible_collections.esus.pec.plugins.plugin_utils.chaves_plan import audit_
 from ansible_collections.esus.pec.plugins.plugin_utils.direct_probe import direct_probe, output_not_shown
 from ansible_collections.esus.pec.plugins.plugin_utils.host_metrics import metrics_decision, metrics_plan
 from ansible_collections.esus.pec.plugins.plugin_utils.hosts import platform_of
+from ansible_collections.esus.pec.plugins.plugin_utils.input_names import UNREADABLE_VARIABLE, validated_options
 from ansible_collections.esus.pec.plugins.plugin_utils.input_names import check as check_variables
 from ansible_collections.esus.pec.plugins.plugin_utils.inventory_certificate import (
     inventory_finding,
@@ -86,8 +87,11 @@ class ActionModule(ActionBase):
         result = super().run(tmp, task_vars)
         del tmp
         task_vars = task_vars or {}
-        _validation, args = self.validate_argument_spec(argument_spec=rnds_audit_spec())
         host = task_vars.get("inventory_hostname", "?")
+        # the options the task does not set, read from the variables option_names names (input_names.py)
+        args, unread = validated_options(self, task_vars, rnds_audit_spec())
+        if unread:
+            return dict(result, failed=True, code=UNREADABLE_VARIABLE, msg=unread)
         # the inventory's names against the roles' contract, and the password read raw (input_names.py)
         variables = check_variables(self._templar, task_vars, args["option_names"], "password" in self._task.args)
         if variables["warnings"]:

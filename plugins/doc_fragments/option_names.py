@@ -16,6 +16,11 @@ options:
         (C(pec_root)); with C({pec_root: rnds_certificate_pec_root}) here it names both
         (C(pec_root (rnds_certificate_pec_root\\)))."
       - The roles pass their variable names here.
+      - "For the actions M(esus.pec.rnds_audit) and M(esus.pec.certificate_deploy) it also says where to read each
+        option the task does not set: the action reads and templates the variable named here when the host has it
+        (an empty string leaves an option that has no default unset), so the roles' tasks compile no Jinja template
+        per host for their options. An option set in the task wins. A variable that cannot be templated, or a
+        required one that is not set, fails the host with a message naming the variable, and nothing is changed."
     type: dict
     default: {}
 """

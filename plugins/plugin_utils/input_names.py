@@ -13,6 +13,11 @@ known name, in the task itself (no task of its own). A misspelt variable that wo
 (``GUARDED``) while the real one is empty refuses the host before it is touched, unless
 ``rnds_certificate_allow_unknown_variables`` is true.
 
+The other options the role's task names in ``option_names`` are read the same way (``read_options``): the task
+sets none of them, so Ansible compiles no Jinja template for them in the host's worker process (a fork: nothing
+compiled outlives it); only a value that is itself a template is compiled, once, here. Thirty options were thirty
+templates per host, about a fifth of the audit's controller CPU (benchmarks/README.md).
+
 The certificate's password is read by the action from the inventory variable itself, not from a task argument
 that Ansible templates before the action runs: a password with ``{{`` and no ``!unsafe`` would otherwise fail
 with Jinja's own error, which quotes a fragment of the password. ``password()`` templates the raw value here
@@ -43,6 +48,7 @@ MISSPELT_CHECK = "input.misspelt_check"
 PASSWORD_MISSING = "input.password_missing"
 PASSWORD_TEMPLATE = "input.password_template"
 PASSWORD_VAULT = "input.password_vault"
+UNREADABLE_VARIABLE = "input.unreadable_variable"
 _ROLES = Path(__file__).resolve().parents[2] / "roles"
 
 _WORDS = {
@@ -178,6 +184,87 @@ def check(templar, task_vars, option_names: dict | None, password_given: bool, r
                 templar, task_vars.get(variable), variable, host, said
             )
     return answer
+
+
+_READ_WORDS = {
+    "pt-BR": {
+        "unreadable": (
+            "host %s: a variável %s (opção %s) não pôde ser lida: %s. Corrija-a no inventário. Nada foi alterado "
+            "no servidor."
+        ),
+        "unset": (
+            "host %s: a variável %s (opção %s) não está definida. Defina-a no inventário. Nada foi alterado no "
+            "servidor."
+        ),
+    },
+    "en": {
+        "unreadable": (
+            "host %s: variable %s (option %s) could not be read: %s. Fix it in the inventory. Nothing was changed on "
+            "the host."
+        ),
+        "unset": (
+            "host %s: variable %s (option %s) is not set. Set it in the inventory. Nothing was changed on the host."
+        ),
+    },
+}
+
+
+def read_options(templar, task_vars, task_args, spec: dict) -> tuple[dict, str | None]:
+    """(the task's arguments with each option it does not set read from the variable ``option_names`` names, the
+    message of a variable that could not be templated or None).
+
+    An option the task sets wins; a variable the host does not have leaves the option to its default; an empty
+    string leaves an option that has no default unset (what ``| default(omit)`` and ``if ... else omit`` did in
+    the task). The password is not read here: ``check`` reads it and never quotes it."""
+    names = task_args.get("option_names") or {}
+    arguments = dict(task_args)
+    host = str(task_vars.get("inventory_hostname", "?"))
+    for option, variable in names.items():
+        if option == "password" or option in task_args or option not in spec:
+            continue
+        if variable not in task_vars:
+            if spec[option].get("required"):
+                return arguments, _read_words(templar, task_vars)["unset"] % (host, variable, option)
+            continue
+        try:
+            value = _plain(templar.template(task_vars[variable]))
+        except Exception as exc:  # not the password: the error may say what the value holds
+            why = str(exc).strip().splitlines()[0][:300] if str(exc).strip() else type(exc).__name__
+            return arguments, _read_words(templar, task_vars)["unreadable"] % (host, variable, option, why)
+        if value is None or (value == "" and spec[option].get("default") is None):
+            continue
+        arguments[option] = value
+    return arguments, None
+
+
+def _read_words(templar, task_vars) -> dict:
+    return _READ_WORDS["en" if language(templar, task_vars).lower().startswith("en") else "pt-BR"]
+
+
+def validated_options(action, task_vars, spec: dict) -> tuple[dict | None, str | None]:
+    """(the validated arguments, None) or (None, the message of a variable that could not be read): the action's
+    ``validate_argument_spec`` over the task's arguments and the options ``read_options`` read for it."""
+    arguments, problem = read_options(action._templar, task_vars, action._task.args, spec)
+    if problem:
+        return None, problem
+    given = action._task.args
+    action._task.args = arguments
+    try:
+        _validation, validated = action.validate_argument_spec(argument_spec=spec)
+    finally:
+        action._task.args = given
+    return validated, None
+
+
+def _plain(value):
+    """A templated value as plain data: 2.17/2.18 give a vaulted value as an object that is not a str."""
+    if isinstance(value, dict):
+        return {key: _plain(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_plain(item) for item in value]
+    if type(value).__name__ == "AnsibleVaultEncryptedUnicode":
+        return str(value)
+    return value
 
 
 def password(templar, raw, variable: str, host: str, language: object = "pt-BR") -> tuple:

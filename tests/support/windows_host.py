@@ -55,7 +55,10 @@ def run_action(
     loader = loader or DataLoader()
     connection = SimpleNamespace(_shell=shell_loader.get(shell), become=None)
     connection._shell.tmpdir = None
-    action = action_class(task, connection, PlayContext(), loader, Templar(loader=loader), None)
+    task_vars = dict(task_vars or {}, inventory_hostname="pec-windows-1")
+    # the host's variables are the templar's, as in Ansible's worker: the actions read the options option_names names
+    templar = Templar(loader=loader, variables=task_vars)
+    action = action_class(task, connection, PlayContext(), loader, templar, None)
     recorder = Recorder(answer)
     action._execute_module = recorder
     action._low_level_execute_command = lambda cmd, **_ignored: (
@@ -64,5 +67,5 @@ def run_action(
     if hasattr(action, "add_group"):  # 2.21 and later: the action adds inventory groups through the task's context
         action.add_group = lambda name, parent_group_names=None: recorder.groups.append((name, parent_group_names))
     action._remove_tmp_path = lambda path: None
-    result = action.run(task_vars=dict(task_vars or {}, inventory_hostname="pec-windows-1"))
+    result = action.run(task_vars=task_vars)
     return result, recorder

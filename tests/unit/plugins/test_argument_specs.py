@@ -18,6 +18,7 @@ One ``ansible-doc`` run for all the plugins: about 2 seconds.
 from __future__ import annotations
 
 import importlib
+import types
 import inspect
 from pathlib import Path
 
@@ -96,6 +97,8 @@ def action_argument_spec(name: str, monkeypatch) -> dict:
     monkeypatch.setattr(ActionBase, "run", lambda self, tmp=None, task_vars=None: {})
     monkeypatch.setattr(ActionBase, "validate_argument_spec", capture)
     action = object.__new__(module.ActionModule)
+    # what the actions read before validating: the task's arguments (none here) and the host's variables (none)
+    action._task, action._templar = types.SimpleNamespace(args={}), None
     with pytest.raises(Captured) as caught:
         action.run(task_vars={})
     return caught.value.spec

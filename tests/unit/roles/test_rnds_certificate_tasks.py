@@ -27,6 +27,7 @@ except ImportError:  # 2.17 and 2.18: omit is a placeholder string that the task
     from ansible.executor.task_executor import remove_omit
 
 from ansible_collections.esus.pec.plugins.module_utils._argspec import certificate_deploy_spec
+from ansible_collections.esus.pec.plugins.plugin_utils.input_names import read_options
 from tests.support.argspec import argument_problems, specs
 from tests.support.collection import REPO
 
@@ -117,20 +118,26 @@ def rendered_tasks(filename: str, windows: bool):
         for item in items:
             templar = Templar(loader=loader(), variables=dict(variables, item=item))
             arguments = task[module] if isinstance(task[module], dict) else {}
-            yield task["name"], module, render(templar, arguments)
+            yield task["name"], module, render(templar, arguments, module)
 
 
-def render(templar: Templar, arguments: dict) -> dict:
-    """Template each argument the way Ansible does, dropping those that resolve to omit."""
+def render(templar: Templar, arguments: dict, module: str = "esus.pec.certificate_deploy") -> dict:
+    """Template each argument the way Ansible does, dropping those that resolve to omit, then add what the action
+    reads from the variables option_names names (plugin_utils/input_names.py read_options, the action's own code)."""
     if AnsibleValueOmittedError is None:
-        return remove_omit(templar.template(arguments), OMIT)
-    rendered = {}
-    for key, value in arguments.items():
-        try:
-            rendered[key] = templar.template(value)
-        except AnsibleValueOmittedError:
-            continue
-    return rendered
+        rendered = remove_omit(templar.template(arguments), OMIT)
+    else:
+        rendered = {}
+        for key, value in arguments.items():
+            try:
+                rendered[key] = templar.template(value)
+            except AnsibleValueOmittedError:
+                continue
+    if module != "esus.pec.certificate_deploy":
+        return rendered
+    read, problem = read_options(templar, templar.available_variables, rendered, certificate_deploy_spec())
+    assert problem is None, problem
+    return read
 
 
 def check_arguments(filename: str, windows: bool) -> list[str]:
@@ -162,7 +169,8 @@ def test_one_task_deploys_on_linux_and_windows_alike():
 def test_the_extra_principals_reach_the_action(windows):
     deploy = next(args for _n, module, args in rendered_tasks("main.yml", windows) if module.endswith("deploy"))
     assert deploy["windows_principals"] == [{"user": "NT SERVICE\\e-SUS-PEC", "rights": "Modify"}]
-    assert deploy["pec_root"] == ""  # the host's platform default, which the action picks (test_destination_paths)
+    # empty: left unset, the host's platform default, which the action picks (test_destination_paths)
+    assert "pec_root" not in deploy and deploy["option_names"]["pec_root"] == "rnds_certificate_pec_root"
 
 
 @pytest.mark.parametrize("windows", [True, False])

@@ -10,19 +10,23 @@
 - every role variable (rnds_certificate_*, rnds_readiness_*) that a task, default or template reads is declared;
 - no ``| default(`` copies the default of a declared input;
 - a variable both roles read has the same spec and default in both;
-- the role's action task names each option's variable in ``option_names``, so messages name it.
+- the role's action task reads each option from a role variable through ``option_names`` (the action reads and
+  templates it: plugin_utils/input_names.py ``read_options``); a name there that is not an option of the action
+  would be ignored without a word, so it is a problem here.
 
 Plain YAML and regular expressions over the role files: well under a second.
 """
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 
 import pytest
 import yaml
 
+from ansible_collections.esus.pec.plugins.module_utils._argspec import certificate_deploy_spec, rnds_audit_spec
 from tests.support.collection import REPO
 
 ROLES = ("rnds_certificate", "rnds_readiness")
@@ -131,30 +135,52 @@ def shared_problems(a: dict, b: dict) -> list[str]:
     return problems
 
 
-# Options the actions read from the variable option_names names, raw, and template themselves: a password that
-# looks like a Jinja template must fail with a message that quotes none of it (plugin_utils/input_names.py)
-READ_BY_THE_ACTION = {"password"}
+# The actions' argument specs: an option_names key that is not among them is ignored by read_options
+SPECS = {"esus.pec.certificate_deploy": certificate_deploy_spec, "esus.pec.rnds_audit": rnds_audit_spec}
+# Options a role does not read from a variable: set by the task itself, or left to the action's default
+NOT_FROM_A_VARIABLE = {
+    "esus.pec.certificate_deploy": {"option_names", "pec_config"},
+    "esus.pec.rnds_audit": {"option_names", "record", "add_to_group", "token_timeout"},
+}
 
 
-def naming_problems(c: dict) -> list[str]:
-    """Each option of an esus.pec action task set from one role variable is named after it in option_names."""
+def action_tasks(tasks):
+    """Every task of a task list, blocks (block, rescue, always) opened."""
+    for task in tasks:
+        yield task
+        for part in ("block", "rescue", "always"):
+            yield from action_tasks(task.get(part) or [])
+
+
+def naming_problems(c: dict, declared: frozenset) -> list[str]:
+    """Each option of an esus.pec action task is set by the task or read from the role variable option_names
+    names; each option_names key is an option of the action and each value a declared variable."""
     problems = []
     for task_list in c["tasks"].values():
-        for task in task_list:
-            module = next((key for key in task if key.startswith("esus.pec.")), None)
-            arguments = task.get(module) if module else None
-            if not isinstance(arguments, dict) or "option_names" not in arguments:
+        for task in action_tasks(task_list):
+            module = next((key for key in task if key in SPECS), None)
+            if not module:
                 continue
-            names = arguments["option_names"]
+            arguments = task[module] or {}
+            names = arguments.get("option_names") or {}
+            spec = SPECS[module]()
+            problems += [
+                "%s: option_names names %s, not an option of the action" % (module, o) for o in names if o not in spec
+            ]
+            problems += [
+                "%s: option_names reads %s from %s, which no role declares" % (module, o, v)
+                for o, v in names.items()
+                if v not in declared
+            ]
             for option, value in arguments.items():
                 read = set(ROLE_VARIABLE.findall(value)) if isinstance(value, str) else set()
-                if option != "option_names" and len(read) == 1 and names.get(option) != next(iter(read)):
+                if option != "option_names" and len(read) == 1 and names.get(option) not in (None, *read):
                     problems.append(
                         "%s: %s is set from %s but option_names says %r" % (module, option, *read, names.get(option))
                     )
             problems += [
-                "%s: option_names names %s, which the task does not set" % (module, o)
-                for o in set(names) - set(arguments) - READ_BY_THE_ACTION
+                "%s: %s is neither set by the task nor read from a variable" % (module, o)
+                for o in sorted(set(spec) - set(arguments) - set(names) - NOT_FROM_A_VARIABLE[module])
             ]
     return problems
 
@@ -187,9 +213,13 @@ def test_the_variables_both_roles_read_are_declared_alike(contracts):
     assert {"rnds_certificate_pec_root", "rnds_certificate_windows_extra_principals"} <= shared
 
 
+def declared_variables(contracts) -> frozenset:
+    return frozenset(name for c in contracts.values() for name in c["spec"])
+
+
 @pytest.mark.parametrize("role", ROLES)
-def test_messages_can_name_the_role_variables(contracts, role):
-    assert naming_problems(contracts[role]) == []
+def test_each_option_is_read_from_a_role_variable(contracts, role):
+    assert naming_problems(contracts[role], declared_variables(contracts)) == []
     assert any("option_names" in str(task) for tasks in contracts[role]["tasks"].values() for task in tasks)
 
 
@@ -245,9 +275,26 @@ def test_a_task_that_does_not_name_its_variables_is_caught(contracts):
     (task,) = c["tasks"]["main.yml"]
     arguments = dict(task["esus.pec.certificate_deploy"])
     arguments["option_names"] = {k: v for k, v in arguments["option_names"].items() if k != "pec_root"}
-    arguments["option_names"]["staged"] = "x"
+    arguments["option_names"]["staged"] = "rnds_certificate_backups"
+    arguments["option_names"]["owner"] = "rnds_certificate_ownr"
+    arguments["dir_mode"] = "{{ rnds_certificate_file_mode }}"
     wrong = planted(c, tasks={"main.yml": [dict(task, **{"esus.pec.certificate_deploy": arguments})]})
-    assert sorted(naming_problems(wrong)) == [
-        "esus.pec.certificate_deploy: option_names names staged, which the task does not set",
-        "esus.pec.certificate_deploy: pec_root is set from rnds_certificate_pec_root but option_names says None",
+    assert sorted(naming_problems(wrong, declared_variables(contracts))) == [
+        "esus.pec.certificate_deploy: dir_mode is set from rnds_certificate_file_mode but option_names says "
+        "'rnds_certificate_dir_mode'",
+        "esus.pec.certificate_deploy: option_names names staged, not an option of the action",
+        "esus.pec.certificate_deploy: option_names reads owner from rnds_certificate_ownr, which no role declares",
+        "esus.pec.certificate_deploy: pec_root is neither set by the task nor read from a variable",
+    ]
+    # the audit's task sits in a block: it is checked too
+    r = contracts["rnds_readiness"]
+    audit = r["tasks"]["audit.yml"]
+    broken = json.loads(
+        json.dumps(audit).replace(
+            '"check_network": "rnds_readiness_check_network"', '"check_netwrk": "rnds_readiness_check_network"'
+        )
+    )
+    assert sorted(naming_problems(planted(r, tasks={"audit.yml": broken}), declared_variables(contracts))) == [
+        "esus.pec.rnds_audit: check_network is neither set by the task nor read from a variable",
+        "esus.pec.rnds_audit: option_names names check_netwrk, not an option of the action",
     ]
