@@ -31,7 +31,7 @@ Goals (issue 11): ours <= 0.4x short-stock-audit at N=200 on both connections; r
 <= 1.0x ours; cost per host flat from 50 to 500.
 
 Usage: .venv/bin/python benchmarks/bench_fleet.py [--connections local,ssh] [--pipelining on,off]
-       [--sizes 50,200,500 | --sizes 200 1000] [--off-sizes 200] [--forks 20] [--with-stock]
+       [--sizes 50,200,500 | --sizes 200 1000] [--off-sizes 200] [--forks 20] [--with-stock] [--repeat 3]
 SSH needs root (it adds the pecadmin user and starts sshd, as tests/integration/test_ssh_fleet.py does).
 Writes benchmarks/output/fleet.json, beside it the per-host wall-time comparison of every case at every size
 (fleet-per-host.svg and fleet-per-host.txt, no dependency) and, when matplotlib is installed, fleet.png.
@@ -265,6 +265,7 @@ def main() -> None:
         "--only", default="", help="comma-separated subset of ours,short-stock-audit,re-deploy (e.g. flatness runs)"
     )
     parser.add_argument("--append", action="store_true", help="add to benchmarks/output/fleet.json, not replace it")
+    parser.add_argument("--repeat", type=int, default=1, help="measure every case this many times, keep the median")
     parser.add_argument("--skip-counts", action="store_true", help="skip the 5-host -vvv runs that count executions")
     args = parser.parse_args()
     sizes = [int(s) for given in args.sizes for s in given.split(",") if s]
@@ -317,7 +318,16 @@ def main() -> None:
                         play(PLAYBOOKS["ours"], inventory, vault, args.forks, pipelining)  # first audit: facts written
                         for name in names:
                             prime(name, inventory, vault, args.forks, pipelining)
-                            measured = run_case(name, inventory, vault, args.forks, pipelining)
+                        # --repeat K: every case K times in rotation (all cases, then all again), the median kept:
+                        # a shared machine's speed drifts by 15% between minutes, and a ratio of two single runs
+                        # minutes apart carries that drift
+                        seen = {name: [] for name in names}
+                        for _ in range(args.repeat):
+                            for name in names:
+                                seen[name].append(run_case(name, inventory, vault, args.forks, pipelining))
+                        for name in names:
+                            walls = sorted(m["wall"] for m in seen[name])
+                            measured = next(m for m in seen[name] if m["wall"] == walls[(len(walls) - 1) // 2])
                             row[name] = {
                                 "wall_s": round(measured["wall"], 1),
                                 "cpu_s_per_host": round(measured["cpu"] / size, 3),
@@ -325,6 +335,8 @@ def main() -> None:
                                 "changed": changed_total(measured["stdout"]),
                                 "hosts_changed": hosts_changed(measured["stdout"]),
                             }
+                            if args.repeat > 1:
+                                row[name]["walls_s"] = [round(m["wall"], 1) for m in seen[name]]
                         ratios(row)
                         rows.append(row)
                         remove_fleet(inventory)

@@ -18,8 +18,8 @@ One ``ansible-doc`` run for all the plugins: about 2 seconds.
 from __future__ import annotations
 
 import importlib
-import types
 import inspect
+import types
 from pathlib import Path
 
 import pytest
