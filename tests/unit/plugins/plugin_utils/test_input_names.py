@@ -219,3 +219,33 @@ def test_loading_the_filter_files_does_not_import_the_report():
     for heavy in ("report", "report_mail", "run_summary", "_report_html", "readiness_codes"):
         assert "'%s'" % heavy not in loaded, loaded
     assert "'hosts'" in loaded  # windows_host's own rule is loaded: the check sees what was imported
+
+
+def test_a_vaulted_option_is_read_decrypted_as_plain_text(monkeypatch):
+    """A per-value vaulted variable (``!vault |``) read by read_options reaches the argument spec as text: 2.19 and
+    later decrypt it while templating (under the run's vault secrets context), 2.17/2.18 hand over an object that is
+    not a str, which read_options turns into one."""
+    from ansible.parsing.dataloader import DataLoader
+    from ansible.parsing.vault import VaultLib, VaultSecret
+    from ansible.template import Templar
+
+    secret = VaultSecret(b"test-vault-secret")
+    vaulted = VaultLib([("default", secret)]).encrypt(b"12345678000195").decode()
+    document = "rnds_certificate_expected_cnpj: !vault |\n%sinventory_hostname: pec-7\n" % "".join(
+        "  %s\n" % line for line in vaulted.splitlines()
+    )
+    loader = DataLoader()
+    loader.set_vault_secrets([("default", secret)])
+    variables = loader.load(document)
+    try:
+        from ansible.parsing.vault import VaultSecretsContext  # 2.19 and later: what ansible-playbook sets up
+    except ImportError:
+        VaultSecretsContext = None
+    if VaultSecretsContext is not None:  # set for this test only (monkeypatch puts the empty one back)
+        monkeypatch.setattr(VaultSecretsContext, "_current", None)
+        VaultSecretsContext.initialize(VaultSecretsContext(secrets=[("default", secret)]))
+    spec = {"expected_cnpj": {"type": "str", "default": ""}, "option_names": {"type": "dict", "default": {}}}
+    task = {"option_names": {"expected_cnpj": "rnds_certificate_expected_cnpj"}}
+    arguments, problem = input_names.read_options(Templar(loader=loader, variables=variables), variables, task, spec)
+    assert problem is None
+    assert isinstance(arguments["expected_cnpj"], str) and arguments["expected_cnpj"] == "12345678000195"
