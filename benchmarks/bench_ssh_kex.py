@@ -47,7 +47,9 @@ def server_version() -> str:
     return (done.stderr or done.stdout).strip().splitlines()[0] if (done.stderr or done.stdout).strip() else "?"
 
 
-SERVER_VERSION = "?"
+def negotiated(lines: list) -> str:
+    """The key exchange of a ``ssh -v`` session, from its lines."""
+    return next((line.split("kex: algorithm: ", 1)[1].strip() for line in lines if "kex: algorithm: " in line), "?")
 
 
 def cost(server: dict, options: list, connections: int, image: str = "") -> dict:
@@ -68,9 +70,7 @@ def cost(server: dict, options: list, connections: int, image: str = "") -> dict
     ]
     target = "%s@%s" % (server["user"], server["host"])
     said = subprocess.run([*base, *options, "-v", target, "true"], capture_output=True, text=True, check=True).stderr
-    kex = next(
-        (line.split("kex: algorithm: ", 1)[1].strip() for line in said.splitlines() if "kex: algorithm: " in line), "?"
-    )
+    kex = negotiated(said.splitlines())
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
     for _ in range(connections):
@@ -116,7 +116,7 @@ def cost_in(image: str, server: dict, options: list, connections: int) -> dict:
         script,
     ]
     said = subprocess.run(docker, capture_output=True, text=True, check=True).stdout.splitlines()
-    kex = next((line.split("kex: algorithm: ", 1)[1].strip() for line in said if "kex: algorithm: " in line), "?")
+    kex = negotiated(said)
     wall = int(next(line.split()[1] for line in said if line.startswith("wall_ns"))) / 1e9
     children = said[-1].split()  # times: the shell's own line, then its children's "user system"
 
@@ -139,8 +139,7 @@ def main() -> None:
     args = parser.parse_args()
     if sshd.why_not():
         raise SystemExit("cannot run: %s" % sshd.why_not())
-    global SERVER_VERSION
-    SERVER_VERSION = server_version()
+    server_said = server_version()
     inside = ["docker", "run", "--rm", args.image] if args.image else []
     supported = set(
         subprocess.run([*inside, "ssh", "-Q", "kex"], capture_output=True, text=True, check=True).stdout.split()
@@ -162,10 +161,10 @@ def main() -> None:
         row["cpu_vs_default"] = round(row["cpu_ms"] / rows["default"]["cpu_ms"], 3)
     out = REPO / "benchmarks" / "output"
     out.mkdir(parents=True, exist_ok=True)
-    result = {"client": version, "server": SERVER_VERSION, "connections": args.connections, "cases": rows}
+    result = {"client": version, "server": server_said, "connections": args.connections, "cases": rows}
     name = "ssh-kex-%s.json" % args.image.rsplit(":", 1)[-1] if args.image else "ssh-kex.json"
     (out / name).write_text(json.dumps(result, indent=2) + "\n")
-    print("client: %s; server: %s" % (version, SERVER_VERSION))
+    print("client: %s; server: %s" % (version, server_said))
     print("| key exchange asked | negotiated | client CPU per connection (ms) | / default | wall (ms) |")
     print("|---|---|---|---|---|")
     for name, row in rows.items():

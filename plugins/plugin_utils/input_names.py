@@ -72,6 +72,14 @@ _WORDS = {
             "ansible-vault encrypt_string (um valor cifrado nunca é lido como modelo) ou marque-o com !unsafe "
             "(%s: !unsafe '...'). Nada foi alterado no servidor."
         ),
+        "unreadable": (
+            "host %s: a variável %s (opção %s) não pôde ser lida: %s. Corrija-a no inventário. Nada foi alterado "
+            "no servidor."
+        ),
+        "unset": (
+            "host %s: a variável %s (opção %s) não está definida. Defina-a no inventário. Nada foi alterado no "
+            "servidor."
+        ),
     },
     "en": {
         "unknown": "host %s: variable %s is not an esus.pec variable and is ignored",
@@ -92,6 +100,13 @@ _WORDS = {
             "tried to read it as one. Encrypt "
             "the value with ansible-vault encrypt_string (an encrypted value is never templated) or mark it !unsafe "
             "(%s: !unsafe '...'). Nothing was changed on the host."
+        ),
+        "unreadable": (
+            "host %s: variable %s (option %s) could not be read: %s. Fix it in the inventory. Nothing was changed on "
+            "the host."
+        ),
+        "unset": (
+            "host %s: variable %s (option %s) is not set. Set it in the inventory. Nothing was changed on the host."
         ),
     },
 }
@@ -186,29 +201,6 @@ def check(templar, task_vars, option_names: dict | None, password_given: bool, r
     return answer
 
 
-_READ_WORDS = {
-    "pt-BR": {
-        "unreadable": (
-            "host %s: a variável %s (opção %s) não pôde ser lida: %s. Corrija-a no inventário. Nada foi alterado "
-            "no servidor."
-        ),
-        "unset": (
-            "host %s: a variável %s (opção %s) não está definida. Defina-a no inventário. Nada foi alterado no "
-            "servidor."
-        ),
-    },
-    "en": {
-        "unreadable": (
-            "host %s: variable %s (option %s) could not be read: %s. Fix it in the inventory. Nothing was changed on "
-            "the host."
-        ),
-        "unset": (
-            "host %s: variable %s (option %s) is not set. Set it in the inventory. Nothing was changed on the host."
-        ),
-    },
-}
-
-
 def read_options(templar, task_vars, task_args, spec: dict) -> tuple[dict, str | None]:
     """(the task's arguments with each option it does not set read from the variable ``option_names`` names, the
     message of a variable that could not be templated or None).
@@ -224,21 +216,17 @@ def read_options(templar, task_vars, task_args, spec: dict) -> tuple[dict, str |
             continue
         if variable not in task_vars:
             if spec[option].get("required"):
-                return arguments, _read_words(templar, task_vars)["unset"] % (host, variable, option)
+                return arguments, words(language(templar, task_vars))["unset"] % (host, variable, option)
             continue
         try:
             value = _plain(templar.template(task_vars[variable]))
         except Exception as exc:  # not the password: the error may say what the value holds
             why = str(exc).strip().splitlines()[0][:300] if str(exc).strip() else type(exc).__name__
-            return arguments, _read_words(templar, task_vars)["unreadable"] % (host, variable, option, why)
+            return arguments, words(language(templar, task_vars))["unreadable"] % (host, variable, option, why)
         if value is None or (value == "" and spec[option].get("default") is None):
             continue
         arguments[option] = value
     return arguments, None
-
-
-def _read_words(templar, task_vars) -> dict:
-    return _READ_WORDS["en" if language(templar, task_vars).lower().startswith("en") else "pt-BR"]
 
 
 def validated_options(action, task_vars, spec: dict) -> tuple[dict | None, str | None]:
