@@ -27,11 +27,15 @@ with and without pipelining. Measured in one run, for each connection, pipelinin
 each with its wall time, the controller's CPU-seconds per host (ansible-playbook and its workers; with the
 local connection this includes the host side too, with SSH it does not) and, from the -vvv log of a 5-host
 run, module executions and remote commands per host (the audit's second run: the steady state).
+With ``--kex``, every SSH case is run once per client key exchange: ``default`` is the client's own pick (OpenSSH
+9.0-9.8: sntrup761x25519; 9.9+ facing a 9.9+ server: mlkem768x25519; before 9.0: curve25519), any other name is
+forced with ``-o KexAlgorithms=`` on every host (what a controller with another OpenSSH, or that setting, pays).
 Goals (issue 11): ours <= 0.4x short-stock-audit at N=200 on both connections; re-deploy 0 changed and
 <= 1.0x ours; cost per host flat from 50 to 500.
 
 Usage: .venv/bin/python benchmarks/bench_fleet.py [--connections local,ssh] [--pipelining on,off]
        [--sizes 50,200,500 | --sizes 200 1000] [--off-sizes 200] [--forks 20] [--with-stock] [--repeat 3]
+       [--kex default,curve25519-sha256]
 SSH needs root (it adds the pecadmin user and starts sshd, as tests/integration/test_ssh_fleet.py does).
 Writes benchmarks/output/fleet.json, beside it the per-host wall-time comparison of every case at every size
 (fleet-per-host.svg and fleet-per-host.txt, no dependency) and, when matplotlib is installed, fleet.png.
@@ -266,6 +270,12 @@ def main() -> None:
     )
     parser.add_argument("--append", action="store_true", help="add to benchmarks/output/fleet.json, not replace it")
     parser.add_argument("--repeat", type=int, default=1, help="measure every case this many times, keep the median")
+    parser.add_argument(
+        "--kex",
+        default="default",
+        help="over SSH, the client's key exchange: default (its own pick, the named setting) and/or algorithms forced "
+        "with -o KexAlgorithms= (e.g. default,curve25519-sha256): every case is run under each",
+    )
     parser.add_argument("--skip-counts", action="store_true", help="skip the 5-host -vvv runs that count executions")
     args = parser.parse_args()
     sizes = [int(s) for given in args.sizes for s in given.split(",") if s]
@@ -297,10 +307,28 @@ def main() -> None:
                         print("ssh skipped: %s" % sshd.why_not(), flush=True)
                         continue
                     server = stack.enter_context(sshd.loopback_sshd(work / "sshd"))
-                for pipelining in [p == "on" for p in args.pipelining.split(",")]:
-                    label = "%s, pipelining %s" % (connection, "on" if pipelining else "off")
+                settings = [
+                    (pipelining, kex)
+                    for pipelining in [p == "on" for p in args.pipelining.split(",")]
+                    for kex in (args.kex.split(",") if server else ["default"])
+                ]
+                for pipelining, kex in settings:
+                    # the client's key exchange is 45% of a host's cost over SSH with OpenSSH 9.0-9.8's default
+                    # (benchmarks/bench_ssh_kex.py); a forced one is how a controller with another OpenSSH pays
+                    reach = (
+                        dict(server, ssh_args=server["ssh_args"] + " -o KexAlgorithms=" + kex)
+                        if kex != "default"
+                        else server
+                    )
+                    label = "%s, pipelining %s%s" % (
+                        connection,
+                        "on" if pipelining else "off",
+                        "" if kex == "default" else ", kex " + kex,
+                    )
                     if not args.skip_counts:
-                        small = fleet(work / ("small-%s-%d" % (connection, pipelining)), 5, source, plain, port, server)
+                        small = fleet(
+                            work / ("small-%s-%d-%s" % (connection, pipelining, kex)), 5, source, plain, port, reach
+                        )
                         counts[label] = {}
                         play(PLAYBOOKS["ours"], small, vault, args.forks, pipelining)  # the first run writes facts
                         for name in names:
@@ -312,9 +340,14 @@ def main() -> None:
                         print(label, json.dumps(counts[label]), flush=True)
                     for size in sizes if pipelining else [s for s in sizes if s in off_sizes]:
                         inventory = fleet(
-                            work / ("%s-%d-%d" % (connection, pipelining, size)), size, source, plain, port, server
+                            work / ("%s-%d-%s-%d" % (connection, pipelining, kex, size)),
+                            size,
+                            source,
+                            plain,
+                            port,
+                            reach,
                         )
-                        row = {"connection": connection, "pipelining": pipelining, "hosts": size}
+                        row = {"connection": connection, "pipelining": pipelining, "kex": kex, "hosts": size}
                         play(PLAYBOOKS["ours"], inventory, vault, args.forks, pipelining)  # first audit: facts written
                         for name in names:
                             prime(name, inventory, vault, args.forks, pipelining)
@@ -371,7 +404,7 @@ def main() -> None:
         print(
             "| %s%s | %d | %s | %s | %s | %s | %s | %s | %s | %s |"
             % (
-                row["connection"],
+                where(row),
                 ", pipelining" if row["pipelining"] else "",
                 row["hosts"],
                 cell(row, "ours", "wall_s", "%.1f"),
@@ -394,7 +427,7 @@ def main() -> None:
         print(
             "| %s%s | %d | %s | %s | %s | %s | %s | %s | %s |"
             % (
-                row["connection"],
+                where(row),
                 ", pipelining" if row["pipelining"] else "",
                 row["hosts"],
                 cell(row, "ping", "wall_s", "%.1f"),
@@ -417,6 +450,12 @@ def main() -> None:
         )
     per_host_chart(rows, args.forks, out)
     plot(rows, args.forks, out)
+
+
+def where(row: dict) -> str:
+    """The connection of a row, with the key exchange when one was forced (rows before --kex have none)."""
+    kex = row.get("kex", "default")
+    return row["connection"] + ("" if kex == "default" else ", kex " + kex)
 
 
 def ratios(row: dict) -> None:
@@ -460,7 +499,7 @@ def per_host_chart(rows: list, forks: int, out: Path) -> None:
     peak = max(r[c]["wall_ms_per_host"] for r in groups for c in cases if c in r) or 1.0
     text = ["Wall time per host (ms), forks %d, %d CPUs, pipelining on where run" % (forks, os.cpu_count() or 0)]
     for r in groups:
-        text.append("%s, N=%d" % (r["connection"], r["hosts"]))
+        text.append("%s, N=%d" % (where(r), r["hosts"]))
         for case in cases:
             if case in r:
                 value = r[case]["wall_ms_per_host"]
@@ -476,7 +515,7 @@ def per_host_chart(rows: list, forks: int, out: Path) -> None:
     ]
     y = top
     for r in groups:
-        svg.append('<text x="10" y="%d" font-weight="bold">%s, N=%d</text>' % (y + 10, r["connection"], r["hosts"]))
+        svg.append('<text x="10" y="%d" font-weight="bold">%s, N=%d</text>' % (y + 10, where(r), r["hosts"]))
         y += 14
         for case in cases:
             if case not in r:
@@ -504,12 +543,12 @@ def plot(rows: list, forks: int, out: Path) -> None:
     except ImportError:
         return
     figure, axis = plt.subplots(figsize=(8, 4.5))
-    for connection in sorted({r["connection"] for r in rows}):
+    for connection in sorted({where(r) for r in rows}):
         for name, style in (("ours", "-"), ("short-stock-audit", "--"), ("re-deploy", ":")):
             points = [
                 (r["hosts"], r[name]["wall_ms_per_host"])
                 for r in rows
-                if r["connection"] == connection and r["pipelining"] and name in r
+                if where(r) == connection and r["pipelining"] and name in r
             ]
             if points:
                 axis.plot(

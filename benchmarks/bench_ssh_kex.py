@@ -18,15 +18,25 @@ folder mounted) and bash's ``times`` gives its children's CPU. Debian 13's OpenS
         _esus_derived_image 13 localhost/esus-ssh-client:13 openssh-client '["sleep", "infinity"]'
     .venv/bin/python benchmarks/bench_ssh_kex.py --image localhost/esus-ssh-client:13
 
+With ``--server-image`` the server is that image's sshd too (a container on the host network, port 2299, root with
+the run's own ed25519 key): both ends of Debian 13's OpenSSH 10.0 negotiate ML-KEM by default, which a Debian 12
+sshd does not offer:
+
+    .venv/bin/python benchmarks/bench_ssh_kex.py --image localhost/esus-ssh:13 --server-image localhost/esus-ssh:13
+
+(the image: ``_esus_derived_image 13 localhost/esus-ssh:13 "openssh-client openssh-server" '["sleep", "infinity"]'``).
+
 Usage (root: it adds the admin user and starts sshd): .venv/bin/python benchmarks/bench_ssh_kex.py [--connections 20]
-[--image IMAGE]. Writes benchmarks/output/ssh-kex.json (ssh-kex-<image tag>.json with --image).
+[--image IMAGE] [--server-image IMAGE]. Writes benchmarks/output/ssh-kex.json (ssh-kex-<image tag>.json with --image).
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import resource
+import socket
 import subprocess
 import sys
 import tempfile
@@ -42,8 +52,9 @@ from tests.support import sshd  # noqa: E402
 CANDIDATES = ("sntrup761x25519-sha512@openssh.com", "mlkem768x25519-sha256", "curve25519-sha256")
 
 
-def server_version() -> str:
-    done = subprocess.run(["/usr/sbin/sshd", "-V"], capture_output=True, text=True, check=False)
+def server_version(image: str = "") -> str:
+    inside = ["docker", "run", "--rm", image] if image else []
+    done = subprocess.run([*inside, "/usr/sbin/sshd", "-V"], capture_output=True, text=True, check=False)
     return (done.stderr or done.stdout).strip().splitlines()[0] if (done.stderr or done.stdout).strip() else "?"
 
 
@@ -132,14 +143,52 @@ def cost_in(image: str, server: dict, options: list, connections: int) -> dict:
     }
 
 
+SERVER_PORT = 2299
+
+
+@contextlib.contextmanager
+def container_sshd(image: str, work: Path):
+    """Yield a server dict as sshd.loopback_sshd does, the sshd being ``image``'s, in a container on the host
+    network; it is removed on exit."""
+    key = work / "admin_key"
+    subprocess.run(["ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-f", str(key)], check=True)
+    name = "esus-bench-kex-sshd"
+    subprocess.run(["docker", "rm", "-f", name], capture_output=True, check=False)
+    script = (
+        "mkdir -p /run/sshd && ssh-keygen -A -q && exec /usr/sbin/sshd -D -e -p %d -o ListenAddress=127.0.0.1"
+        " -o PermitRootLogin=prohibit-password -o AuthorizedKeysFile=%s.pub -o StrictModes=no -o UsePAM=no"
+    ) % (SERVER_PORT, key)
+    volume = "%s:%s" % (work, work)
+    subprocess.run(
+        ["docker", "run", "-d", "--name", name, "--network", "host", "-v", volume, image, "sh", "-c", script],
+        capture_output=True,
+        check=True,
+    )
+    try:
+        for _ in range(100):  # until it listens
+            with contextlib.suppress(OSError), socket.create_connection(("127.0.0.1", SERVER_PORT), timeout=1):
+                break
+            time.sleep(0.1)
+        yield {
+            "host": "127.0.0.1",
+            "port": SERVER_PORT,
+            "user": "root",
+            "key": str(key),
+            "ssh_args": "-o UserKnownHostsFile=/dev/null -o StrictHostKeyChecking=no -o IdentitiesOnly=yes",
+        }
+    finally:
+        subprocess.run(["docker", "rm", "-f", name], capture_output=True, check=False)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--connections", type=int, default=20)
     parser.add_argument("--image", default="", help="run the ssh client of this container image instead")
+    parser.add_argument("--server-image", default="", help="the server is this image's sshd, in a container")
     args = parser.parse_args()
     if sshd.why_not():
         raise SystemExit("cannot run: %s" % sshd.why_not())
-    server_said = server_version()
+    server_said = server_version(args.server_image)
     inside = ["docker", "run", "--rm", args.image] if args.image else []
     supported = set(
         subprocess.run([*inside, "ssh", "-Q", "kex"], capture_output=True, text=True, check=True).stdout.split()
@@ -148,14 +197,15 @@ def main() -> None:
     rows = {}
     with tempfile.TemporaryDirectory(prefix="esus-bench-kex-") as work:
         Path(work).chmod(0o755)
-        with sshd.loopback_sshd(Path(work) / "sshd") as server:
+        serving = container_sshd(args.server_image, Path(work)) if args.server_image else None
+        with serving or sshd.loopback_sshd(Path(work) / "sshd") as server:
             cost(server, [], 2, args.image)  # warm the page cache and sshd's first fork
             rows["default"] = cost(server, [], args.connections, args.image)
             for name in CANDIDATES:
                 if name in supported:
                     try:
                         rows[name] = cost(server, ["-o", "KexAlgorithms=" + name], args.connections, args.image)
-                    except subprocess.CalledProcessError:  # the loopback sshd (Debian's) does not offer it
+                    except subprocess.CalledProcessError:  # the server (Debian 12's sshd) does not offer it
                         print("%s: the server does not offer it" % name)
     for row in rows.values():
         row["cpu_vs_default"] = round(row["cpu_ms"] / rows["default"]["cpu_ms"], 3)
@@ -163,6 +213,9 @@ def main() -> None:
     out.mkdir(parents=True, exist_ok=True)
     result = {"client": version, "server": server_said, "connections": args.connections, "cases": rows}
     name = "ssh-kex-%s.json" % args.image.rsplit(":", 1)[-1] if args.image else "ssh-kex.json"
+    name = (
+        name.replace(".json", "-server-%s.json" % args.server_image.rsplit(":", 1)[-1]) if args.server_image else name
+    )
     (out / name).write_text(json.dumps(result, indent=2) + "\n")
     print("client: %s; server: %s" % (version, server_said))
     print("| key exchange asked | negotiated | client CPU per connection (ms) | / default | wall (ms) |")
