@@ -20,6 +20,7 @@ from __future__ import annotations
 import base64
 import datetime
 import hashlib
+import posixpath
 import time
 
 from ansible.module_utils.basic import missing_required_lib
@@ -62,9 +63,16 @@ def probe_call(windows: bool, root: str, endpoints: list, args: dict, fact_path:
     arguments["service"] = args.get("pec_service") or ""
     if windows:
         return WINDOWS_PROBE, dict(arguments, principals=principals)
+    if endpoints and args.get("check_trust"):  # PEC's own Java trust store against the endpoints (issue 23, item 3)
+        arguments["trust_store"] = args.get("jre_cacerts") or jre_cacerts(root)
     return LINUX_PROBE, dict(
         arguments, read_certificate=True, pec_config=args["pec_config"], https_port=args.get("https_port") or 443
     )
+
+
+def jre_cacerts(root: str) -> str:
+    """PEC's bundled Java's trust store, beside its webserver folder: /opt/e-SUS/jre/current/lib/security/cacerts."""
+    return posixpath.join(posixpath.dirname(root.rstrip("/")) or "/", "jre", "current", "lib", "security", "cacerts")
 
 
 def fact_call(windows: bool, path: str, fact: dict | None, metrics: tuple = ()) -> tuple:
@@ -170,7 +178,7 @@ class ActionModule(ActionBase):
         reminder, remembered = renewal(fact_before, deployed, report, today)
         seen = {
             key: probe.get(key)
-            for key in ("pec", "chaves", "files", "network", "user", "sids", "service", "cadsus", "time")
+            for key in ("pec", "chaves", "files", "network", "trust", "user", "sids", "service", "cadsus", "time")
         }
         if not args["check_network"]:
             seen["network"] = None
@@ -185,6 +193,7 @@ class ActionModule(ActionBase):
             "pec_root_variable": (args["option_names"] or {}).get("pec_root") or "pec_root",
             "controller_time": answered_at,
             "max_clock_skew": args["max_clock_skew"],
+            "check_trust": ("windows" if windows else "linux") if args["check_trust"] and args["check_network"] else "",
         }
         if windows:  # the descriptor chaves should have, with the SIDs the host resolved (as the deploy does)
             expected = with_sids(dict(expected, template=template, principals=principals), probe)

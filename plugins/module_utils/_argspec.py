@@ -192,6 +192,9 @@ def rnds_audit_spec() -> dict:
         environment={"type": "str", "default": "production", "choices": ["production", "homologation"]},
         max_clock_skew={"type": "int", "default": 300},
         https_port={"type": "int", "default": 443},
+        # issue 23, item 3: the RNDS servers against PEC's own Java trust store (Linux), off by default
+        check_trust={"type": "bool", "default": False},
+        jre_cacerts={"type": "str", "default": ""},
         # the inventory's certificate (issue 23): compared with the deployed one, read on the controller
         src={"type": "path"},
         allow_plaintext={"type": "bool", "default": False},
@@ -209,6 +212,7 @@ def pec_probe_spec() -> dict:
         read_certificate={"type": "bool", "default": False},
         service={"type": "str", "default": ""},
         https_port={"type": "int", "default": 443},
+        trust_store={"type": "path", "default": ""},
         fact={"type": "dict"},
         fact_path={"type": "path", "default": "/etc/ansible/facts.d/esus_pec_rnds.fact"},
         metrics_path={"type": "path"},

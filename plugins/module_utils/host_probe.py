@@ -31,6 +31,7 @@ import time
 # Not "if __package__": under AnsiballZ on Python 3.9 (zipimport) it is still None while the module runs
 if "." in __name__:
     from ansible_collections.esus.pec.plugins.module_utils.certificate_files import MAX_SIZE, file_kind, file_sha1
+    from ansible_collections.esus.pec.plugins.module_utils.jre_trust import trust
     from ansible_collections.esus.pec.plugins.module_utils.pec_install import (
         cadsus_config,
         https_certificate,
@@ -38,8 +39,9 @@ if "." in __name__:
         service_state,
     )
     from ansible_collections.esus.pec.plugins.module_utils.pec_layout import LINUX_PEC_ROOT
-else:  # run alone by plugin_utils/direct_probe.py, certificate_files.py, pec_install.py, pec_layout.py beside it
+else:  # run alone by plugin_utils/direct_probe.py, certificate_files.py, jre_trust.py, pec_install.py, pec_layout.py
     from certificate_files import MAX_SIZE, file_kind, file_sha1
+    from jre_trust import trust
     from pec_install import cadsus_config, https_certificate, read_pec_config, service_state
     from pec_layout import LINUX_PEC_ROOT
 
@@ -195,7 +197,8 @@ def audit_time(params: dict) -> dict:
 
 def look(params: dict) -> dict:
     """Everything the audit needs (pec_probe's RETURN), read-only. ``params``: pec_root, pec_config,
-    endpoints (host, port), timeout, read_certificate, fact_path (pec_config and fact_path empty: not read,
+    endpoints (host, port), timeout, read_certificate, trust_store (PEC's Java cacerts: the endpoints reached are
+    verified against it, module_utils/jre_trust.py; empty: not), fact_path (pec_config and fact_path empty: not read,
     the deploy's look, which also gives dest_name, owner and group: then ``dest`` and ``accounts`` say what
     the deploy's file is and whether the owner and group exist on the host)."""
     chaves_path = os.path.join(params["pec_root"], "chaves")
@@ -225,6 +228,9 @@ def look(params: dict) -> dict:
     result.update(audit_time(params))
     if params["endpoints"]:
         result["network"] = [reach(e["host"], int(e["port"]), float(params["timeout"])) for e in params["endpoints"]]
+        if params.get("trust_store"):  # PEC's Java trust store against the endpoints the host reached
+            reached = [{"host": r["host"], "port": r["port"]} for r in result["network"] if r["reachable"]]
+            result["trust"] = trust(params["trust_store"], reached, float(params["timeout"]))
     if not params.get("dest_name"):  # the audit's look (not the deploy's): PEC running, CADSUS, the host's clock
         if params.get("service"):
             result["service"] = service_state(params["service"])
@@ -246,6 +252,7 @@ DEFAULTS = {
     "fact_path": "/etc/ansible/facts.d/esus_pec_rnds.fact",
     "service": "",
     "https_port": 443,
+    "trust_store": "",
     "metrics_path": None,
     "timestamp_path": None,
     "timestamp_content": None,
@@ -258,7 +265,7 @@ def run(encoded: str) -> None:
     try:
         params = dict(DEFAULTS, **json.loads(binascii.a2b_base64(encoded).decode("utf-8")))
         # as the module's type=path options are
-        for key in ("pec_root", "pec_config", "fact_path", "metrics_path", "timestamp_path"):
+        for key in ("pec_root", "pec_config", "fact_path", "metrics_path", "timestamp_path", "trust_store"):
             params[key] = os.path.expanduser(os.path.expandvars(params[key])) if params[key] else params[key]
         answer = look(params)
     except Exception as exc:  # the action falls back to the module, which reports the same failure its own way

@@ -42,6 +42,13 @@ options:
     description: When PEC's HTTPS is configured, the loopback port whose certificate is returned (RV(cadsus)).
     type: int
     default: 443
+  trust_store:
+    description:
+      - PEC's Java trust store (its JRE's C(lib/security/cacerts)); when set, each endpoint the host reaches is also
+        tried with a TLS handshake verified against that store's trusted certificates only, as PEC's Java would
+        (RV(trust)). Empty does not look.
+    type: path
+    default: ""
   fact:
     description: When given, write this dictionary as JSON to O(fact_path) and do nothing else.
     type: dict
@@ -170,6 +177,20 @@ network:
   type: list
   elements: dict
   sample: [{host: ehr-auth.saude.gov.br, port: 443, reachable: false, error: cannot resolve the name, stage: dns}]
+trust:
+  description:
+    - PEC's Java trust store O(trust_store) as Java reads it (C(format) JKS, JCEKS or PKCS12, C(anchors) the number of
+      trusted certificates, C(error) why it could not be read) and, for each endpoint of RV(network) the host reached,
+      a TLS handshake verified against those certificates only (C(trusted) true, false when the chain or the name
+      was refused, null when no handshake happened; C(error) the reason).
+  returned: when O(trust_store) and O(endpoints) are not empty
+  type: dict
+  sample:
+    path: /opt/e-SUS/jre/current/lib/security/cacerts
+    format: JKS
+    anchors: 145
+    error: null
+    endpoints: [{host: ehr-auth.saude.gov.br, port: 443, trusted: false, error: unable to get local issuer certificate}]
 """
 
 import os

@@ -163,6 +163,21 @@ options:
     description: The port PEC's HTTPS answers on (CADSUS), tried on the host's loopback when HTTPS is configured.
     type: int
     default: 443
+  check_trust:
+    description:
+      - With O(check_network), also make a TLS handshake from the host with each endpoint it reaches, verified
+        against the trust store of PEC's own Java (O(jre_cacerts)) only, so that a server chain PEC's Java would
+        refuse ("PKIX path building failed", often a proxy that inspects TLS) is found before PEC meets it.
+        Codes C(trust.*); Linux hosts (Windows hosts say C(trust.windows)).
+      - The handshake sends no client certificate and nothing after it.
+    type: bool
+    default: false
+  jre_cacerts:
+    description:
+      - PEC's Java trust store for O(check_trust). Empty is C(jre/current/lib/security/cacerts) beside the
+        O(pec_root) folder (C(/opt/e-SUS/jre/current/lib/security/cacerts)), where the installer puts PEC's JRE.
+    type: str
+    default: ""
 attributes:
   check_mode:
     support: full

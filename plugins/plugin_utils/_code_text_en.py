@@ -197,6 +197,26 @@ CODE_TEXT = {
         "The host cannot resolve {failed} (DNS); PEC would show 'Sem conexão'",
         "fix the host's DNS (or proxy) for these names",
     ),
+    "trust.ok": ("PEC's Java trusts {endpoints} ({path}: {format}, {anchors} certificates)", ""),
+    "trust.untrusted": (
+        "PEC's Java would refuse {failed}, checked against {path}: PEC would fail with 'PKIX path building failed'"
+        " and show 'Sem conexão'",
+        "if a proxy inspects TLS, exempt the RNDS hosts from it; else import the CA that issued the server's"
+        " certificate into {path} with PEC's own keytool (jre/current/bin/keytool -importcert -keystore {path}) or"
+        " update PEC, whose installer brings its Java; then audit again",
+    ),
+    "trust.unknown": (
+        "The RNDS servers could not be checked against PEC's Java trust store {path}: {why}",
+        "check that {path} is PEC's cacerts and readable (rnds_readiness_jre_cacerts names another)",
+    ),
+    "trust.not_checked": (
+        "PEC's Java trust store was not checked: no RNDS endpoint was reached from the host",
+        "make the network check pass first (rnds_readiness_check_network)",
+    ),
+    "trust.windows": (
+        "PEC's Java trust store is not checked on Windows hosts yet",
+        "after enabling the certificate, see that Gestão Municipal > Certificados says 'Conexão bem-sucedida'",
+    ),
     "clock.ok": ("The host's clock is within {skew} s of the controller's", ""),
     "clock.skewed": (
         "The host's clock is {skew} s {direction} the controller's (more than {limit} s): certificates and TLS"

@@ -205,6 +205,28 @@ CODE_TEXT = {
         "O servidor não resolve {failed} (DNS); o PEC mostraria 'Sem conexão'",
         "corrija o DNS (ou o proxy) do servidor para esses nomes",
     ),
+    "trust.ok": ("O Java do PEC confia em {endpoints} ({path}: {format}, {anchors} certificados)", ""),
+    "trust.untrusted": (
+        "O Java do PEC recusaria {failed}, conferido contra {path}: o PEC falharia com 'PKIX path building failed'"
+        " e mostraria 'Sem conexão'",
+        "se um proxy inspeciona o TLS, libere dele os hosts da RNDS; senão importe em {path} a AC que emitiu o"
+        " certificado do servidor com o keytool do próprio PEC (jre/current/bin/keytool -importcert -keystore"
+        " {path}) ou atualize o PEC, cujo instalador traz o seu Java; depois audite de novo",
+    ),
+    "trust.unknown": (
+        "Não foi possível conferir os servidores da RNDS contra o repositório de confiança do Java do PEC {path}:"
+        " {why}",
+        "confira se {path} é o cacerts do PEC e pode ser lido (rnds_readiness_jre_cacerts indica outro)",
+    ),
+    "trust.not_checked": (
+        "O repositório de confiança do Java do PEC não foi conferido: nenhum endpoint da RNDS foi alcançado pelo"
+        " servidor",
+        "faça a verificação de rede passar primeiro (rnds_readiness_check_network)",
+    ),
+    "trust.windows": (
+        "O repositório de confiança do Java do PEC ainda não é conferido em servidores Windows",
+        "depois de habilitar o certificado, veja se Gestão Municipal > Certificados diz 'Conexão bem-sucedida'",
+    ),
     "clock.ok": ("O relógio do servidor está a {skew} s do relógio do controlador", ""),
     "clock.skewed": (
         "O relógio do servidor está {skew} s {direction} do controlador (mais de {limit} s): certificados e TLS"

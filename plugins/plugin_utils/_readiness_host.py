@@ -103,6 +103,32 @@ def network_failures(results: list) -> tuple:
     return dns, tcp
 
 
+def check_trust(trust: dict | None, asked: str) -> dict | None:
+    """PEC's Java trust store against the RNDS endpoints the host reached (module_utils/jre_trust.py), or None
+    when not asked. ``asked``: "" (not asked), "windows" (not looked at there) or "linux". A handshake that did
+    not happen never passes: it is a warning, and a refused one fails whatever the others said."""
+    if not asked:
+        return None
+    if asked == "windows":
+        return check("trust.windows")
+    if trust is None:
+        return check("trust.not_checked")
+    path = trust.get("path")
+    if trust.get("error"):
+        return check("trust.unknown", path=path, why=trust["error"])
+    endpoints = trust.get("endpoints") or []
+    if not endpoints:
+        return check("trust.not_checked")
+    refused = ["%s:%s (%s)" % (e["host"], e["port"], e.get("error")) for e in endpoints if e.get("trusted") is False]
+    if refused:
+        return check("trust.untrusted", path=path, failed=", ".join(refused))
+    unknown = ["%s:%s (%s)" % (e["host"], e["port"], e.get("error")) for e in endpoints if e.get("trusted") is not True]
+    if unknown:
+        return check("trust.unknown", path=path, why="no TLS handshake with " + ", ".join(unknown))
+    shown = ", ".join("%s:%s" % (e["host"], e["port"]) for e in endpoints)
+    return check("trust.ok", path=path, endpoints=shown, format=trust.get("format"), anchors=trust.get("anchors"))
+
+
 def _certificate_dates(der_b64: str):
     try:
         from cryptography import x509

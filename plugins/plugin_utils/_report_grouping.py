@@ -44,6 +44,7 @@ PROBLEMS = (
     "certificate_invalid",
     "token_rejected",
     "no_connection",
+    "untrusted_server",
     "not_ready_other",
     "expiring_30",
     "expiring",

@@ -115,6 +115,10 @@ PROBLEMS = {
         "No connection to the RNDS",
         "open the host's way out to ehr-auth.saude.gov.br, port 443 (firewall, proxy, DNS)",
     ),
+    "untrusted_server": (
+        "PEC's Java does not trust the RNDS server",
+        "a proxy that inspects TLS, or a CA missing from PEC's cacerts: read each host's reason",
+    ),
     "not_ready_other": ("Other problem", "read each host's reasons"),
     "expiring_30": (
         "Certificate expires within 30 days",

@@ -114,6 +114,10 @@ PROBLEMS = {
         "Sem conexão com a RNDS",
         "libere a saída do servidor para ehr-auth.saude.gov.br, porta 443 (firewall, proxy, DNS)",
     ),
+    "untrusted_server": (
+        "O Java do PEC não confia no servidor da RNDS",
+        "um proxy que inspeciona o TLS, ou uma AC ausente do cacerts do PEC: leia o motivo de cada servidor",
+    ),
     "not_ready_other": ("Outro problema", "leia os motivos de cada servidor"),
     "expiring_30": (
         "Certificado vence em até 30 dias",

@@ -24,7 +24,13 @@ from pathlib import Path
 from ansible import constants as C
 from ansible.utils.display import Display
 
-from ansible_collections.esus.pec.plugins.module_utils import certificate_files, host_probe, pec_install, pec_layout
+from ansible_collections.esus.pec.plugins.module_utils import (
+    certificate_files,
+    host_probe,
+    jre_trust,
+    pec_install,
+    pec_layout,
+)
 
 display = Display()
 
@@ -33,11 +39,11 @@ AUTO_INTERPRETERS = ("", "auto", "auto_legacy", "auto_silent", "auto_legacy_sile
 
 @functools.lru_cache(maxsize=1)
 def direct_payload() -> str:
-    """host_probe.py and the certificate_files.py, pec_install.py and pec_layout.py it imports, as one compressed
-    Python program (base64) that loads them as modules: built once per worker, sent in the command line (no secret
-    in it, only code)."""
+    """host_probe.py and the certificate_files.py, jre_trust.py, pec_install.py and pec_layout.py it imports, as one
+    compressed Python program (base64) that loads them as modules: built once per worker, sent in the command line
+    (no secret in it, only code)."""
     lines = ["import sys, types"]
-    for module in (certificate_files, pec_install, pec_layout, host_probe):
+    for module in (certificate_files, jre_trust, pec_install, pec_layout, host_probe):
         name = module.__name__.rsplit(".", 1)[-1]
         source = Path(module.__file__).read_text(encoding="utf-8")
         lines.append(

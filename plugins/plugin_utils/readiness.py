@@ -21,6 +21,7 @@ from ansible_collections.esus.pec.plugins.plugin_utils._readiness_host import (
     check_clock,
     check_install,
     check_service,
+    check_trust,
     network_failures,
 )
 from ansible_collections.esus.pec.plugins.plugin_utils.chaves_plan import audit_certificate_file, audit_chaves
@@ -116,8 +117,9 @@ def assess(
     """The readiness of one host: {ready, checks, codes, reasons, verdict, days_left, pec_status, pec_version,
     cadsus_ready, cadsus_checks, cadsus_codes}. ``expected`` also gives (issue 23) ``service`` (empty: not
     checked), ``pec_root_variable`` (how the messages name the PEC folder), ``controller_time``,
-    ``max_clock_skew`` (seconds) and ``wanted_sha1`` (the inventory certificate's SHA-1, to find it among several
-    in chaves). ``inventory`` and ``renewal`` are findings (code, values) of plugin_utils/inventory_certificate.py."""
+    ``max_clock_skew`` (seconds), ``check_trust`` ("", "linux" or "windows": PEC's Java trust store) and
+    ``wanted_sha1`` (the inventory certificate's SHA-1, to find it among several in chaves). ``inventory`` and
+    ``renewal`` are findings (code, values) of plugin_utils/inventory_certificate.py."""
     pec = probe.get("pec") or {}
     checks = [check_pec(pec, expected["pec_root"])]
     if inventory is not None:
@@ -133,6 +135,9 @@ def assess(
     if renewal is not None:
         checks.append(check(renewal[0], **renewal[1]))
     checks.append(check_network(probe.get("network")))
+    trust_check = check_trust(probe.get("trust"), expected.get("check_trust") or "")
+    if trust_check is not None:
+        checks.append(trust_check)
     token_check = check_token(token)
     if token_check is not None:
         checks.append(token_check)

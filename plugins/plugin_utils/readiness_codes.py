@@ -40,6 +40,7 @@ CHECK_ORDER = (
     "renewal",
     "token",
     "network",
+    "trust",
     "clock",
     "cadsus",
     "fact",
@@ -178,6 +179,12 @@ CODES = {
     "inventory.invalid": Code("inventory", FAIL, "inventory_invalid", None),
     "certificate_file.others": _fine("certificate_file", WARN, "other_certificates"),
     "renewal.select_in_pec": _fine("renewal", WARN, "select_in_pec"),
+    # issue 23, item 3: the RNDS servers against PEC's own Java trust store (jre/current/lib/security/cacerts)
+    "trust.ok": _fine("trust"),
+    "trust.untrusted": _fail("trust", "untrusted_server", NO_CONNECTION),
+    "trust.unknown": Code("trust", WARN, None, None),
+    "trust.not_checked": _unknown("trust"),
+    "trust.windows": _unknown("trust"),
     # issue 25: the Prometheus files the audit leaves on the host (plugin_utils/host_metrics.py)
     "metrics.not_written": Code("metrics", WARN, None, None),
     # issue 24b: why a host was not audited, read from the audit task's result (plugin_utils/_report_unaudited.py)

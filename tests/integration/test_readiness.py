@@ -17,6 +17,7 @@ import io
 import json
 import os
 import re
+import shutil
 import socket
 import subprocess
 import time
@@ -444,3 +445,54 @@ def test_switches_given_on_the_command_line_as_strings_work(demo):
     assert result.returncode == 0, result.stdout[-3000:]
     assert "Conditionals must have a boolean result" not in result.stdout
     assert "RESUMO DA AUDITORIA" in result.stdout
+
+
+def test_pecs_java_trust_store_through_the_role(demo, pki):
+    """rnds_readiness_check_trust (issue 23, item 3) end to end: a keytool JKS at the place the installer puts PEC's
+    Java (jre/current/lib/security/cacerts beside the webserver folder, found with no variable set), a loopback TLS
+    server requiring a client certificate as the RNDS does. Its CA in the store: ready; another CA only: not ready,
+    trust.untrusted, "Sem conexão", the untrusted_server group, and the store named in the reason."""
+    from tests.support import truststores
+    from tests.support.pki import Pki
+    from tests.support.tls import tls_server
+
+    if not truststores.keytool():
+        if os.environ.get("CI") == "true":
+            pytest.fail("keytool (Debian: openjdk-17-jdk-headless) is needed")
+        pytest.skip("keytool is not installed")
+    store = demo["work"] / "hosts" / "pec-demo-ok" / "jre" / "current" / "lib" / "security" / "cacerts"
+    store.parent.mkdir(parents=True, exist_ok=True)
+    other = Pki(demo["work"] / "other-ca", "AC OUTRA TESTE")
+    try:
+        for cas, ready in (({"rnds": pki.ca_cert}, True), ({"outra": other.ca_cert}, False)):
+            if store.exists():
+                store.unlink()
+            truststores.keytool_store(store, cas, "JKS")
+            with tls_server(pki) as url:
+                port = int(url.split(":")[2].split("/")[0])
+                extra = demo["work"] / "trust.json"
+                extra.write_text(
+                    json.dumps(
+                        {
+                            "rnds_readiness_endpoints": [{"host": "localhost", "port": port}],
+                            "rnds_readiness_network_timeout": 5,
+                            "rnds_readiness_uf": "",
+                            "rnds_readiness_check_trust": True,
+                        }
+                    )
+                )
+                result = audit(
+                    demo, "--limit", "pec-demo-ok", "-e", "@%s" % extra, "-e", "rnds_readiness_persist_fact=false"
+                )
+            assert result.returncode == 0, result.stdout[-3000:]
+            report = json.loads((demo["work"] / "report2" / "readiness.json").read_text())
+            record = {r["host"]: r for r in report["hosts"]}["pec-demo-ok"]
+            assert record["ready"] is ready, record["reasons"]
+            if ready:
+                assert not [code for code in record["codes"] if code.startswith("trust.")]
+            else:
+                assert "trust.untrusted" in record["codes"] and record["pec_status"] == "Sem conexão"
+                said = record["reasons"][record["codes"].index("trust.untrusted")]
+                assert record["problem"] == "untrusted_server" and str(store) in said and "PKIX" in said
+    finally:
+        shutil.rmtree(store.parents[3], ignore_errors=True)

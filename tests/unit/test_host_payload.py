@@ -149,6 +149,7 @@ def test_pec_probe_ships_no_audit_code(shipped):
         "plugins/module_utils/certificate_files.py",
         "plugins/module_utils/chaves_options.py",  # the deploy's change codes _argspec names
         "plugins/module_utils/host_probe.py",
+        "plugins/module_utils/jre_trust.py",  # PEC's Java trust store read, the handshakes made (issue 23, item 3)
         "plugins/module_utils/pec_install.py",  # pec.config's non-secret keys, the service, CADSUS key names
         "plugins/module_utils/pec_layout.py",  # PEC's default roots, written once
     ]

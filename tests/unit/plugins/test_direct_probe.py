@@ -8,6 +8,7 @@ from __future__ import annotations
 import base64
 import json
 import shlex
+import socket
 import subprocess
 import sys
 
@@ -41,6 +42,27 @@ def test_it_runs_alone_from_the_command_line_with_no_site_packages(tmp_path):
     assert [(f["name"], f["size"]) for f in answer["files"]] == [("x.pfx", 2)]
     assert answer["certificate_b64"] == "MII="
     assert "ansible" not in done.stderr
+
+
+def test_the_trust_store_is_read_by_the_same_one_command(tmp_path):
+    """jre_trust.py travels in the one command: a reached endpoint is tried against the store the command names
+    (here a JKS laid out as Java writes it whose only entry OpenSSL cannot take: nothing is trusted)."""
+    from tests.unit.plugins.module_utils.test_jre_trust import CA, jks
+
+    store = tmp_path / "cacerts"
+    store.write_bytes(jks([CA]))
+    with socket.create_server(("127.0.0.1", 0)) as listener:
+        port = listener.getsockname()[1]
+        params = {"pec_root": str(tmp_path), "endpoints": [{"host": "127.0.0.1", "port": port}], "timeout": 2}
+        done = run(direct_command([sys.executable], dict(params, trust_store=str(store))))
+        missing = run(direct_command([sys.executable], dict(params, trust_store=str(tmp_path / "none"))))
+    answer = direct_answer(done.stdout)
+    assert answer is not None, done.stderr
+    assert answer["trust"]["format"] == "JKS" and answer["trust"]["anchors"] == 1
+    assert answer["trust"]["endpoints"] == [
+        {"host": "127.0.0.1", "port": port, "trusted": None, "error": "no anchor could be loaded"}
+    ]
+    assert direct_answer(missing.stdout)["trust"]["error"] == "No such file or directory"
 
 
 def test_the_first_python_found_runs_it_and_none_found_says_so(tmp_path):

@@ -693,6 +693,27 @@ def test_a_linux_audit_calls_fit_pec_probe():
         assert argument_problems(module, sent, documented, strict=True) == [] and "fact" not in sent
 
 
+def test_the_trust_check_asks_linux_hosts_for_pecs_own_cacerts_and_windows_hosts_nothing():
+    """issue 23, item 3: the store beside the PEC folder unless named; no endpoint (network off), no trust look;
+    a Windows host is asked nothing new (the .ps1 takes no such option) and says trust.windows."""
+    documented = specs(("esus.pec.pec_probe",))["esus.pec.pec_probe"]
+    args = {"network_timeout": 2.0, "pec_config": "/etc/pec.config", "check_trust": True, "jre_cacerts": ""}
+    module, sent = rnds_audit.probe_call(False, "/opt/e-SUS/webserver", [{"host": "x"}], args, "/f", [])
+    assert sent["trust_store"] == "/opt/e-SUS/jre/current/lib/security/cacerts"
+    assert argument_problems(module, sent, documented, strict=True) == []
+    named = dict(args, jre_cacerts="/srv/jre/cacerts")
+    assert rnds_audit.probe_call(False, "/srv/pec/webserver/", [{"host": "x"}], named, "/f", [])[1]["trust_store"] == (
+        "/srv/jre/cacerts"
+    )
+    assert "trust_store" not in rnds_audit.probe_call(False, "/opt/e-SUS/webserver", [], args, "/f", [])[1]
+    _module, sent = rnds_audit.probe_call(True, "C:\\e-SUS\\webserver", [{"host": "x"}], args, "C:\\f", [])
+    assert "trust_store" not in sent and ps1_problems(PROBE_PS1, sent) == []
+    result, _host = audit(probe_answers(windows_probe()), check_trust=True)
+    assert checks(result)["trust"]["code"] == "trust.windows"
+    result, _host = audit(probe_answers(windows_probe()))
+    assert "trust" not in checks(result)
+
+
 def test_a_windows_host_in_order():
     result, _host = audit(probe_answers(windows_probe()))
     by_name = checks(result)

@@ -171,3 +171,64 @@ def test_the_cadsus_verdict_has_its_column_in_the_record_csv_and_page():
     column = lines[0].split(";").index("pronto para o CADSUS")
     assert lines[1].split(";")[column] == "não"
     assert _report_html._page_rows(dict(document, groups={row["problem"]: 1}))[0].cadsus == "não"
+
+
+STORE = {"path": "/opt/e-SUS/jre/current/lib/security/cacerts", "format": "JKS", "anchors": 145, "error": None}
+AUTH_TRUSTED = {"host": "ehr-auth.saude.gov.br", "port": 443, "trusted": True, "error": None}
+EHR_REFUSED = {
+    "host": "sp-ehr-services.saude.gov.br",
+    "port": 443,
+    "trusted": False,
+    "error": "unable to get local issuer certificate",
+}
+
+
+@pytest.mark.parametrize(
+    ("asked", "trust", "code", "ready"),
+    [
+        ("linux", dict(STORE, endpoints=[AUTH_TRUSTED]), "trust.ok", True),
+        ("linux", dict(STORE, endpoints=[AUTH_TRUSTED, EHR_REFUSED]), "trust.untrusted", False),
+        ("linux", dict(STORE, endpoints=[dict(AUTH_TRUSTED, trusted=None, error="timed out")]), "trust.unknown", True),
+        (
+            "linux",
+            dict(STORE, anchors=0, format=None, error="No such file or directory", endpoints=[]),
+            "trust.unknown",
+            True,
+        ),
+        ("linux", dict(STORE, endpoints=[]), "trust.not_checked", True),
+        ("linux", None, "trust.not_checked", True),
+        ("windows", None, "trust.windows", True),
+    ],
+)
+def test_pecs_java_trust_store_decides(asked, trust, code, ready):
+    """issue 23, item 3: a refused chain fails (PEC would say PKIX path building failed), whatever the other
+    endpoints said; a handshake that did not happen never passes; a store that cannot be read is a warning."""
+    changes = {"trust": trust} if trust is not None else {}
+    result = r.assess(probe(**changes), OK_REPORT, dict(EXPECTED, check_trust=asked))
+    found = [c for c in result["checks"] if c["name"] == "trust"]
+    assert [c["code"] for c in found] == [code] and result["ready"] is ready
+    if code == "trust.untrusted":
+        assert result["pec_status"] == "Sem conexão" and result["codes"] == ["trust.untrusted"]
+        assert "sp-ehr-services.saude.gov.br:443" in result["reasons"][0] and STORE["path"] in result["reasons"][0]
+        assert "ehr-auth" not in result["reasons"][0]
+        from ansible_collections.esus.pec.plugins.plugin_utils._report_grouping import classify
+
+        assert classify(result) == "untrusted_server"
+    if code == "trust.unknown":
+        assert result["codes"] == ["trust.unknown"] and CODES[code].status == "warn"
+
+
+def test_the_trust_check_is_absent_unless_asked():
+    """Off by default: no trust check at all, even when a look carried one."""
+    result = r.assess(probe(trust=dict(STORE, endpoints=[EHR_REFUSED])), OK_REPORT, EXPECTED)
+    assert [c for c in result["checks"] if c["name"] == "trust"] == [] and result["ready"] is True
+
+
+def test_every_trust_code_speaks_both_languages_and_names_the_store():
+    for code in [c for c in CODES if c.startswith("trust.")]:
+        values = {"path": "/x/cacerts", "failed": "h:443 (e)", "why": "w", "endpoints": "h:443", "format": "JKS"}
+        for language in ("pt-BR", "en"):
+            said = reason(code, dict(values, anchors=1), language)
+            assert said and "{" not in said
+            if code in ("trust.ok", "trust.untrusted", "trust.unknown"):
+                assert "/x/cacerts" in said

@@ -1,0 +1,220 @@
+# Copyright (c) 2026, esus.pec contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""PEC's Java trust store, read by the look as Java reads it, and its handshakes judged by Java itself (issue 23,
+item 3): stores made at test time by keytool (JKS, JCEKS, PKCS#12 with its certificates encrypted or not, a key
+entry beside the trusted ones), a real TLS server on loopback that requires a client certificate as the RNDS does,
+and tests/support/java/TrustJudge.java, Java's PKIX trust manager with the name checked, as the judge. A false green
+(our handshake trusted where Java's fails) is the failure these tests exist for."""
+
+from __future__ import annotations
+
+import contextlib
+import datetime
+import os
+import shutil
+import socket
+import ssl
+import threading
+
+import pytest
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import ec
+from cryptography.x509.oid import NameOID
+
+from ansible_collections.esus.pec.plugins.module_utils import host_probe, jre_trust
+from tests.support import truststores
+from tests.support.pki import Pki
+from tests.support.tls import tls_server
+
+
+def _missing(message: str) -> None:
+    if os.environ.get("CI") == "true":
+        pytest.fail(message)
+    pytest.skip(message)
+
+
+@pytest.fixture(scope="module")
+def made(tmp_path_factory) -> dict:
+    """The RNDS stand-in's CA, another CA, and stores made by keytool in every format."""
+    if not truststores.keytool() or not shutil.which("java"):
+        _missing("keytool and java (Debian: openjdk-17-jdk-headless) are needed for the trust store tests")
+    folder = tmp_path_factory.mktemp("jre-trust")
+    rnds = Pki(folder / "rnds", "AC RNDS TESTE")
+    other = Pki(folder / "other", "AC OUTRA TESTE")
+    stores = {
+        "jks-trusted": ("JKS", {"outra": other.ca_cert, "rnds": rnds.ca_cert}, {"key_entry": True}),
+        "jks-other": ("JKS", {"outra": other.ca_cert}, {"key_entry": True}),
+        "jceks-trusted": ("JCEKS", {"rnds": rnds.ca_cert}, {}),
+        "pkcs12-open": ("PKCS12", {"outra": other.ca_cert, "rnds": rnds.ca_cert}, {"password_less": True}),
+        "pkcs12-encrypted": ("PKCS12", {"rnds": rnds.ca_cert}, {}),
+    }
+    paths = {}
+    for name, (kind, cas, options) in stores.items():
+        paths[name] = (truststores.keytool_store(folder / name, cas, kind, **options), kind)
+    return {"rnds": rnds, "other": other, "stores": paths, "folder": folder}
+
+
+def test_the_trusted_entries_are_those_java_counts(made):
+    """Every keytool store: our anchors are Java's trusted certificate entries, the key entry's certificate not
+    among them; a PKCS#12 whose certificates are encrypted cannot be read without its password, by us either."""
+    for name, (path, kind) in made["stores"].items():
+        java_entries, _said = truststores.java_says(path, kind, [])
+        found = jre_trust.read_store(str(path))
+        if name == "pkcs12-encrypted":
+            assert found["error"] and "encrypted" in found["error"], found
+            assert java_entries == 0, "Java reads no trusted certificate from it without the password either"
+            continue
+        assert found["error"] is None, (name, found["error"])
+        assert len(found["anchors"]) == java_entries, (name, len(found["anchors"]), java_entries)
+        der = {who: made[who].ca_cert.public_bytes(serialization.Encoding.DER) for who in ("rnds", "other")}
+        expected = {
+            "jks-trusted": {der["rnds"], der["other"]},
+            "jks-other": {der["other"]},
+            "jceks-trusted": {der["rnds"]},
+            "pkcs12-open": {der["rnds"], der["other"]},
+        }
+        assert set(found["anchors"]) == expected[name], name
+
+
+def test_this_machines_jdk_cacerts_reads_as_java_counts_it():
+    """The real cacerts of the JDK here (a JKS of the public CAs, as PEC's bundled JRE 17 ships one)."""
+    if not shutil.which("java"):
+        _missing("java is needed")
+    java_home = os.path.dirname(os.path.dirname(os.path.realpath(shutil.which("java"))))
+    path = os.path.join(java_home, "lib", "security", "cacerts")
+    if not os.path.exists(path):
+        pytest.skip("no cacerts under %s" % java_home)
+    found = jre_trust.read_store(path)
+    java_entries, _said = truststores.java_says(os.path.realpath(path), found["format"] or "JKS", [])
+    assert found["error"] is None and len(found["anchors"]) == java_entries > 50
+
+
+def test_our_handshake_says_what_java_says(made):
+    """One server (the RNDS stand-in: its certificate from the RNDS CA, a client certificate required) and each
+    store: trusted exactly where Java's handshake succeeds; refused where Java says PKIX path building failed.
+    The server's own certificate as the only entry is a trust anchor for Java, and for us."""
+    rnds = made["rnds"]
+    cases = dict(made["stores"])
+    cases.pop("pkcs12-encrypted")
+    expected = {"jks-trusted": True, "jks-other": False, "jceks-trusted": True, "pkcs12-open": True}
+    for name, (path, kind) in cases.items():
+        with tls_server(rnds) as url:
+            port = int(url.split(":")[2].split("/")[0])
+            endpoints = [{"host": "localhost", "port": port}, {"host": "127.0.0.1", "port": port}]
+            ours = jre_trust.trust(str(path), endpoints, 10)
+            _entries, java = truststores.java_says(path, kind, ["localhost:%d" % port, "127.0.0.1:%d" % port])
+        for mine, theirs in zip(ours["endpoints"], java):
+            assert mine["trusted"] is expected[name], (name, mine, theirs)
+            assert theirs.startswith("OK") is expected[name], (name, mine, theirs)
+            if not expected[name]:
+                assert "PKIX" in theirs and mine["error"], (name, mine, theirs)
+
+
+@contextlib.contextmanager
+def named_server(pki: Pki, folder, names: list):
+    """A loopback TLS server whose certificate, from ``pki``'s CA, carries ``names`` (DNS names; no client
+    certificate asked); yields (its port, its certificate). It serves until the test leaves the ``with``."""
+    key = ec.generate_private_key(ec.SECP256R1())
+    now = datetime.datetime.now(datetime.timezone.utc)
+    cert = (
+        x509.CertificateBuilder()
+        .subject_name(x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, names[0])]))
+        .issuer_name(pki.ca_cert.subject)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - datetime.timedelta(days=1))
+        .not_valid_after(now + datetime.timedelta(days=30))
+        .add_extension(x509.SubjectAlternativeName([x509.DNSName(name) for name in names]), False)
+        .add_extension(x509.AuthorityKeyIdentifier.from_issuer_public_key(pki.ca_key.public_key()), False)
+        .sign(pki.ca_key, hashes.SHA256())
+    )
+    cert_file, key_file = folder / ("%s.pem" % names[0]), folder / ("%s.key" % names[0])
+    cert_file.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
+    key_file.write_bytes(
+        key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption())
+    )
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    context.load_cert_chain(cert_file, key_file)
+    listener = socket.create_server(("127.0.0.1", 0))
+    listener.settimeout(0.2)
+    stop = threading.Event()
+
+    def serve():
+        while not stop.is_set():
+            try:
+                raw, _address = listener.accept()
+            except socket.timeout:
+                continue
+            except OSError:
+                return
+            with contextlib.suppress(ssl.SSLError, OSError), context.wrap_socket(raw, server_side=True):
+                pass
+
+    thread = threading.Thread(target=serve, daemon=True)
+    thread.start()
+    try:
+        yield listener.getsockname()[1], cert
+    finally:
+        stop.set()
+        thread.join(10)
+        listener.close()
+
+
+def test_the_servers_own_certificate_as_the_only_entry_is_an_anchor_for_both(made, tmp_path):
+    """Java takes any trusted entry as a trust anchor, the server's own certificate too (a store made by hand
+    with keytool -importcert of what the server sends): so do we (OpenSSL's partial-chain flag)."""
+    with named_server(made["rnds"], tmp_path, ["localhost"]) as (port, cert):
+        store = truststores.keytool_store(tmp_path / "leaf.jks", {"servidor": cert}, "JKS")
+        ours = jre_trust.trust(str(store), [{"host": "localhost", "port": port}], 10)
+        _entries, java = truststores.java_says(store, "JKS", ["localhost:%d" % port])
+    assert java[0].startswith("OK"), java
+    assert ours["endpoints"][0]["trusted"] is True, ours
+
+
+def test_a_name_the_certificate_does_not_carry_is_refused_by_both(made, tmp_path):
+    """A chain Java trusts for a name that is not the one asked (a proxy's certificate for another name is the
+    same case): Java's HTTPS name check refuses it, and so do we."""
+    path, kind = made["stores"]["jks-trusted"]
+    with named_server(made["rnds"], tmp_path, ["rnds.example"]) as (port, _cert):
+        ours = jre_trust.trust(str(path), [{"host": "127.0.0.1", "port": port}], 10)
+        _entries, java = truststores.java_says(path, kind, ["127.0.0.1:%d" % port])
+    assert ours["endpoints"][0]["trusted"] is False, ours
+    assert java[0].startswith("FAIL"), java
+
+
+def test_a_tls12_server_that_ends_the_handshake_is_never_green(made):
+    """TLS 1.2 with a client certificate required: the server ends the handshake after ours (no certificate is
+    sent), so ours cannot finish: that says "cannot tell" (None), never trusted, whatever the store."""
+    rnds = made["rnds"]
+    path, _kind = made["stores"]["jks-trusted"]
+    with tls_server(rnds, tls12=True) as url:
+        port = int(url.split(":")[2].split("/")[0])
+        ours = jre_trust.trust(str(path), [{"host": "127.0.0.1", "port": port}], 10)
+    assert ours["endpoints"][0]["trusted"] is not True, ours
+
+
+def test_the_look_checks_the_endpoints_it_reached_against_the_store(made, tmp_path):
+    """host_probe.look with trust_store: only the endpoints the host reached are tried, each with the verdict."""
+    rnds = made["rnds"]
+    path, _kind = made["stores"]["jks-other"]
+    root = tmp_path / "e-SUS" / "webserver"
+    (root / "chaves").mkdir(parents=True)
+    with tls_server(rnds) as url:
+        port = int(url.split(":")[2].split("/")[0])
+        with socket.create_server(("127.0.0.1", 0)) as spare:
+            closed = spare.getsockname()[1]  # closed once the with ends: nothing listens there
+        params = dict(
+            host_probe.DEFAULTS,
+            pec_root=str(root),
+            pec_config="",
+            fact_path="",
+            endpoints=[{"host": "127.0.0.1", "port": port}, {"host": "127.0.0.1", "port": closed}],
+            timeout=5,
+            trust_store=str(path),
+        )
+        seen = host_probe.look(params)
+    assert [r["reachable"] for r in seen["network"]] == [True, False]
+    assert seen["trust"]["format"] == "JKS" and seen["trust"]["anchors"] == 1
+    assert [(e["port"], e["trusted"]) for e in seen["trust"]["endpoints"]] == [(port, False)]

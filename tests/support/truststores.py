@@ -1,0 +1,74 @@
+# Copyright (c) 2026, esus.pec contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""Java trust stores made by Java's own keytool at test time, and Java's word on them (java/TrustJudge.java).
+
+``keytool_store`` writes a JKS, JCEKS or PKCS#12 store holding the given CA certificates as trusted entries and,
+optionally, a key entry (whose certificate Java does not trust); ``password_less`` makes the PKCS#12 one as JDK 18+
+ships cacerts (certificates not encrypted, no MAC). ``java_says`` runs the judge: the store's trusted entries as
+Java counts them and, per endpoint, whether a handshake checked by Java's PKIX trust manager succeeds.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+from pathlib import Path
+
+from cryptography.hazmat.primitives import serialization
+
+JUDGE = Path(__file__).resolve().parent / "java" / "TrustJudge.java"
+STOREPASS = "changeit"  # Java's well-known cacerts password: not a secret of this project
+
+
+def keytool() -> str | None:
+    return shutil.which("keytool")
+
+
+def _env() -> dict:
+    env = {k: v for k, v in os.environ.items() if k not in ("JAVA_TOOL_OPTIONS", "_JAVA_OPTIONS", "JDK_JAVA_OPTIONS")}
+    env["LC_ALL"] = "C.UTF-8"
+    return env
+
+
+def keytool_store(path: Path, cas: dict, storetype: str, *, key_entry: bool = False, password_less: bool = False):
+    """Write ``path``: each of ``cas`` (alias -> cryptography certificate) a trusted entry, with keytool."""
+    tool = keytool()
+    props = []
+    if password_less:
+        props = ["-J-Dkeystore.pkcs12.certProtectionAlgorithm=NONE", "-J-Dkeystore.pkcs12.macAlgorithm=NONE"]
+    base = [tool, *props, "-noprompt", "-keystore", str(path), "-storetype", storetype, "-storepass", STOREPASS]
+    for alias, cert in cas.items():
+        pem = path.with_name("%s.%s.pem" % (path.name, alias))
+        pem.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
+        subprocess.run(
+            [*base, "-importcert", "-alias", alias, "-file", str(pem)],
+            check=True,
+            capture_output=True,
+            env=_env(),
+            timeout=120,
+        )
+    if key_entry:
+        subprocess.run(
+            [*base, "-genkeypair", "-alias", "own-key", "-keyalg", "EC", "-dname", "CN=own key", "-keypass", STOREPASS],
+            check=True,
+            capture_output=True,
+            env=_env(),
+            timeout=120,
+        )
+    return path
+
+
+def java_says(store: Path, storetype: str, endpoints: list) -> tuple:
+    """(Java's count of trusted entries, ["OK" | "FAIL ..." per endpoint "host:port"])."""
+    done = subprocess.run(
+        ["java", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", str(JUDGE), str(store), storetype, *endpoints],
+        capture_output=True,
+        text=True,
+        env=_env(),
+        timeout=180,
+        check=True,
+    )
+    lines = done.stdout.splitlines()
+    return int(lines[0].split()[1]), lines[1:]

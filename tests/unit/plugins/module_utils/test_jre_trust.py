@@ -1,0 +1,145 @@
+# Copyright (c) 2026, esus.pec contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""The trust store reader on hostile bytes: a verdict or a StoreError, never another exception, in bounded time.
+
+The stores themselves are made by Java's keytool and judged by Java in tests/integration/test_jre_trust.py; here
+the bytes are cut and corrupted from a JKS laid out by hand as Java writes one (trusted entries, a key entry) and
+from a password-less PKCS#12 trust store made by cryptography's ``serialize_java_truststore``, so the unit suite
+(which runs without a JDK in the matrix) holds the bounds.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import random
+import struct
+
+import pytest
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.serialization import pkcs12
+
+from ansible_collections.esus.pec.plugins.module_utils import jre_trust
+from tests.support.pki import Pki
+
+
+def _utf(text: str) -> bytes:
+    data = text.encode("utf-8")
+    return struct.pack(">H", len(data)) + data
+
+
+def jks(trusted: list, key_chain: list | None = None, version: int = 2) -> bytes:
+    """A JKS as sun.security.provider.JavaKeyStore writes it (the trailing digest is not checked by a JVM that
+    loads cacerts without a password, nor by us)."""
+    entries = []
+    for index, der in enumerate(trusted):
+        entry = struct.pack(">i", 2) + _utf("ca%d" % index) + struct.pack(">q", 0)
+        entry += (_utf("X.509") if version == 2 else b"") + struct.pack(">i", len(der)) + der
+        entries.append(entry)
+    if key_chain is not None:
+        entry = struct.pack(">i", 1) + _utf("own") + struct.pack(">q", 0) + struct.pack(">i", 3) + b"key"
+        entry += struct.pack(">i", len(key_chain))
+        for der in key_chain:
+            entry += (_utf("X.509") if version == 2 else b"") + struct.pack(">i", len(der)) + der
+        entries.append(entry)
+    head = struct.pack(">IIi", jre_trust.JKS_MAGIC, version, len(entries))
+    return head + b"".join(entries) + b"\0" * 20
+
+
+CA = b"\x30\x03\x02\x01\x01"  # the reader keeps DER bytes as they are; OpenSSL judges them in the handshake
+OWN = b"\x30\x03\x02\x01\x02"
+
+
+def test_trusted_entries_are_anchors_and_a_key_entrys_chain_is_not():
+    anchors, kind = jre_trust.trust_anchors(jks([CA], key_chain=[OWN, CA]))
+    assert (anchors, kind) == ([CA], "JKS")
+    anchors, _kind = jre_trust.trust_anchors(jks([CA, OWN], version=1))
+    assert anchors == [CA, OWN]
+
+
+def java_truststore(tmp_path) -> tuple:
+    """(a password-less PKCS#12 trust store as JDK 18+ writes cacerts, by cryptography's own producer, its CA)."""
+    pki = Pki(tmp_path)
+    store = pkcs12.serialize_java_truststore(
+        [pkcs12.PKCS12Certificate(pki.ca_cert, b"ac teste")], serialization.NoEncryption()
+    )
+    return store, pki.ca_cert.public_bytes(serialization.Encoding.DER)
+
+
+def test_a_password_less_pkcs12_store_gives_its_trusted_certificates(tmp_path):
+    store, der = java_truststore(tmp_path)
+    assert jre_trust.trust_anchors(store) == ([der], "PKCS12")
+    # a certificate bag without Java's trusted-key-usage attribute (a key's certificate) is no anchor
+    plain = pkcs12.serialize_key_and_certificates(
+        None, None, None, [Pki(tmp_path / "b").ca_cert], serialization.NoEncryption()
+    )
+    assert jre_trust.trust_anchors(plain) == ([], "PKCS12")
+
+
+@pytest.mark.parametrize("kind", ["jks", "pkcs12"])
+def test_every_cut_and_every_flipped_byte_gives_a_verdict_not_an_exception(kind, tmp_path):
+    whole = jks([CA, OWN], key_chain=[OWN]) if kind == "jks" else java_truststore(tmp_path)[0]
+    for size in range(len(whole)):
+        with contextlib.suppress(jre_trust.StoreError):
+            jre_trust.trust_anchors(whole[:size])
+    rng = random.Random(23)
+    for _ in range(3000):
+        damaged = bytearray(whole)
+        for _flip in range(rng.randint(1, 4)):
+            damaged[rng.randrange(len(damaged))] = rng.randrange(256)
+        with contextlib.suppress(jre_trust.StoreError):
+            jre_trust.trust_anchors(bytes(damaged))
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        struct.pack(">IIi", jre_trust.JKS_MAGIC, 2, 0x7FFFFFFF),  # a count no file of this size holds
+        struct.pack(">IIi", jre_trust.JKS_MAGIC, 2, 1)
+        + struct.pack(">i", 2)
+        + _utf("a")
+        + b"\0" * 8
+        + _utf("X.509")
+        + struct.pack(">i", 0x7FFFFFF0),  # a certificate longer than the file
+        struct.pack(">IIi", jre_trust.JCEKS_MAGIC, 2, 1) + struct.pack(">i", 3) + _utf("secret") + b"\0" * 8,
+        struct.pack(">IIi", jre_trust.JKS_MAGIC, 7, 0),  # a version Java does not write
+        b"\x30\x84\xff\xff\xff\xff",  # a DER length past the end
+        b"\x30\x80\x00\x00",  # BER's indefinite length: not DER
+        b"PK\x03\x04 not a store",
+        b"",
+    ],
+)
+def test_hostile_stores_are_refused_with_a_reason(data):
+    with pytest.raises(jre_trust.StoreError):
+        jre_trust.trust_anchors(data)
+
+
+def test_deep_der_nesting_is_bounded():
+    """A PKCS#12-looking envelope nested thousands deep: the walk reads a fixed depth, so it ends at once."""
+    nested = b"\x05\x00"
+    for _ in range(5000):
+        nested = b"\x30\x84" + struct.pack(">I", len(nested)) + nested
+    with pytest.raises(jre_trust.StoreError):
+        jre_trust.trust_anchors(nested)
+
+
+def test_read_store_refuses_what_is_not_a_store_file(tmp_path):
+    assert jre_trust.read_store(str(tmp_path / "missing"))["error"]
+    assert jre_trust.read_store(str(tmp_path))["error"] in ("not a regular file", "Is a directory")
+    fifo = tmp_path / "fifo"
+    os.mkfifo(fifo)
+    assert jre_trust.read_store(str(fifo))["error"] == "not a regular file"  # opened non-blocking: no wait
+    big = tmp_path / "big"
+    with open(big, "wb") as handle:
+        handle.truncate(jre_trust.MAX_STORE + 1)
+    assert "larger than" in jre_trust.read_store(str(big))["error"]
+    good = tmp_path / "cacerts"
+    good.write_bytes(jks([CA]))
+    assert jre_trust.read_store(str(good)) == {"path": str(good), "format": "JKS", "anchors": [CA], "error": None}
+
+
+def test_a_store_with_no_anchor_loaded_says_so_and_trusts_nothing():
+    """DER that OpenSSL cannot take as a certificate is not an anchor; with none, no endpoint is trusted."""
+    said = jre_trust.handshakes([CA], [{"host": "127.0.0.1", "port": 9}], 1)
+    assert said == [{"host": "127.0.0.1", "port": 9, "trusted": None, "error": "no anchor could be loaded"}]
