@@ -25,6 +25,7 @@ import os
 import socket
 import stat
 import struct
+import time
 
 MAX_STORE = 4 * 1024 * 1024  # a JDK's cacerts is about 150-250 KiB
 JKS_MAGIC = 0xFEEDFEED
@@ -213,8 +214,56 @@ def read_store(path: str) -> dict:
     return found
 
 
+def _client_flight(data: bytes) -> bool:
+    """Whether these bytes the client wrote hold a TLS 1.2 Certificate or ClientKeyExchange message: OpenSSL writes
+    them only once the server's certificate has been verified (a refused one gets an alert instead)."""
+    pos = 0
+    while pos + 5 <= len(data):
+        kind, length = data[pos], struct.unpack(">H", data[pos + 3 : pos + 5])[0]
+        if kind == 22 and pos + 5 < len(data) and data[pos + 5] in (11, 16):
+            return True
+        pos += 5 + length
+    return False
+
+
+def _handshake(ssl, context, host: str, port: int, timeout: float) -> tuple:
+    """(trusted, error) of one handshake, driven through memory buffers so that a server that ends a TLS 1.2
+    handshake for want of a client certificate (the RNDS asks for one) still tells whether its chain passed:
+    the client's next flight is written only after the verification."""
+    deadline = time.monotonic() + timeout
+    incoming, outgoing = ssl.MemoryBIO(), ssl.MemoryBIO()
+    tls = context.wrap_bio(incoming, outgoing, server_hostname=host)
+    verified = False
+    with socket.create_connection((host, port), timeout=timeout) as raw:
+        while True:
+            try:
+                tls.do_handshake()
+                finished = True
+            except ssl.SSLWantReadError:
+                finished = False
+            except ssl.SSLCertVerificationError as exc:
+                return False, exc.verify_message or exc.reason or "certificate verify failed"
+            except ssl.SSLError as exc:  # the server ended it: after our verification, or before it
+                why = "the server ended the handshake (%s)" % (exc.reason or exc)
+                return (True, why) if verified else (None, why)
+            sent = outgoing.read()
+            verified = verified or _client_flight(sent)
+            if sent:
+                raw.sendall(sent)
+            if finished:
+                return True, None
+            raw.settimeout(max(0.1, deadline - time.monotonic()))
+            received = raw.recv(65536)
+            if not received:
+                why = "the server closed the connection during the handshake"
+                return (True, why) if verified else (None, why)
+            incoming.write(received)
+
+
 def handshakes(anchors: list, endpoints: list, timeout: float) -> list:
-    """[{host, port, trusted, error}]: a verified TLS handshake with each endpoint, as PEC's Java would make it."""
+    """[{host, port, trusted, error}]: a verified TLS handshake with each endpoint, as PEC's Java would make it.
+    ``trusted`` True (``error`` may say the server then ended it: it wanted a client certificate), False (the chain
+    or the name was refused) or None (no handshake got that far: cannot tell)."""
     import ssl  # only when asked (the look imports no more than it uses)
 
     context = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)  # the name checked, a verified chain required
@@ -234,16 +283,9 @@ def handshakes(anchors: list, endpoints: list, timeout: float) -> list:
             results.append(result)
             continue
         try:
-            address, name = (endpoint["host"], endpoint["port"]), endpoint["host"]
-            with socket.create_connection(address, timeout=timeout) as raw, context.wrap_socket(
-                raw, server_hostname=name
-            ):
-                result["trusted"] = True
-        except ssl.SSLCertVerificationError as exc:
-            result["trusted"] = False
-            result["error"] = exc.verify_message or exc.reason or "certificate verify failed"
-        except (OSError, ssl.SSLError) as exc:  # no handshake: cannot tell
-            result["error"] = getattr(exc, "reason", None) or getattr(exc, "strerror", None) or type(exc).__name__
+            result["trusted"], result["error"] = _handshake(ssl, context, endpoint["host"], endpoint["port"], timeout)
+        except OSError as exc:  # no connection, or a timeout: cannot tell
+            result["error"] = getattr(exc, "strerror", None) or str(exc) or type(exc).__name__
         results.append(result)
     return results
 

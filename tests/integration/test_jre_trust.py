@@ -184,15 +184,22 @@ def test_a_name_the_certificate_does_not_carry_is_refused_by_both(made, tmp_path
     assert java[0].startswith("FAIL"), java
 
 
-def test_a_tls12_server_that_ends_the_handshake_is_never_green(made):
-    """TLS 1.2 with a client certificate required: the server ends the handshake after ours (no certificate is
-    sent), so ours cannot finish: that says "cannot tell" (None), never trusted, whatever the store."""
+def test_a_tls12_server_that_ends_the_handshake_for_a_client_certificate_still_tells_its_chain(made):
+    """TLS 1.2 with a client certificate required, as the RNDS may: the server ends the handshake after ours (none
+    is sent), yet our verification of its chain came before, and says the same as Java's (whose handshake fails
+    too, for the client certificate, not for PKIX, when the chain is trusted)."""
     rnds = made["rnds"]
-    path, _kind = made["stores"]["jks-trusted"]
-    with tls_server(rnds, tls12=True) as url:
-        port = int(url.split(":")[2].split("/")[0])
-        ours = jre_trust.trust(str(path), [{"host": "127.0.0.1", "port": port}], 10)
-    assert ours["endpoints"][0]["trusted"] is not True, ours
+    for name, expected in (("jks-trusted", True), ("jks-other", False)):
+        path, kind = made["stores"][name]
+        with tls_server(rnds, tls12=True) as url:
+            port = int(url.split(":")[2].split("/")[0])
+            ours = jre_trust.trust(str(path), [{"host": "127.0.0.1", "port": port}], 10)
+            _entries, java = truststores.java_says(path, kind, ["127.0.0.1:%d" % port])
+        mine = ours["endpoints"][0]
+        assert mine["trusted"] is expected, (name, mine, java)
+        assert ("PKIX" in java[0]) is (not expected), (name, mine, java)
+        if expected:
+            assert "ended the handshake" in mine["error"] or "closed the connection" in mine["error"], mine
 
 
 def test_the_look_checks_the_endpoints_it_reached_against_the_store(made, tmp_path):

@@ -11,7 +11,9 @@ Java counts them and, per endpoint, whether a handshake checked by Java's PKIX t
 
 from __future__ import annotations
 
+import hashlib
 import os
+import secrets
 import shutil
 import subprocess
 from pathlib import Path
@@ -23,7 +25,8 @@ STOREPASS = "changeit"  # Java's well-known cacerts password: not a secret of th
 
 
 def keytool() -> str | None:
-    return shutil.which("keytool")
+    """keytool, when javac is there too (the judge is compiled once with it)."""
+    return shutil.which("keytool") if shutil.which("javac") else None
 
 
 def _env() -> dict:
@@ -60,10 +63,43 @@ def keytool_store(path: Path, cas: dict, storetype: str, *, key_entry: bool = Fa
     return path
 
 
+def compiled() -> Path:
+    """The folder holding TrustJudge.class, built once per version of the source (javac, as java_judge.py does)."""
+    digest = hashlib.sha256(JUDGE.read_bytes()).hexdigest()[:16]
+    folder = Path(__file__).resolve().parents[2] / ".cache" / "trust-judge" / digest
+    if (folder / "TrustJudge.class").exists():
+        return folder
+    building = folder.parent / ("%s.building-%s" % (digest, secrets.token_hex(4)))
+    building.parent.mkdir(parents=True, exist_ok=True)
+    subprocess.run(
+        ["javac", "-J-XX:+UseSerialGC", "-Xlint:all", "-Werror", "-d", str(building), str(JUDGE)],
+        check=True,
+        capture_output=True,
+        env=_env(),
+        timeout=180,
+    )
+    try:
+        building.rename(folder)  # atomic: a parallel build that finished first wins, both are the same class
+    except OSError:
+        shutil.rmtree(building, ignore_errors=True)
+    return folder
+
+
 def java_says(store: Path, storetype: str, endpoints: list) -> tuple:
     """(Java's count of trusted entries, ["OK" | "FAIL ..." per endpoint "host:port"])."""
+    classes = str(compiled())
     done = subprocess.run(
-        ["java", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", str(JUDGE), str(store), storetype, *endpoints],
+        [
+            "java",
+            "-XX:+UseSerialGC",
+            "-XX:TieredStopAtLevel=1",
+            "-cp",
+            classes,
+            "TrustJudge",
+            str(store),
+            storetype,
+            *endpoints,
+        ],
         capture_output=True,
         text=True,
         env=_env(),

@@ -6,7 +6,7 @@
 // file is its trust store. Loads the store as the JVM loads cacerts (no password: no integrity check), builds
 // the default PKIX trust manager from it, and makes a TLS handshake with each host:port given, checking the name
 // as an HTTPS client does. Prints "entries N" (its trusted certificate entries), then one line per endpoint:
-// "OK" or "FAIL <the exception chain>". Run as a single source file: java TrustJudge.java STORE TYPE HOST:PORT...
+// "OK" or "FAIL <the exception chain>". Compiled once into .cache/trust-judge/; java TrustJudge STORE TYPE HOST:PORT...
 import java.io.FileInputStream;
 import java.io.InputStream;
 import java.security.KeyStore;

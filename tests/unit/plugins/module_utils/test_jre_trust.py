@@ -14,7 +14,9 @@ from __future__ import annotations
 import contextlib
 import os
 import random
+import socket
 import struct
+import threading
 
 import pytest
 from cryptography.hazmat.primitives import serialization
@@ -143,3 +145,30 @@ def test_a_store_with_no_anchor_loaded_says_so_and_trusts_nothing():
     """DER that OpenSSL cannot take as a certificate is not an anchor; with none, no endpoint is trusted."""
     said = jre_trust.handshakes([CA], [{"host": "127.0.0.1", "port": 9}], 1)
     assert said == [{"host": "127.0.0.1", "port": 9, "trusted": None, "error": "no anchor could be loaded"}]
+
+
+@pytest.mark.parametrize(
+    "answer",
+    [
+        b"",  # the server closes the connection at once
+        bytes.fromhex("15030300020228"),  # a TLS alert (handshake_failure) before any certificate
+        b"HTTP/1.1 400 Bad Request\r\n\r\n",  # not TLS at all
+    ],
+)
+def test_a_server_that_ends_it_before_its_certificate_is_never_trusted(tmp_path, answer):
+    """Only a verification that happened can pass: an end before the server's certificate says "cannot tell"."""
+    anchor = Pki(tmp_path).ca_cert.public_bytes(serialization.Encoding.DER)
+    with socket.create_server(("127.0.0.1", 0)) as listener:
+        port = listener.getsockname()[1]
+
+        def serve():
+            connection, _address = listener.accept()
+            with connection:
+                connection.recv(65536)  # the ClientHello
+                connection.sendall(answer)
+
+        thread = threading.Thread(target=serve, daemon=True)
+        thread.start()
+        said = jre_trust.handshakes([anchor], [{"host": "127.0.0.1", "port": port}], 5)
+        thread.join(5)
+    assert said[0]["trusted"] is None and said[0]["error"], said
