@@ -31,7 +31,6 @@ import time
 # Not "if __package__": under AnsiballZ on Python 3.9 (zipimport) it is still None while the module runs
 if "." in __name__:
     from ansible_collections.esus.pec.plugins.module_utils.certificate_files import MAX_SIZE, file_kind, file_sha1
-    from ansible_collections.esus.pec.plugins.module_utils.jre_trust import trust
     from ansible_collections.esus.pec.plugins.module_utils.pec_install import (
         cadsus_config,
         https_certificate,
@@ -39,9 +38,8 @@ if "." in __name__:
         service_state,
     )
     from ansible_collections.esus.pec.plugins.module_utils.pec_layout import LINUX_PEC_ROOT
-else:  # run alone by plugin_utils/direct_probe.py, certificate_files.py, jre_trust.py, pec_install.py, pec_layout.py
+else:  # run alone by plugin_utils/direct_probe.py, certificate_files.py, pec_install.py, pec_layout.py beside it
     from certificate_files import MAX_SIZE, file_kind, file_sha1
-    from jre_trust import trust
     from pec_install import cadsus_config, https_certificate, read_pec_config, service_state
     from pec_layout import LINUX_PEC_ROOT
 
@@ -147,6 +145,16 @@ def reach(host: str, port: int, timeout: float) -> dict:
     return result
 
 
+def jre_trust():
+    """module_utils/jre_trust.py, imported only when PEC's trust store is asked for: the direct command carries it
+    only then (plugin_utils/direct_probe.py), and the look imports no more than it uses."""
+    if "." in __name__:
+        from ansible_collections.esus.pec.plugins.module_utils import jre_trust as module
+    else:
+        import jre_trust as module
+    return module
+
+
 def fact_text(fact: dict) -> str:
     """The local fact as it is written on the host, to compare with what the last audit left there."""
     return json.dumps(fact, indent=2, sort_keys=True) + "\n"
@@ -230,7 +238,7 @@ def look(params: dict) -> dict:
         result["network"] = [reach(e["host"], int(e["port"]), float(params["timeout"])) for e in params["endpoints"]]
         if params.get("trust_store"):  # PEC's Java trust store against the endpoints the host reached
             reached = [{"host": r["host"], "port": r["port"]} for r in result["network"] if r["reachable"]]
-            result["trust"] = trust(params["trust_store"], reached, float(params["timeout"]))
+            result["trust"] = jre_trust().trust(params["trust_store"], reached, float(params["timeout"]))
     if not params.get("dest_name"):  # the audit's look (not the deploy's): PEC running, CADSUS, the host's clock
         if params.get("service"):
             result["service"] = service_state(params["service"])

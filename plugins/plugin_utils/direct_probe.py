@@ -37,13 +37,18 @@ display = Display()
 AUTO_INTERPRETERS = ("", "auto", "auto_legacy", "auto_silent", "auto_legacy_silent")
 
 
-@functools.lru_cache(maxsize=1)
-def direct_payload() -> str:
-    """host_probe.py and the certificate_files.py, jre_trust.py, pec_install.py and pec_layout.py it imports, as one
-    compressed Python program (base64) that loads them as modules: built once per worker, sent in the command line
-    (no secret in it, only code)."""
+@functools.lru_cache(maxsize=2)
+def direct_payload(trust: bool = False) -> str:
+    """host_probe.py and the certificate_files.py, pec_install.py and pec_layout.py it imports (with ``trust``,
+    jre_trust.py too: PEC's trust store asked for), as one compressed Python program (base64) that loads them as
+    modules: built once per process, sent in the command line (no secret in it, only code)."""
     lines = ["import sys, types"]
-    for module in (certificate_files, jre_trust, pec_install, pec_layout, host_probe):
+    modules = (
+        (certificate_files, jre_trust, pec_install, pec_layout)
+        if trust
+        else (certificate_files, pec_install, pec_layout)
+    )
+    for module in (*modules, host_probe):
         name = module.__name__.rsplit(".", 1)[-1]
         source = Path(module.__file__).read_text(encoding="utf-8")
         lines.append(
@@ -60,7 +65,7 @@ def direct_command(interpreters: list, params: dict) -> str:
     encoded = base64.b64encode(json.dumps(params, sort_keys=True).encode("utf-8")).decode("ascii")
     script = (
         '"esus.pec host_probe"; import binascii, sys, zlib; exec(zlib.decompress(binascii.a2b_base64("%s")));'
-        ' sys.modules["host_probe"].run("%s")' % (direct_payload(), encoded)
+        ' sys.modules["host_probe"].run("%s")' % (direct_payload(bool(params.get("trust_store"))), encoded)
     )
     if len(interpreters) == 1:
         return " ".join(shlex.quote(part) for part in shlex.split(interpreters[0])) + " -I -S -c " + shlex.quote(script)

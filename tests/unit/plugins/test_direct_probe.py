@@ -11,11 +11,12 @@ import shlex
 import socket
 import subprocess
 import sys
+import zlib
 
 import pytest
 
 from ansible_collections.esus.pec.plugins.module_utils import host_probe
-from ansible_collections.esus.pec.plugins.plugin_utils.direct_probe import direct_answer, direct_command
+from ansible_collections.esus.pec.plugins.plugin_utils.direct_probe import direct_answer, direct_command, direct_payload
 from tests.support.argspec import specs
 
 
@@ -63,6 +64,16 @@ def test_the_trust_store_is_read_by_the_same_one_command(tmp_path):
         {"host": "127.0.0.1", "port": port, "trusted": None, "error": "no anchor could be loaded"}
     ]
     assert direct_answer(missing.stdout)["trust"]["error"] == "No such file or directory"
+
+
+def test_the_trust_code_travels_only_when_asked():
+    """jre_trust.py is in the command only with trust_store (rnds_readiness_check_trust, off by default): an audit
+    that does not ask pays neither its bytes nor its compilation on the host."""
+    plain = zlib.decompress(base64.b64decode(direct_payload())).decode("utf-8")
+    asked = zlib.decompress(base64.b64decode(direct_payload(True))).decode("utf-8")
+    assert "'jre_trust'" not in plain and "'jre_trust'" in asked
+    assert direct_payload(False) in direct_command(["/usr/bin/python3"], {"pec_root": "/x"})
+    assert direct_payload(True) in direct_command(["/usr/bin/python3"], {"pec_root": "/x", "trust_store": "/c"})
 
 
 def test_the_first_python_found_runs_it_and_none_found_says_so(tmp_path):
