@@ -21,6 +21,7 @@ import pytest
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
+from cryptography.hazmat.primitives.serialization import BestAvailableEncryption, NoEncryption, pkcs12
 from cryptography.x509.oid import NameOID
 
 from ansible_collections.esus.pec.plugins.module_utils import host_probe, jre_trust
@@ -76,6 +77,25 @@ def test_the_trusted_entries_are_those_java_counts(made):
             "pkcs12-open": {der["rnds"], der["other"]},
         }
         assert set(found["anchors"]) == expected[name], name
+
+
+def test_pkcs12_stores_of_another_producer_read_as_java_counts_them(made, tmp_path):
+    """cryptography's producers: a Java trust store (Oracle's trusted-key-usage attribute) with and without
+    encryption, and a certificate-only PKCS#12 without that attribute, which Java does not trust."""
+    ca = made["rnds"].ca_cert
+    files = {
+        "java-open.p12": pkcs12.serialize_java_truststore([pkcs12.PKCS12Certificate(ca, b"ac")], NoEncryption()),
+        "java-encrypted.p12": pkcs12.serialize_java_truststore(
+            [pkcs12.PKCS12Certificate(ca, b"ac")], BestAvailableEncryption(truststores.STOREPASS.encode())
+        ),
+        "plain.p12": pkcs12.serialize_key_and_certificates(None, None, None, [ca], NoEncryption()),
+    }
+    for name, data in files.items():
+        (tmp_path / name).write_bytes(data)
+        found = jre_trust.read_store(str(tmp_path / name))
+        java_entries, _said = truststores.java_says(tmp_path / name, "PKCS12", [])
+        assert len(found["anchors"]) == java_entries, (name, found, java_entries)
+        assert (found["error"] is not None) is (name == "java-encrypted.p12"), (name, found)
 
 
 def test_this_machines_jdk_cacerts_reads_as_java_counts_it():
