@@ -9,20 +9,14 @@ and tests/support/java/TrustJudge.java, Java's PKIX trust manager with the name 
 
 from __future__ import annotations
 
-import contextlib
-import datetime
 import os
 import shutil
 import socket
-import ssl
-import threading
 
 import pytest
 from cryptography import x509
-from cryptography.hazmat.primitives import hashes, serialization
-from cryptography.hazmat.primitives.asymmetric import ec
+from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.serialization import BestAvailableEncryption, NoEncryption, pkcs12
-from cryptography.x509.oid import NameOID
 
 from ansible_collections.esus.pec.plugins.module_utils import host_probe, jre_trust
 from tests.support import truststores
@@ -132,60 +126,13 @@ def test_our_handshake_says_what_java_says(made):
                 assert "PKIX" in theirs and mine["error"], (name, mine, theirs)
 
 
-@contextlib.contextmanager
-def named_server(pki: Pki, folder, names: list):
-    """A loopback TLS server whose certificate, from ``pki``'s CA, carries ``names`` (DNS names; no client
-    certificate asked); yields (its port, its certificate). It serves until the test leaves the ``with``."""
-    key = ec.generate_private_key(ec.SECP256R1())
-    now = datetime.datetime.now(datetime.timezone.utc)
-    cert = (
-        x509.CertificateBuilder()
-        .subject_name(x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, names[0])]))
-        .issuer_name(pki.ca_cert.subject)
-        .public_key(key.public_key())
-        .serial_number(x509.random_serial_number())
-        .not_valid_before(now - datetime.timedelta(days=1))
-        .not_valid_after(now + datetime.timedelta(days=30))
-        .add_extension(x509.SubjectAlternativeName([x509.DNSName(name) for name in names]), False)
-        .add_extension(x509.AuthorityKeyIdentifier.from_issuer_public_key(pki.ca_key.public_key()), False)
-        .sign(pki.ca_key, hashes.SHA256())
-    )
-    cert_file, key_file = folder / ("%s.pem" % names[0]), folder / ("%s.key" % names[0])
-    cert_file.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
-    key_file.write_bytes(
-        key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption())
-    )
-    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
-    context.load_cert_chain(cert_file, key_file)
-    listener = socket.create_server(("127.0.0.1", 0))
-    listener.settimeout(0.2)
-    stop = threading.Event()
-
-    def serve():
-        while not stop.is_set():
-            try:
-                raw, _address = listener.accept()
-            except socket.timeout:
-                continue
-            except OSError:
-                return
-            with contextlib.suppress(ssl.SSLError, OSError), context.wrap_socket(raw, server_side=True):
-                pass
-
-    thread = threading.Thread(target=serve, daemon=True)
-    thread.start()
-    try:
-        yield listener.getsockname()[1], cert
-    finally:
-        stop.set()
-        thread.join(10)
-        listener.close()
-
-
 def test_the_servers_own_certificate_as_the_only_entry_is_an_anchor_for_both(made, tmp_path):
     """Java takes any trusted entry as a trust anchor, the server's own certificate too (a store made by hand
     with keytool -importcert of what the server sends): so do we (OpenSSL's partial-chain flag)."""
-    with named_server(made["rnds"], tmp_path, ["localhost"]) as (port, cert):
+    rnds = made["rnds"]
+    with tls_server(rnds, names=("localhost",), stem="leaf") as url:
+        port = int(url.split(":")[2].split("/")[0])
+        cert = x509.load_pem_x509_certificate((rnds.dir / "leaf.pem").read_bytes())
         store = truststores.keytool_store(tmp_path / "leaf.jks", {"servidor": cert}, "JKS")
         ours = jre_trust.trust(str(store), [{"host": "localhost", "port": port}], 10)
         _entries, java = truststores.java_says(store, "JKS", ["localhost:%d" % port])
@@ -197,7 +144,8 @@ def test_a_name_the_certificate_does_not_carry_is_refused_by_both(made, tmp_path
     """A chain Java trusts for a name that is not the one asked (a proxy's certificate for another name is the
     same case): Java's HTTPS name check refuses it, and so do we."""
     path, kind = made["stores"]["jks-trusted"]
-    with named_server(made["rnds"], tmp_path, ["rnds.example"]) as (port, _cert):
+    with tls_server(made["rnds"], names=("rnds.example",), stem="other-name") as url:
+        port = int(url.split(":")[2].split("/")[0])
         ours = jre_trust.trust(str(path), [{"host": "127.0.0.1", "port": port}], 10)
         _entries, java = truststores.java_says(path, kind, ["127.0.0.1:%d" % port])
     assert ours["endpoints"][0]["trusted"] is False, ours

@@ -263,6 +263,16 @@ def test_check_mode_writes_no_fact_and_no_report(demo):
     )
 
 
+def audit_one(demo, variables: dict, host: str = "pec-demo-ok") -> dict:
+    """Audit ``host`` alone with ``variables`` given as an extra-vars file, writing no local fact; its report record."""
+    extra = demo["work"] / "extra-vars.json"
+    extra.write_text(json.dumps(variables))
+    result = audit(demo, "--limit", host, "-e", "@%s" % extra, "-e", "rnds_readiness_persist_fact=false")
+    assert result.returncode == 0, result.stdout[-3000:]
+    report = json.loads((demo["work"] / "report2" / "readiness.json").read_text())
+    return {r["host"]: r for r in report["hosts"]}[host]
+
+
 def test_network_check_against_real_sockets(demo):
     listener = socket.socket()
     listener.bind(("127.0.0.1", 0))
@@ -271,24 +281,16 @@ def test_network_check_against_real_sockets(demo):
     closed.bind(("127.0.0.1", 0))  # bound, not listening: connections are refused
     try:
         for port, reachable in ((listener.getsockname()[1], True), (closed.getsockname()[1], False)):
-            extra = demo["work"] / "endpoints.json"
-            extra.write_text(
-                json.dumps(
-                    {
-                        "rnds_readiness_endpoints": [{"host": "127.0.0.1", "port": port}],
-                        "rnds_readiness_network_timeout": 2,
-                        # the UF's EHR host (sp-ehr-services...) does not resolve on this machine and its
-                        # /etc/hosts is shared: that check runs in molecule/pec_service, against loopback names
-                        "rnds_readiness_uf": "",
-                    }
-                )
+            record = audit_one(
+                demo,
+                {
+                    "rnds_readiness_endpoints": [{"host": "127.0.0.1", "port": port}],
+                    "rnds_readiness_network_timeout": 2,
+                    # the UF's EHR host (sp-ehr-services...) does not resolve on this machine and its
+                    # /etc/hosts is shared: that check runs in molecule/pec_service, against loopback names
+                    "rnds_readiness_uf": "",
+                },
             )
-            result = audit(
-                demo, "--limit", "pec-demo-ok", "-e", "@%s" % extra, "-e", "rnds_readiness_persist_fact=false"
-            )
-            assert result.returncode == 0
-            report = json.loads((demo["work"] / "report2" / "readiness.json").read_text())
-            record = {r["host"]: r for r in report["hosts"]}["pec-demo-ok"]
             assert record["ready"] is reachable
             assert record["pec_status"] == ("Conexão bem-sucedida" if reachable else "Sem conexão")
     finally:
@@ -469,24 +471,9 @@ def test_pecs_java_trust_store_through_the_role(demo, pki):
                 store.unlink()
             truststores.keytool_store(store, cas, "JKS")
             with tls_server(pki) as url:
-                port = int(url.split(":")[2].split("/")[0])
-                extra = demo["work"] / "trust.json"
-                extra.write_text(
-                    json.dumps(
-                        {
-                            "rnds_readiness_endpoints": [{"host": "localhost", "port": port}],
-                            "rnds_readiness_network_timeout": 5,
-                            "rnds_readiness_uf": "",
-                            "rnds_readiness_check_trust": True,
-                        }
-                    )
-                )
-                result = audit(
-                    demo, "--limit", "pec-demo-ok", "-e", "@%s" % extra, "-e", "rnds_readiness_persist_fact=false"
-                )
-            assert result.returncode == 0, result.stdout[-3000:]
-            report = json.loads((demo["work"] / "report2" / "readiness.json").read_text())
-            record = {r["host"]: r for r in report["hosts"]}["pec-demo-ok"]
+                endpoint = {"host": "localhost", "port": int(url.split(":")[2].split("/")[0])}
+                variables = {"rnds_readiness_endpoints": [endpoint], "rnds_readiness_check_trust": True}
+                record = audit_one(demo, dict(variables, rnds_readiness_network_timeout=5, rnds_readiness_uf=""))
             assert record["ready"] is ready, record["reasons"]
             if ready:
                 assert not [code for code in record["codes"] if code.startswith("trust.")]

@@ -20,27 +20,33 @@ from cryptography.x509.oid import NameOID
 from tests.support.pki import Pki
 
 
-def server_files(pki: Pki, trusted_ca) -> tuple:
-    """(cert file, key file, CA file the server trusts for clients) for a loopback server."""
-    key = pki.key("ec", "tls-server")
+def _alternative_name(name: str) -> x509.GeneralName:
+    try:
+        return x509.IPAddress(ipaddress.ip_address(name))
+    except ValueError:
+        return x509.DNSName(name)
+
+
+def server_files(pki: Pki, trusted_ca, names: tuple = ("localhost", "127.0.0.1"), stem: str = "server") -> tuple:
+    """(cert file, key file, CA file the server trusts for clients) for a loopback server whose certificate, from
+    ``pki``'s CA, carries ``names`` (host names or addresses); the files are ``<stem>.pem`` and ``<stem>.key``."""
+    key = pki.key("ec", "tls-%s" % stem)
     now = datetime.datetime.now(datetime.timezone.utc)
     cert = (
         x509.CertificateBuilder()
-        .subject_name(x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "localhost")]))
+        .subject_name(x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, names[0])]))
         .issuer_name(pki.ca_cert.subject)
         .public_key(key.public_key())
         .serial_number(x509.random_serial_number())
         .not_valid_before(now - datetime.timedelta(days=1))
         .not_valid_after(now + datetime.timedelta(days=30))
-        .add_extension(
-            x509.SubjectAlternativeName([x509.DNSName("localhost"), x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]),
-            False,
-        )
+        .add_extension(x509.SubjectAlternativeName([_alternative_name(name) for name in names]), False)
         # Python 3.13's default TLS context (VERIFY_X509_STRICT) refuses a server certificate without it
         .add_extension(x509.AuthorityKeyIdentifier.from_issuer_public_key(pki.ca_key.public_key()), False)
         .sign(pki.ca_key, hashes.SHA256())
     )
-    cert_file, key_file, ca_file = pki.dir / "server.pem", pki.dir / "server.key", pki.dir / "clients-ca.pem"
+    cert_file, key_file = pki.dir / ("%s.pem" % stem), pki.dir / ("%s.key" % stem)
+    ca_file = pki.dir / "clients-ca.pem"
     cert_file.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
     key_file.write_bytes(
         key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption())
@@ -50,11 +56,21 @@ def server_files(pki: Pki, trusted_ca) -> tuple:
 
 
 @contextlib.contextmanager
-def tls_server(pki: Pki, *, status: int = 200, trusted_ca=None, silent: bool = False, tls12: bool = False):
-    """A real TLS server on 127.0.0.1 requiring a client certificate; yields its URL.
+def tls_server(
+    pki: Pki,
+    *,
+    status: int = 200,
+    trusted_ca=None,
+    silent: bool = False,
+    tls12: bool = False,
+    names: tuple = ("localhost", "127.0.0.1"),
+    stem: str = "server",
+):
+    """A real TLS server on 127.0.0.1 requiring a client certificate; yields its URL. Its certificate carries
+    ``names`` and is left in ``pki.dir / (stem + ".pem")``.
 
     Bounded: at most 5 connections and 30 s, and it stops when the test leaves the ``with``."""
-    cert_file, key_file, ca_file = server_files(pki, trusted_ca or pki.ca_cert)
+    cert_file, key_file, ca_file = server_files(pki, trusted_ca or pki.ca_cert, names, stem)
     context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
     if tls12:  # the client certificate is then judged inside the handshake, so the alert reaches the client
         context.maximum_version = ssl.TLSVersion.TLSv1_2
