@@ -14,6 +14,7 @@ a wrong sudo password fails every host with sudo's message, changing nothing. Th
 from __future__ import annotations
 
 import json
+import os
 import re
 import shutil
 import stat
@@ -212,3 +213,33 @@ def test_a_wrong_sudo_password_fails_every_host_and_changes_nothing(fleet):
             assert re.search(r"incorrect sudo password", said, re.I), (name, host, said)
         assert not any((fleet["sandbox"] / host / "webserver" / "chaves").exists() for host in HOSTS)
         assert not any((fleet["sandbox"] / host / "esus_pec_rnds.fact").exists() for host in HOSTS)
+
+
+def test_pecs_java_trust_store_is_read_with_sudo_in_the_same_one_command(fleet, pki):
+    """rnds_readiness_check_trust over SSH as the non-root admin: PEC's cacerts (root-only, 0600, where the
+    installer puts PEC's Java, found with no variable set) is read through sudo by the same one direct command,
+    which now carries jre_trust.py, and the RNDS stand-in's chain is trusted."""
+    from tests.support import truststores
+    from tests.support.tls import tls_server
+
+    if not truststores.keytool():
+        if os.environ.get("CI") == "true":
+            pytest.fail("keytool (Debian: openjdk-17-jdk-headless) is needed")
+        pytest.skip("keytool is not installed")
+    assert play(fleet, "deploy.yml").returncode == 0
+    for host in HOSTS:
+        store = fleet["sandbox"] / host / "jre" / "current" / "lib" / "security" / "cacerts"
+        store.parent.mkdir(parents=True)
+        truststores.keytool_store(store, {"rnds": pki.ca_cert}, "JKS")
+        store.chmod(0o600)  # root's, as the sandbox: pecadmin reads it only through sudo
+    with tls_server(pki) as url:
+        endpoints = [{"host": "localhost", "port": int(url.split(":")[2].split("/")[0])}]
+        variables = {"rnds_readiness_check_network": True, "rnds_readiness_endpoints": endpoints}
+        variables.update(rnds_readiness_check_trust=True, rnds_readiness_persist_fact=False, rnds_readiness_uf="")
+        audit = play(fleet, "readiness.yml", "-e", json.dumps(variables))
+    assert audit.returncode == 0, audit.stdout[-3000:]
+    assert direct_probes(audit) == (len(HOSTS), 0)
+    report = json.loads((fleet["report"] / "readiness.json").read_text())
+    for row in report["hosts"]:
+        assert row["ready"] is True and not [c for c in row["codes"] if c.startswith("trust.")], row["reasons"]
+    assert audit.stdout.count('"code": "trust.ok"') >= len(HOSTS)  # the check ran on every host, and passed
