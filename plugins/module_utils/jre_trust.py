@@ -260,14 +260,16 @@ def _handshake(ssl, context, host: str, port: int, timeout: float) -> tuple:
             incoming.write(received)
 
 
-def handshakes(anchors: list, endpoints: list, timeout: float) -> list:
-    """[{host, port, trusted, error}]: a verified TLS handshake with each endpoint, as PEC's Java would make it.
-    ``trusted`` True (``error`` may say the server then ended it: it wanted a client certificate), False (the chain
-    or the name was refused) or None (no handshake got that far: cannot tell)."""
-    import ssl  # only when asked (the look imports no more than it uses)
-
-    context = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)  # the name checked, a verified chain required
-    context.verify_flags |= getattr(ssl, "VERIFY_X509_PARTIAL_CHAIN", 0)  # every cacerts entry is an anchor in Java
+def client_context(ssl, anchors: list) -> tuple:
+    """(the client's TLS context, how many anchors it took): what Java 17 would accept or stricter, never looser.
+    The name is checked and a verified chain required; every anchor may end a chain (Java's trust anchors);
+    TLS 1.2 at least (Java 17 refuses 1.0 and 1.1) and OpenSSL's security level 2 (no MD5 or SHA-1 signature, RSA
+    of 2048 bits at least), which an old host's OpenSSL would not otherwise enforce: Java refuses MD5 and SHA-1
+    towards its own CAs and accepts smaller keys, so the difference can only make a host red, never green."""
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+    context.minimum_version = ssl.TLSVersion.TLSv1_2
+    context.set_ciphers("DEFAULT:@SECLEVEL=2")
+    context.verify_flags |= getattr(ssl, "VERIFY_X509_PARTIAL_CHAIN", 0)
     loaded = 0
     for der in anchors:
         try:
@@ -275,6 +277,16 @@ def handshakes(anchors: list, endpoints: list, timeout: float) -> list:
             loaded += 1
         except (ssl.SSLError, ValueError):  # a certificate OpenSSL cannot take: not an anchor here
             continue
+    return context, loaded
+
+
+def handshakes(anchors: list, endpoints: list, timeout: float) -> list:
+    """[{host, port, trusted, error}]: a verified TLS handshake with each endpoint, as PEC's Java would make it.
+    ``trusted`` True (``error`` may say the server then ended it: it wanted a client certificate), False (the chain
+    or the name was refused) or None (no handshake got that far: cannot tell)."""
+    import ssl  # only when asked (the look imports no more than it uses)
+
+    context, loaded = client_context(ssl, anchors)
     results = []
     for endpoint in endpoints:
         result = {"host": endpoint["host"], "port": endpoint["port"], "trusted": None, "error": None}

@@ -172,3 +172,17 @@ def test_a_server_that_ends_it_before_its_certificate_is_never_trusted(tmp_path,
         said = jre_trust.handshakes([anchor], [{"host": "127.0.0.1", "port": port}], 5)
         thread.join(5)
     assert said[0]["trusted"] is None and said[0]["error"], said
+
+
+def test_the_client_is_never_looser_than_java_17(tmp_path):
+    """The name checked, a verified chain required, TLS 1.2 at least (Java 17 refuses 1.0 and 1.1), each anchor
+    may end a chain (as Java's), and a DER OpenSSL cannot take is no anchor."""
+    import ssl
+
+    anchor = Pki(tmp_path).ca_cert.public_bytes(serialization.Encoding.DER)
+    context, loaded = jre_trust.client_context(ssl, [anchor, CA])
+    assert loaded == 1 and context.check_hostname and context.verify_mode == ssl.CERT_REQUIRED
+    assert context.minimum_version >= ssl.TLSVersion.TLSv1_2
+    assert context.verify_flags & ssl.VERIFY_X509_PARTIAL_CHAIN
+    names = [cipher["name"] for cipher in context.get_ciphers()]
+    assert names and not [name for name in names if "MD5" in name or "RC4" in name or "NULL" in name]
