@@ -252,6 +252,8 @@ def _handshake(ssl, context, host: str, port: int, timeout: float) -> tuple:
                 raw.sendall(sent)
             if finished:
                 return True, None
+            if time.monotonic() > deadline:  # a server that trickles bytes: the handshake's time is bounded too
+                return None, "no handshake within %g s" % timeout
             raw.settimeout(max(0.1, deadline - time.monotonic()))
             received = raw.recv(65536)
             if not received:

@@ -17,6 +17,7 @@ import random
 import socket
 import struct
 import threading
+import time
 
 import pytest
 from cryptography.hazmat.primitives import serialization
@@ -186,3 +187,30 @@ def test_the_client_is_never_looser_than_java_17(tmp_path):
     assert context.verify_flags & ssl.VERIFY_X509_PARTIAL_CHAIN
     names = [cipher["name"] for cipher in context.get_ciphers()]
     assert names and not [name for name in names if "MD5" in name or "RC4" in name or "NULL" in name]
+
+
+def test_a_server_that_trickles_bytes_is_bounded_by_the_timeout(tmp_path):
+    """One byte of a TLS record every 0.05 s (for 15 s): the handshake gives up once its timeout has passed."""
+    anchor = Pki(tmp_path).ca_cert.public_bytes(serialization.Encoding.DER)
+    stop = threading.Event()
+    with socket.create_server(("127.0.0.1", 0)) as listener:
+        port = listener.getsockname()[1]
+
+        def serve():
+            connection, _address = listener.accept()
+            with connection, contextlib.suppress(OSError):
+                connection.recv(65536)
+                connection.sendall(b"\x16\x03\x03\x40\x00")  # a handshake record announcing 16,384 bytes
+                give_up = time.monotonic() + 15  # without a bound on our side, the test fails here, not hangs
+                while not stop.wait(0.05) and time.monotonic() < give_up:
+                    connection.sendall(b"\x00")
+
+        thread = threading.Thread(target=serve, daemon=True)
+        thread.start()
+        started = time.monotonic()
+        said = jre_trust.handshakes([anchor], [{"host": "127.0.0.1", "port": port}], 1)
+        elapsed = time.monotonic() - started
+        stop.set()
+        thread.join(5)
+    assert said[0]["trusted"] is None and said[0]["error"], said
+    assert elapsed < 10, "the handshake was not bounded by its timeout"
