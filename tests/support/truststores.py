@@ -1,7 +1,8 @@
 # Copyright (c) 2026, esus.pec contributors
 # GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
-"""Java trust stores made by Java's own keytool at test time, and Java's word on them (java/TrustJudge.java).
+"""Java trust stores made by Java's own keytool at test time, and Java's word on them (java/TrustJudge.java);
+``jks`` lays one out in Python, for the runs without a JDK.
 
 ``keytool_store`` writes a JKS, JCEKS or PKCS#12 store holding the given CA certificates as trusted entries and,
 optionally, a key entry (whose certificate Java does not trust); ``password_less`` makes the PKCS#12 one as JDK 18+
@@ -15,13 +16,39 @@ import hashlib
 import os
 import secrets
 import shutil
+import struct
 import subprocess
 from pathlib import Path
 
 from cryptography.hazmat.primitives import serialization
 
 JUDGE = Path(__file__).resolve().parent / "java" / "TrustJudge.java"
+JKS_MAGIC = 0xFEEDFEED
 STOREPASS = "changeit"  # Java's well-known cacerts password: not a secret of this project
+
+
+def utf(text: str) -> bytes:
+    data = text.encode("utf-8")
+    return struct.pack(">H", len(data)) + data
+
+
+def jks(trusted: list, key_chain: list | None = None, version: int = 2) -> bytes:
+    """A JKS laid out as sun.security.provider.JavaKeyStore writes one (the trailing digest is not checked by a JVM
+    that loads cacerts without a password, nor by the reader): for the unit tests' hostile bytes and the runs that
+    have no keytool (the matrix's containers). keytool's own stores are judged by Java in test_jre_trust.py."""
+    entries = []
+    for index, der in enumerate(trusted):
+        entry = struct.pack(">i", 2) + utf("ca%d" % index) + struct.pack(">q", 0)
+        entry += (utf("X.509") if version == 2 else b"") + struct.pack(">i", len(der)) + der
+        entries.append(entry)
+    if key_chain is not None:
+        entry = struct.pack(">i", 1) + utf("own") + struct.pack(">q", 0) + struct.pack(">i", 3) + b"key"
+        entry += struct.pack(">i", len(key_chain))
+        for der in key_chain:
+            entry += (utf("X.509") if version == 2 else b"") + struct.pack(">i", len(der)) + der
+        entries.append(entry)
+    head = struct.pack(">IIi", JKS_MAGIC, version, len(entries))
+    return head + b"".join(entries) + b"\0" * 20
 
 
 def keytool() -> str | None:

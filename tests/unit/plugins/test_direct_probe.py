@@ -48,7 +48,8 @@ def test_it_runs_alone_from_the_command_line_with_no_site_packages(tmp_path):
 def test_the_trust_store_is_read_by_the_same_one_command(tmp_path):
     """jre_trust.py travels in the one command: a reached endpoint is tried against the store the command names
     (here a JKS laid out as Java writes it whose only entry OpenSSL cannot take: nothing is trusted)."""
-    from tests.unit.plugins.module_utils.test_jre_trust import CA, jks
+    from tests.support.truststores import jks
+    from tests.unit.plugins.module_utils.test_jre_trust import CA
 
     store = tmp_path / "cacerts"
     store.write_bytes(jks([CA]))

@@ -25,30 +25,7 @@ from cryptography.hazmat.primitives.serialization import pkcs12
 
 from ansible_collections.esus.pec.plugins.module_utils import jre_trust
 from tests.support.pki import Pki
-
-
-def _utf(text: str) -> bytes:
-    data = text.encode("utf-8")
-    return struct.pack(">H", len(data)) + data
-
-
-def jks(trusted: list, key_chain: list | None = None, version: int = 2) -> bytes:
-    """A JKS as sun.security.provider.JavaKeyStore writes it (the trailing digest is not checked by a JVM that
-    loads cacerts without a password, nor by us)."""
-    entries = []
-    for index, der in enumerate(trusted):
-        entry = struct.pack(">i", 2) + _utf("ca%d" % index) + struct.pack(">q", 0)
-        entry += (_utf("X.509") if version == 2 else b"") + struct.pack(">i", len(der)) + der
-        entries.append(entry)
-    if key_chain is not None:
-        entry = struct.pack(">i", 1) + _utf("own") + struct.pack(">q", 0) + struct.pack(">i", 3) + b"key"
-        entry += struct.pack(">i", len(key_chain))
-        for der in key_chain:
-            entry += (_utf("X.509") if version == 2 else b"") + struct.pack(">i", len(der)) + der
-        entries.append(entry)
-    head = struct.pack(">IIi", jre_trust.JKS_MAGIC, version, len(entries))
-    return head + b"".join(entries) + b"\0" * 20
-
+from tests.support.truststores import jks, utf
 
 CA = b"\x30\x03\x02\x01\x01"  # the reader keeps DER bytes as they are; OpenSSL judges them in the handshake
 OWN = b"\x30\x03\x02\x01\x02"
@@ -101,11 +78,11 @@ def test_every_cut_and_every_flipped_byte_gives_a_verdict_not_an_exception(kind,
         struct.pack(">IIi", jre_trust.JKS_MAGIC, 2, 0x7FFFFFFF),  # a count no file of this size holds
         struct.pack(">IIi", jre_trust.JKS_MAGIC, 2, 1)
         + struct.pack(">i", 2)
-        + _utf("a")
+        + utf("a")
         + b"\0" * 8
-        + _utf("X.509")
+        + utf("X.509")
         + struct.pack(">i", 0x7FFFFFF0),  # a certificate longer than the file
-        struct.pack(">IIi", jre_trust.JCEKS_MAGIC, 2, 1) + struct.pack(">i", 3) + _utf("secret") + b"\0" * 8,
+        struct.pack(">IIi", jre_trust.JCEKS_MAGIC, 2, 1) + struct.pack(">i", 3) + utf("secret") + b"\0" * 8,
         struct.pack(">IIi", jre_trust.JKS_MAGIC, 7, 0),  # a version Java does not write
         b"\x30\x84\xff\xff\xff\xff",  # a DER length past the end
         b"\x30\x80\x00\x00",  # BER's indefinite length: not DER
