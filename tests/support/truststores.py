@@ -135,3 +135,27 @@ def java_says(store: Path, storetype: str, endpoints: list) -> tuple:
     )
     lines = done.stdout.splitlines()
     return int(lines[0].split()[1]), lines[1:]
+
+
+def rnds_standin(out: Path) -> dict:
+    """What molecule/pec_service's stand-in for the RNDS needs: its TLS certificate (the production names of the
+    auth and SP's EHR hosts) and key from a test CA, a JKS trusting that CA and one trusting another CA only."""
+    from tests.support.pki import Pki
+    from tests.support.tls import server_files
+
+    rnds, other = Pki(out / "rnds", "AC RNDS TESTE"), Pki(out / "other", "AC OUTRA TESTE")
+    names = ("ehr-auth.saude.gov.br", "sp-ehr-services.saude.gov.br")
+    cert_file, key_file, _ca = server_files(rnds, rnds.ca_cert, names, stem="rnds-standin")
+    made = {"cert": str(cert_file), "key": str(key_file)}
+    for name, pki in (("trusted", rnds), ("other", other)):
+        (out / ("%s.jks" % name)).write_bytes(jks([pki.ca_cert.public_bytes(serialization.Encoding.DER)]))
+        made[name] = str(out / ("%s.jks" % name))
+    return made
+
+
+if __name__ == "__main__":  # python tests/support/truststores.py OUTDIR: prints what rnds_standin made, as JSON
+    import json
+    import sys
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
+    json.dump(rnds_standin(Path(sys.argv[1])), sys.stdout)
