@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 from pathlib import Path
 
 import pytest
@@ -112,3 +113,21 @@ def test_the_modules_import_their_helpers_on_every_python_here(host, name):
         assert "required Python library (cryptography)" in result.get("msg", ""), (python, result)
     fact = host.ansible("esus.pec.pec_probe", "fact_path=/tmp/esus-probe-check.fact", check=False)
     assert fact.get("failed") is not True and fact["pec"]["installed"] is (name != "rd-no-pec"), (python, fact)
+
+
+TRUST = {"rd-ready": "trust.ok", "rd-expired": "trust.untrusted"}
+
+
+def test_pecs_java_trust_store_on_each_python(host, name, report):
+    """Issue 23, item 3, against the RNDS stand-in on the host's loopback: Debian 13 (Python 3.13) trusts it;
+    Debian 11 (Python 3.9, OpenSSL 1.1.1) holds a store that lacks its CA and fails; the hosts that do not ask
+    have no trust check. Read in the decision's Prometheus file (one series per check) and the report."""
+    decision = host.file("/var/lib/prometheus/node-exporter/esus_pec_rnds.prom").content_string
+    said = sorted(set(re.findall(r'check="trust",[^}]*code="([^"]+)"', decision)))
+    assert said == ([TRUST[name]] if name in TRUST else []), decision
+    record = {r["host"]: r for r in report["hosts"]}[name]
+    failing = [code for code in record["codes"] if code.startswith("trust.")]
+    assert failing == (["trust.untrusted"] if name == "rd-expired" else [])
+    if name == "rd-expired":
+        reason = record["reasons"][record["codes"].index("trust.untrusted")]
+        assert "/opt/e-SUS/jre/current/lib/security/cacerts" in reason and "PKIX" in reason, reason
