@@ -19,6 +19,7 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
+JAVA_KEYSTORE_MAGIC = {b"\xfe\xed\xfe\xed": "JKS", b"\xce\xce\xce\xce": "JCEKS"}  # Java's own keystore formats
 KEY = "key"  # pkcs8ShroudedKeyBag: the only key bag Java reads
 PLAIN_KEY = "plain key"  # keyBag: Java skips it
 CERTIFICATE = "certificate"

@@ -1,8 +1,8 @@
 # Copyright (c) 2026, esus.pec contributors
 # GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
-"""Would PEC's own Java trust the RNDS servers? Read on a Linux host: standard library only, no imports from the
-collection (plugin_utils/direct_probe.py runs it on the host beside host_probe.py).
+"""Would PEC's own Java trust the RNDS servers? Read on a Linux host, standard library only
+(plugin_utils/direct_probe.py runs it beside host_probe.py and the PKCS#12 core's envelope reader it uses).
 
 PEC runs on its bundled JRE, whose trust store is ``<PEC folder>/jre/current/lib/security/cacerts``; a server
 whose chain leads to no certificate of that file makes Java fail with "PKIX path building failed", whatever the
@@ -10,7 +10,8 @@ system's own trust store says. Two steps:
 
 - ``trust_anchors``: the trusted certificates of a Java trust store, as Java's PKIX trust manager takes them:
   the *trusted certificate entries* of a JKS or JCEKS file (JRE 17, PEC's since 5.3) or of a password-less
-  PKCS#12 one (JRE 18 and later: certificate bags carrying Oracle's trusted-key-usage attribute). The
+  PKCS#12 one (JRE 18 and later: certificate bags carrying Oracle's trusted-key-usage attribute, read by the
+  core's own envelope reader, module_utils/_pkcs12_envelope.py, as BER and as strictly as Java). The
   certificates of key entries are not anchors, for Java either. A hostile file gives an error, in bounded time
   (every length is checked against what is left; the file is read up to ``MAX_STORE``).
 - ``handshakes``: a TLS handshake from the host to each endpoint, verified with those anchors only, each one an
@@ -27,15 +28,19 @@ import stat
 import struct
 import time
 
+# Not "if __package__": under AnsiballZ on Python 3.9 (zipimport) it is still None while the module runs
+if "." in __name__:
+    from ansible_collections.esus.pec.plugins.module_utils._asn1 import Asn1Error, parse_prefix
+    from ansible_collections.esus.pec.plugins.module_utils._java_pairing import CERTIFICATE, JAVA_KEYSTORE_MAGIC
+    from ansible_collections.esus.pec.plugins.module_utils._pkcs12_envelope import Envelope
+    from ansible_collections.esus.pec.plugins.module_utils._pkcs12_schema import Damaged, Unsupported
+else:  # run alone by plugin_utils/direct_probe.py, the core's files beside it
+    from _asn1 import Asn1Error, parse_prefix
+    from _java_pairing import CERTIFICATE, JAVA_KEYSTORE_MAGIC
+    from _pkcs12_envelope import Envelope
+    from _pkcs12_schema import Damaged, Unsupported
+
 MAX_STORE = 4 * 1024 * 1024  # a JDK's cacerts is about 150-250 KiB
-JKS_MAGIC = 0xFEEDFEED
-JCEKS_MAGIC = 0xCECECECE
-# DER contents of the OIDs the PKCS#12 walk needs
-_DATA = bytes.fromhex("2a864886f70d010701")  # 1.2.840.113549.1.7.1 pkcs7-data
-_ENCRYPTED_DATA = bytes.fromhex("2a864886f70d010706")  # 1.2.840.113549.1.7.6
-_CERT_BAG = bytes.fromhex("2a864886f70d010c0a0103")  # 1.2.840.113549.1.12.10.1.3
-_X509_CERTIFICATE = bytes.fromhex("2a864886f70d01091601")  # 1.2.840.113549.1.9.22.1
-_TRUSTED_KEY_USAGE = bytes.fromhex("6086480186f966adca7b0101")  # 2.16.840.1.113894.746875.1.1 (Oracle)
 
 
 class StoreError(ValueError):
@@ -62,9 +67,9 @@ class _Reader:
         return self.take(struct.unpack(">H", self.take(2))[0])
 
 
-def _jks_anchors(data: bytes) -> list:
+def _jks_anchors(data: bytes, kind: str) -> list:
     reader = _Reader(data)
-    magic = reader.int32() & 0xFFFFFFFF
+    reader.take(4)  # the magic: JKS or JCEKS
     version = reader.int32()
     if version not in (1, 2):
         raise StoreError("unknown JKS version %d" % version)
@@ -87,102 +92,32 @@ def _jks_anchors(data: bytes) -> list:
                 raise StoreError("a trusted entry that is not X.509")
             anchors.append(reader.take(reader.int32()))
         else:  # a JCEKS secret key (a serialised Java object): no trust store holds one
-            raise StoreError("an entry of type %d (%s)" % (tag, "JCEKS" if magic == JCEKS_MAGIC else "JKS"))
+            raise StoreError("an entry of type %d (%s)" % (tag, kind))
     return anchors
 
 
-def _tlv(data: bytes, pos: int, end: int) -> tuple:
-    """(tag, start of contents, end of contents) of the DER element at ``pos`` (definite lengths only)."""
-    if pos + 2 > end:
-        raise StoreError("truncated DER at byte %d" % pos)
-    tag, first = data[pos], data[pos + 1]
-    pos += 2
-    if first & 0x80:
-        size = first & 0x7F
-        if size == 0 or size > 4 or pos + size > end:
-            raise StoreError("a DER length that is not definite or does not fit, at byte %d" % pos)
-        length = int.from_bytes(data[pos : pos + size], "big")
-        pos += size
-    else:
-        length = first
-    if pos + length > end:
-        raise StoreError("a DER element longer than what holds it, at byte %d" % pos)
-    return tag, pos, pos + length
-
-
-def _children(data: bytes, start: int, end: int) -> list:
-    found = []
-    while start < end:
-        tag, inner, after = _tlv(data, start, end)
-        found.append((tag, inner, after))
-        start = after
-    return found
-
-
-def _first(data: bytes, element: tuple, what: str) -> tuple:
-    """The first element inside ``element``."""
-    inside = _children(data, element[1], element[2])
-    if not inside:
-        raise StoreError("%s is empty" % what)
-    return inside[0]
-
-
-def _expect(element: tuple, tag: int, what: str) -> tuple:
-    if element[0] != tag:
-        raise StoreError("%s: tag 0x%02x where 0x%02x was expected" % (what, element[0], tag))
-    return element
-
-
-def _content_octets(data: bytes, info: tuple) -> tuple:
-    """The OCTET STRING inside a ContentInfo's [0]."""
-    parts = _children(data, info[1], info[2])
-    if len(parts) < 2:
-        raise StoreError("a ContentInfo without content")
-    wrapped = _expect(parts[1], 0xA0, "ContentInfo content")
-    return _expect(_tlv(data, wrapped[1], wrapped[2]), 0x04, "ContentInfo data")
-
-
 def _pkcs12_anchors(data: bytes) -> tuple:
-    """(anchors, whether some certificates were encrypted: Java cannot read those without a password either)."""
-    pfx = _expect(_tlv(data, 0, len(data)), 0x30, "PFX")
-    parts = _children(data, pfx[1], pfx[2])
-    if len(parts) < 2:
-        raise StoreError("a PFX without contents")
-    auth = _expect(parts[1], 0x30, "authSafe")
-    oid = _expect(_first(data, auth, "authSafe"), 0x06, "authSafe type")
-    if data[oid[1] : oid[2]] != _DATA:
-        raise StoreError("an authSafe that is not data (a signed store)")
-    safe = _content_octets(data, auth)
-    anchors, encrypted = [], False
-    for info in _children(data, *_expect(_tlv(data, safe[1], safe[2]), 0x30, "AuthenticatedSafe")[1:]):
-        kind = _expect(_first(data, info, "ContentInfo"), 0x06, "ContentInfo type")
-        if data[kind[1] : kind[2]] == _ENCRYPTED_DATA:
-            encrypted = True
-            continue
-        if data[kind[1] : kind[2]] != _DATA:
-            continue
-        contents = _content_octets(data, info)
-        bags = _expect(_tlv(data, contents[1], contents[2]), 0x30, "SafeContents")
-        for bag in _children(data, bags[1], bags[2]):
-            fields = _children(data, bag[1], bag[2])
-            if len(fields) < 3 or data[fields[0][1] : fields[0][2]] != _CERT_BAG:
-                continue  # a key bag, or a certificate without attributes (a key's, never an anchor)
-            attributes = [_children(data, a[1], a[2]) for a in _children(data, fields[2][1], fields[2][2])]
-            if not any(a and data[a[0][1] : a[0][2]] == _TRUSTED_KEY_USAGE for a in attributes):
-                continue
-            cert_bag = _children(data, *_expect(fields[1], 0xA0, "certBag")[1:])
-            cert_bag = _children(data, cert_bag[0][1], cert_bag[0][2]) if cert_bag else []
-            if len(cert_bag) == 2 and data[cert_bag[0][1] : cert_bag[0][2]] == _X509_CERTIFICATE:
-                value = _tlv(data, cert_bag[1][1], cert_bag[1][2])
-                anchors.append(data[value[1] : value[2]])
-    return anchors, encrypted
+    """(anchors, whether some certificates were encrypted: Java cannot read those without a password either).
+    Java's trusted certificate entries: top-level certificate bags with its trusted-key-usage attribute."""
+    try:
+        envelope = Envelope(parse_prefix(data)[0])  # Java reads one DER value and ignores what follows
+    except (Asn1Error, Damaged, Unsupported) as exc:
+        raise StoreError("not a PKCS#12 store Java reads (%s)" % exc) from None
+    anchors = [
+        envelope.certificates[ref.index]
+        for part in envelope.layout
+        if isinstance(part, list)  # a plain part (an int is an encrypted one)
+        for ref in part
+        if ref.kind == CERTIFICATE and ref.trusted and not ref.nested
+    ]
+    return anchors, bool(envelope.parts)
 
 
 def trust_anchors(data: bytes) -> tuple:
     """(the DER certificates Java trusts, the store's format); raises StoreError."""
-    if len(data) >= 4 and struct.unpack(">I", data[:4])[0] in (JKS_MAGIC, JCEKS_MAGIC):
-        name = "JKS" if struct.unpack(">I", data[:4])[0] == JKS_MAGIC else "JCEKS"
-        return _jks_anchors(data), name
+    kind = JAVA_KEYSTORE_MAGIC.get(data[:4])
+    if kind:
+        return _jks_anchors(data, kind), kind
     if data[:1] == b"\x30":
         anchors, encrypted = _pkcs12_anchors(data)
         if not anchors and encrypted:

@@ -46,6 +46,7 @@ if "." in __name__:
     from ansible_collections.esus.pec.plugins.module_utils import _verdicts_corrupt as corrupt_verdicts
     from ansible_collections.esus.pec.plugins.module_utils import _verdicts_opening as password_verdicts
     from ansible_collections.esus.pec.plugins.module_utils import _verdicts_unsupported as unsupported_verdicts
+    from ansible_collections.esus.pec.plugins.module_utils._java_pairing import JAVA_KEYSTORE_MAGIC
     from ansible_collections.esus.pec.plugins.module_utils.certificate_files import MAX_SIZE
 else:  # loaded alone from plugins/module_utils (../shared/repro/pkcs12 does that)
     import _asn1
@@ -63,6 +64,7 @@ else:  # loaded alone from plugins/module_utils (../shared/repro/pkcs12 does tha
     import _verdicts_corrupt as corrupt_verdicts
     import _verdicts_opening as password_verdicts
     import _verdicts_unsupported as unsupported_verdicts
+    from _java_pairing import JAVA_KEYSTORE_MAGIC
     from certificate_files import MAX_SIZE
 
 # The verdicts, the report and PEC's status names, as callers of this module know them
@@ -108,7 +110,6 @@ HAS_CRYPTOGRAPHY = HAS_CRYPTOGRAPHY and all(
 )
 
 # Java's own keystore formats: Java 17 opens JKS through KeyStore.getInstance("PKCS12") (keystore.type.compat)
-_JAVA_KEYSTORE_MAGIC = {b"\xfe\xed\xfe\xed": "JKS", b"\xce\xce\xce\xce": "JCEKS"}
 _JAVA_MIN_MAC_SALT = 8  # Java 17: "Salt must be at least 8 bytes long"
 
 
@@ -157,8 +158,8 @@ def _validate(
         return verdicts.empty(label)
     if data.lstrip()[:10] == b"-----BEGIN":
         return _pem(data, label)
-    if data[:4] in _JAVA_KEYSTORE_MAGIC:
-        return verdicts.java_keystore(label, _JAVA_KEYSTORE_MAGIC[data[:4]])
+    if data[:4] in JAVA_KEYSTORE_MAGIC:
+        return verdicts.java_keystore(label, JAVA_KEYSTORE_MAGIC[data[:4]])
     try:
         # Java and OpenSSL read one DER value and ignore what follows (a newline, the file twice...)
         root, end = _asn1.parse_prefix(data)

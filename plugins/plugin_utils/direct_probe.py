@@ -25,11 +25,28 @@ from ansible import constants as C
 from ansible.utils.display import Display
 
 from ansible_collections.esus.pec.plugins.module_utils import (
+    _asn1,
+    _java_pairing,
+    _pkcs12_envelope,
+    _pkcs12_mac_data,
+    _pkcs12_protection,
+    _pkcs12_schema,
     certificate_files,
     host_probe,
     jre_trust,
     pec_install,
     pec_layout,
+)
+
+# jre_trust.py and the PKCS#12 core's envelope reader it uses, each after what it imports
+TRUST_MODULES = (
+    _asn1,
+    _pkcs12_schema,
+    _java_pairing,
+    _pkcs12_mac_data,
+    _pkcs12_protection,
+    _pkcs12_envelope,
+    jre_trust,
 )
 
 display = Display()
@@ -40,14 +57,10 @@ AUTO_INTERPRETERS = ("", "auto", "auto_legacy", "auto_silent", "auto_legacy_sile
 @functools.lru_cache(maxsize=2)
 def direct_payload(trust: bool = False) -> str:
     """host_probe.py and the certificate_files.py, pec_install.py and pec_layout.py it imports (with ``trust``,
-    jre_trust.py too: PEC's trust store asked for), as one compressed Python program (base64) that loads them as
+    TRUST_MODULES too: PEC's trust store asked for), as one compressed Python program (base64) that loads them as
     modules: built once per process, sent in the command line (no secret in it, only code)."""
     lines = ["import sys, types"]
-    modules = (
-        (certificate_files, jre_trust, pec_install, pec_layout)
-        if trust
-        else (certificate_files, pec_install, pec_layout)
-    )
+    modules = (certificate_files, pec_install, pec_layout, *(TRUST_MODULES if trust else ()))
     for module in (*modules, host_probe):
         name = module.__name__.rsplit(".", 1)[-1]
         source = Path(module.__file__).read_text(encoding="utf-8")

@@ -146,6 +146,13 @@ def test_pec_probe_ships_no_audit_code(shipped):
     """The probe only looks: the checks, their codes, the report and the SDDL code stay on the controller."""
     assert sorted(name for name in shipped["pec_probe"] if name.startswith("plugins/module_utils/")) == [
         "plugins/module_utils/_argspec.py",  # its options, specified once for the module and the audit
+        # the PKCS#12 core's envelope reader, for a password-less PKCS#12 trust store (jre_trust.py)
+        "plugins/module_utils/_asn1.py",
+        "plugins/module_utils/_java_pairing.py",
+        "plugins/module_utils/_pkcs12_envelope.py",
+        "plugins/module_utils/_pkcs12_mac_data.py",
+        "plugins/module_utils/_pkcs12_protection.py",
+        "plugins/module_utils/_pkcs12_schema.py",
         "plugins/module_utils/certificate_files.py",
         "plugins/module_utils/chaves_options.py",  # the deploy's change codes _argspec names
         "plugins/module_utils/host_probe.py",

@@ -75,15 +75,16 @@ def test_every_cut_and_every_flipped_byte_gives_a_verdict_not_an_exception(kind,
 @pytest.mark.parametrize(
     "data",
     [
-        struct.pack(">IIi", jre_trust.JKS_MAGIC, 2, 0x7FFFFFFF),  # a count no file of this size holds
-        struct.pack(">IIi", jre_trust.JKS_MAGIC, 2, 1)
+        b"\xfe\xed\xfe\xed" + struct.pack(">Ii", 2, 0x7FFFFFFF),  # a count no file of this size holds
+        b"\xfe\xed\xfe\xed"
+        + struct.pack(">Ii", 2, 1)
         + struct.pack(">i", 2)
         + utf("a")
         + b"\0" * 8
         + utf("X.509")
         + struct.pack(">i", 0x7FFFFFF0),  # a certificate longer than the file
-        struct.pack(">IIi", jre_trust.JCEKS_MAGIC, 2, 1) + struct.pack(">i", 3) + utf("secret") + b"\0" * 8,
-        struct.pack(">IIi", jre_trust.JKS_MAGIC, 7, 0),  # a version Java does not write
+        b"\xce\xce\xce\xce" + struct.pack(">Ii", 2, 1) + struct.pack(">i", 3) + utf("secret") + b"\0" * 8,
+        b"\xfe\xed\xfe\xed" + struct.pack(">Ii", 7, 0),  # a version Java does not write
         b"\x30\x84\xff\xff\xff\xff",  # a DER length past the end
         b"\x30\x80\x00\x00",  # BER's indefinite length: not DER
         b"PK\x03\x04 not a store",
